@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# setup.sh installs what shinsei needs on a Debian machine, and nothing that is
+# already there, so a second run takes seconds.
+#
+#   scripts/setup.sh          build and run dependencies (Tesseract, Leptonica, fonts)
+#   scripts/setup.sh --test   the above, plus the MinIO server the tests run against
+#
+# Debian packages come through apt-get (with sudo when not root). The MinIO
+# server is built from source with `go install` at a pinned version into
+# .cache/bin inside the repository (ignored by git): no prebuilt binary is
+# downloaded, and later runs reuse the build.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+want_test=0
+for arg in "$@"; do
+	case "$arg" in
+	--test) want_test=1 ;;
+	-h | --help)
+		sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*)
+		echo "setup.sh: unknown argument $arg (want --test or nothing)" >&2
+		exit 2
+		;;
+	esac
+done
+
+# Keep this list in step with the Dockerfile.
+packages=(
+	build-essential pkg-config ca-certificates
+	tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng
+	libtesseract-dev libleptonica-dev
+	# Fonts: IPAex for printed form text, Klee (a handwriting-like face) for
+	# the synthetic scan generator.
+	fonts-ipaexfont-gothic fonts-ipaexfont-mincho fonts-klee
+	# pdftoppm, to look at rendered PDFs the way a person would.
+	poppler-utils
+)
+
+# MinIO server for the S3 tests. Pinned: a new version is a deliberate change.
+minio_module="github.com/minio/minio"
+minio_version="v0.0.0-20260212201848-7aac2a2c5b7c"
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+	if ! command -v sudo >/dev/null 2>&1; then
+		log "not root and no sudo: install these packages by hand: ${packages[*]}"
+		exit 1
+	fi
+	sudo_cmd=(sudo)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	log "installing Debian packages: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	"${sudo_cmd[@]}" apt-get update -qq
+	"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+	log "Debian packages present"
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+	log "Go is not on PATH: install Go 1.26 (https://go.dev/doc/install) and run this again"
+	exit 1
+fi
+
+if [ "$want_test" -eq 1 ]; then
+	bin="$repo/.cache/bin"
+	stamp="$bin/minio.version"
+	if [ -x "$bin/minio" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$minio_version" ]; then
+		log "MinIO server $minio_version present in .cache/bin"
+	else
+		log "building MinIO server $minio_version into .cache/bin (5-7 minutes on 2 cores, once)"
+		mkdir -p "$bin"
+		# CGO off: MinIO needs none, and a static build does not care which
+		# C libraries the machine has.
+		CGO_ENABLED=0 GOBIN="$bin" GOFLAGS=-mod=mod go install "$minio_module@$minio_version"
+		echo "$minio_version" >"$stamp"
+	fi
+fi
+log "ready"

@@ -29,7 +29,7 @@ done
 
 # Keep this list in step with the Dockerfile.
 packages=(
-	build-essential pkg-config ca-certificates
+	build-essential pkg-config ca-certificates curl git
 	tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng
 	libtesseract-dev libleptonica-dev
 	# Fonts: IPAex for printed form text, Klee (a handwriting-like face) for
@@ -42,6 +42,10 @@ packages=(
 # MinIO server for the S3 tests. Pinned: a new version is a deliberate change.
 minio_module="github.com/minio/minio"
 minio_version="v0.0.0-20260212201848-7aac2a2c5b7c"
+# gotestsum runs the tests for `make test`: it names every test that ran,
+# so a log shows the S3 suite ran against MinIO rather than being skipped.
+gotestsum_module="gotest.tools/gotestsum"
+gotestsum_version="v1.13.0"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -86,6 +90,15 @@ if [ "$want_test" -eq 1 ]; then
 		# C libraries the machine has.
 		CGO_ENABLED=0 GOBIN="$bin" GOFLAGS=-mod=mod go install "$minio_module@$minio_version"
 		echo "$minio_version" >"$stamp"
+	fi
+	stamp="$bin/gotestsum.version"
+	if [ -x "$bin/gotestsum" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$gotestsum_version" ]; then
+		log "gotestsum $gotestsum_version present in .cache/bin"
+	else
+		log "building gotestsum $gotestsum_version into .cache/bin"
+		mkdir -p "$bin"
+		CGO_ENABLED=0 GOBIN="$bin" GOFLAGS=-mod=mod go install "$gotestsum_module@$gotestsum_version"
+		echo "$gotestsum_version" >"$stamp"
 	fi
 fi
 log "ready"

@@ -1,0 +1,27 @@
+# shinsei in a container. Untested here: the development machines have no
+# Docker engine. Keep the package lists in step with scripts/setup.sh.
+
+FROM golang:1.26-bookworm AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libtesseract-dev libleptonica-dev pkg-config \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=1 go build -trimpath -o /out/shinsei ./cmd/shinsei
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libtesseract5 tesseract-ocr-jpn tesseract-ocr-eng ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /var/lib/shinsei --create-home shinsei
+COPY --from=build /out/shinsei /usr/local/bin/shinsei
+# Tesseract's OpenMP threads would fight shinsei's worker pool for the cores.
+ENV OMP_THREAD_LIMIT=1 \
+    SHINSEI_STORE=file:///var/lib/shinsei/store
+VOLUME /var/lib/shinsei
+USER shinsei
+ENTRYPOINT ["shinsei"]
+CMD ["--help"]

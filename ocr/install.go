@@ -1,0 +1,48 @@
+// Package ocr is shinsei's link to Tesseract (through gosseract). It knows
+// nothing of forms: it is given image zones and says what text it sees and
+// how sure it is.
+package ocr
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/otiai10/gosseract/v2"
+)
+
+// Version is the version of the Tesseract library shinsei is linked with.
+func Version() string { return gosseract.Version() }
+
+// Languages lists the traineddata files Tesseract can load, sorted.
+func Languages() ([]string, error) {
+	langs, err := gosseract.GetAvailableLanguages()
+	if err != nil {
+		return nil, fmt.Errorf("listing Tesseract languages: %w", err)
+	}
+	slices.Sort(langs)
+	return langs, nil
+}
+
+// Required are the languages shinsei reads with: jpn for names, addresses
+// and dates, eng for digit-only fields.
+var Required = []string{"eng", "jpn"}
+
+// CheckInstall returns an error that says which Debian packages to install
+// when a required language is missing.
+func CheckInstall() error {
+	have, err := Languages()
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for _, l := range Required {
+		if !slices.Contains(have, l) {
+			missing = append(missing, "tesseract-ocr-"+l)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("Tesseract %s lacks language data: install %s (scripts/setup.sh does)", Version(), strings.Join(missing, ", "))
+	}
+	return nil
+}

@@ -17,3 +17,14 @@ $shinsei --log-level warn store check
 say "what shinsei can do (shinsei --help)"
 $shinsei --help | sed -n '/^Commands:/,/^$/p'
 echo "Commands marked 'not built yet' say so and exit 2."
+
+say "shinsei templates list: the forms shinsei prints and reads"
+$shinsei templates list
+out="${SHINSEI_DEMO_DIR:-demo-output}"
+mkdir -p "$out"
+say "shinsei templates render: the three blank forms, as A4 PDFs to print and PNGs to look at"
+for t in jpki-application jpki-answer jpki-revocation; do
+	$shinsei templates render "$t" --out "$out/$t.pdf"
+	$shinsei templates render "$t" --out "$out/$t.png" --dpi 100
+done
+echo "Open $out/ to see them; print the PDFs at 100% (A4)."

@@ -8,7 +8,12 @@ BIN     := bin/shinsei
 # still say which commit it is.
 GOBUILD := $(GO) build -buildvcs=auto
 
-.PHONY: all build setup demo test vet clean
+# make corpus N=500 MIX=standard SEED=1: a synthetic corpus outside git.
+N    ?= 500
+MIX  ?= standard
+SEED ?= 1
+
+.PHONY: all build setup demo test vet clean corpus
 
 all: build
 
@@ -17,6 +22,10 @@ setup:
 
 build: setup
 	$(GOBUILD) -o $(BIN) ./cmd/shinsei
+	$(GOBUILD) -o bin/shinsei-gen ./cmd/shinsei-gen
+
+corpus: build
+	bin/shinsei-gen -out corpus/$(MIX)-$(N)-seed$(SEED) -n $(N) -mix $(MIX) -seed $(SEED)
 
 demo: build
 	scripts/demo.sh

@@ -1,0 +1,153 @@
+package scangen
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"math/rand/v2"
+	"os"
+
+	xdraw "golang.org/x/image/draw"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/f64"
+	"golang.org/x/image/math/fixed"
+
+	"shinsei/templates"
+)
+
+// HandFonts are the handwriting-like faces the generator writes with, from
+// Debian's fonts-klee (scripts/setup.sh installs it). They are read from the
+// system rather than shipped: they are 20 MB each, and only test corpora
+// depend on them.
+var HandFonts = []string{
+	"/usr/share/fonts/truetype/klee/KleeOne-Regular.ttf",
+	"/usr/share/fonts/truetype/klee/KleeOne-SemiBold.ttf",
+}
+
+// hands writes like people do: glyph by glyph, each a little off in place,
+// size and angle, along a baseline that drifts.
+type hands struct {
+	fonts []*opentype.Font
+}
+
+func loadHands(paths []string) (*hands, error) {
+	h := &hands{}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("handwriting font: %w (install Debian's fonts-klee: scripts/setup.sh)", err)
+		}
+		f, err := opentype.Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("handwriting font %s: %w", p, err)
+		}
+		h.fonts = append(h.fonts, f)
+	}
+	return h, nil
+}
+
+// pen is one person's way of writing on one form.
+type pen struct {
+	font   *opentype.Font
+	ink    uint8   // gray level of the ink
+	slant  float64 // shear, tan of the angle
+	wobble float64 // how irregular each glyph is, 0..1
+}
+
+func (h *hands) newPen(rng *rand.Rand, mix float64) pen {
+	return pen{
+		font:   pick(rng, h.fonts),
+		ink:    uint8(10 + rng.IntN(50)),
+		slant:  (rng.Float64()*2 - 1) * 0.12,
+		wobble: 0.4 + rng.Float64()*0.6*mix,
+	}
+}
+
+const dpi = templates.CanvasDPI
+
+func px(mm float64) float64 { return templates.MMToPx(mm, dpi) }
+
+// write puts s into box b, starting a little in from the left, as large as a
+// person would write in that box, shrinking until it fits.
+func (p pen) write(img *image.Gray, b templates.Box, s string, rng *rand.Rand) error {
+	if s == "" {
+		return nil
+	}
+	size := b.H * (0.52 + rng.Float64()*0.18)
+	left := 1.2 + rng.Float64()*3
+	avail := b.W - left - 1.5
+	spacing := 1.0 + rng.Float64()*0.12
+	for ; size > 2; size *= 0.93 {
+		w, err := p.measure(s, size, spacing)
+		if err != nil {
+			return err
+		}
+		if w <= avail {
+			break
+		}
+	}
+	baseline := b.Y + b.H/2 + size*0.36 + (rng.Float64()*2-1)*b.H*0.06
+	return p.line(img, b.X+left, baseline, s, size, spacing, rng)
+}
+
+// centred writes one character in the middle of a cell (PIN boxes).
+func (p pen) centred(img *image.Gray, cell templates.Box, s string, rng *rand.Rand) error {
+	size := cell.H * (0.55 + rng.Float64()*0.15)
+	w, err := p.measure(s, size, 1)
+	if err != nil {
+		return err
+	}
+	x := cell.X + (cell.W-w)/2 + (rng.Float64()*2-1)*cell.W*0.08
+	baseline := cell.Y + cell.H/2 + size*0.36 + (rng.Float64()*2-1)*cell.H*0.06
+	return p.line(img, x, baseline, s, size, 1, rng)
+}
+
+func (p pen) face(sizeMM float64) (font.Face, error) {
+	return opentype.NewFace(p.font, &opentype.FaceOptions{Size: sizeMM / 25.4 * 72, DPI: dpi, Hinting: font.HintingNone})
+}
+
+func (p pen) measure(s string, sizeMM, spacing float64) (float64, error) {
+	face, err := p.face(sizeMM)
+	if err != nil {
+		return 0, err
+	}
+	defer face.Close()
+	w := float64(font.MeasureString(face, s)) / 64 * spacing
+	return templates.PxToMM(w, dpi), nil
+}
+
+// line draws s glyph by glyph from (x, baseline) in mm.
+func (p pen) line(img *image.Gray, x, baseline float64, s string, sizeMM, spacing float64, rng *rand.Rand) error {
+	slope := (rng.Float64()*2 - 1) * 0.02 // baseline drift, mm per mm
+	x0 := x
+	src := image.NewUniform(color.Gray{p.ink})
+	for _, r := range s {
+		scale := 1 + (rng.Float64()*2-1)*0.07*p.wobble
+		face, err := p.face(sizeMM * scale)
+		if err != nil {
+			return err
+		}
+		y := baseline + (x-x0)*slope + (rng.Float64()*2-1)*sizeMM*0.04*p.wobble
+		dot := fixed.Point26_6{X: fixed.Int26_6(px(x) * 64), Y: fixed.Int26_6(px(y) * 64)}
+		dr, mask, maskp, adv, ok := face.Glyph(dot, r)
+		if ok && !dr.Empty() {
+			// Rotate and shear the glyph about its centre.
+			theta := (rng.Float64()*2 - 1) * 0.07 * p.wobble
+			cx, cy := float64(dr.Min.X+dr.Max.X)/2, float64(dr.Min.Y+dr.Max.Y)/2
+			sin, cos := math.Sin(theta), math.Cos(theta)
+			sh := p.slant
+			// dst = T(c) · R · Shear · T(-c) · src
+			a, bb := cos, cos*sh-sin
+			d, e := sin, sin*sh+cos
+			// SrcMaskP is the mask point for src (0, 0); src space here is the
+			// upright glyph in page pixels.
+			m := f64.Aff3{a, bb, cx - a*cx - bb*cy, d, e, cy - d*cx - e*cy}
+			xdraw.BiLinear.Transform(img, m, src, dr, xdraw.Over, &xdraw.Options{SrcMask: mask, SrcMaskP: maskp.Sub(dr.Min)})
+		}
+		face.Close()
+		x += templates.PxToMM(float64(adv)/64, dpi) * spacing * (1 + (rng.Float64()*2-1)*0.05*p.wobble)
+	}
+	return nil
+}

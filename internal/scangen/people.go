@@ -1,0 +1,157 @@
+package scangen
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"shinsei/forms"
+)
+
+// A reading pairs a written name with its katakana, as people write them in
+// the 氏名 and フリガナ boxes.
+type reading struct{ kanji, kana string }
+
+var surnames = []reading{
+	{"佐藤", "サトウ"}, {"鈴木", "スズキ"}, {"高橋", "タカハシ"}, {"田中", "タナカ"}, {"伊藤", "イトウ"},
+	{"渡辺", "ワタナベ"}, {"山本", "ヤマモト"}, {"中村", "ナカムラ"}, {"小林", "コバヤシ"}, {"加藤", "カトウ"},
+	{"吉田", "ヨシダ"}, {"山田", "ヤマダ"}, {"佐々木", "ササキ"}, {"山口", "ヤマグチ"}, {"松本", "マツモト"},
+	{"井上", "イノウエ"}, {"木村", "キムラ"}, {"林", "ハヤシ"}, {"斎藤", "サイトウ"}, {"清水", "シミズ"},
+	{"山崎", "ヤマザキ"}, {"森", "モリ"}, {"池田", "イケダ"}, {"橋本", "ハシモト"}, {"阿部", "アベ"},
+	{"石川", "イシカワ"}, {"山下", "ヤマシタ"}, {"中島", "ナカジマ"}, {"石井", "イシイ"}, {"小川", "オガワ"},
+	{"前田", "マエダ"}, {"岡田", "オカダ"}, {"長谷川", "ハセガワ"}, {"藤田", "フジタ"}, {"後藤", "ゴトウ"},
+	{"近藤", "コンドウ"}, {"村上", "ムラカミ"}, {"遠藤", "エンドウ"}, {"青木", "アオキ"}, {"坂本", "サカモト"},
+}
+
+var givenMale = []reading{
+	{"太郎", "タロウ"}, {"一郎", "イチロウ"}, {"健太", "ケンタ"}, {"翔太", "ショウタ"}, {"大輔", "ダイスケ"},
+	{"誠", "マコト"}, {"浩二", "コウジ"}, {"隆", "タカシ"}, {"拓也", "タクヤ"}, {"直樹", "ナオキ"},
+	{"蓮", "レン"}, {"悠真", "ユウマ"}, {"湊", "ミナト"}, {"修", "オサム"}, {"和夫", "カズオ"},
+	{"正男", "マサオ"}, {"茂", "シゲル"}, {"博", "ヒロシ"}, {"亮", "リョウ"}, {"陽翔", "ハルト"},
+}
+
+var givenFemale = []reading{
+	{"花子", "ハナコ"}, {"陽子", "ヨウコ"}, {"美咲", "ミサキ"}, {"恵子", "ケイコ"}, {"由美", "ユミ"},
+	{"直子", "ナオコ"}, {"愛", "アイ"}, {"真由美", "マユミ"}, {"幸子", "サチコ"}, {"明美", "アケミ"},
+	{"結衣", "ユイ"}, {"陽菜", "ヒナ"}, {"葵", "アオイ"}, {"さくら", "サクラ"}, {"久美子", "クミコ"},
+	{"和子", "カズコ"}, {"節子", "セツコ"}, {"美穂", "ミホ"}, {"彩", "アヤ"}, {"千尋", "チヒロ"},
+}
+
+var places = []struct{ pref, city string }{
+	{"東京都", "練馬区"}, {"東京都", "世田谷区"}, {"東京都", "八王子市"}, {"神奈川県", "横浜市港北区"},
+	{"神奈川県", "川崎市中原区"}, {"埼玉県", "さいたま市浦和区"}, {"千葉県", "船橋市"}, {"大阪府", "大阪市北区"},
+	{"大阪府", "堺市堺区"}, {"愛知県", "名古屋市中区"}, {"京都府", "京都市左京区"}, {"兵庫県", "神戸市灘区"},
+	{"福岡県", "福岡市博多区"}, {"北海道", "札幌市中央区"}, {"宮城県", "仙台市青葉区"}, {"広島県", "広島市中区"},
+	{"静岡県", "浜松市中央区"}, {"新潟県", "新潟市中央区"}, {"長野県", "松本市"}, {"熊本県", "熊本市中央区"},
+}
+
+var towns = []string{"本町", "中央", "緑町", "旭町", "栄町", "桜台", "東町", "西新町", "南台", "北山", "若葉", "青葉台", "富士見町", "松原", "豊玉北"}
+
+var relationships = []string{"妻", "夫", "子", "父", "母", "兄", "姉", "弟", "妹", "孫", "友人", "知人"}
+
+// Person is someone who fills in a form.
+type Person struct {
+	Name, Kana string // 山田 太郎, ヤマダ タロウ
+	Male       bool
+	Birth      time.Time
+	Address    string
+	Phone      string
+}
+
+func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
+
+func newPerson(rng *rand.Rand, today time.Time, minAge, maxAge int) Person {
+	s := pick(rng, surnames)
+	male := rng.IntN(2) == 0
+	g := pick(rng, givenFemale)
+	if male {
+		g = pick(rng, givenMale)
+	}
+	age := minAge + rng.IntN(maxAge-minAge+1)
+	birth := today.AddDate(-age, 0, -rng.IntN(365))
+	pl := pick(rng, places)
+	addr := fmt.Sprintf("%s%s%s%d丁目%d番%d号", pl.pref, pl.city, pick(rng, towns), 1+rng.IntN(6), 1+rng.IntN(30), 1+rng.IntN(25))
+	if rng.IntN(4) == 0 {
+		addr += fmt.Sprintf(" %s%d号室", pick(rng, []string{"コーポ", "ハイツ", "マンション"}), 101+rng.IntN(8)*100+rng.IntN(8))
+	}
+	return Person{
+		Name: s.kanji + " " + g.kanji, Kana: s.kana + " " + g.kana, Male: male,
+		Birth: birth, Address: addr, Phone: phone(rng),
+	}
+}
+
+func phone(rng *rand.Rand) string {
+	switch rng.IntN(3) {
+	case 0:
+		return fmt.Sprintf("0%d0-%04d-%04d", pick(rng, []int{7, 8, 9}), rng.IntN(10000), rng.IntN(10000))
+	case 1:
+		return fmt.Sprintf("03-%04d-%04d", rng.IntN(10000), rng.IntN(10000))
+	default:
+		return fmt.Sprintf("0%d-%03d-%04d", 40+rng.IntN(59), rng.IntN(1000), rng.IntN(10000))
+	}
+}
+
+// spellDate writes a date the way people do on forms: 和暦 or 西暦, with or
+// without spaces, sometimes slashes; it returns the spelling and its style.
+func spellDate(rng *rand.Rand, t time.Time) (string, string) {
+	switch rng.IntN(5) {
+	case 0, 1:
+		s, err := forms.FormatWareki(t)
+		if err == nil {
+			if rng.IntN(3) == 0 {
+				s = spaceOut(s)
+			}
+			return s, "wareki"
+		}
+		fallthrough
+	case 2, 3:
+		s := fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+		if rng.IntN(3) == 0 {
+			s = spaceOut(s)
+		}
+		return s, "seireki"
+	default:
+		return fmt.Sprintf("%d/%02d/%02d", t.Year(), int(t.Month()), t.Day()), "slash"
+	}
+}
+
+// spaceOut puts a space before and after each number, as in 昭和 60 年 4 月.
+func spaceOut(s string) string {
+	var b strings.Builder
+	prevDigit := false
+	for i, r := range s {
+		d := r >= '0' && r <= '9'
+		if i > 0 && d != prevDigit {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prevDigit = d
+	}
+	return b.String()
+}
+
+// newPIN draws a PIN as a person would choose one: the signature PIN 6–16
+// upper-case letters and digits with at least one of each, the user PIN 4
+// digits. These are synthetic, for test scans only.
+func newPIN(rng *rand.Rand, signature bool) string {
+	if !signature {
+		return fmt.Sprintf("%04d", rng.IntN(10000))
+	}
+	const letters, digits = "ABCDEFGHJKLMNPQRSTUVWXYZ", "0123456789"
+	n := 6 + rng.IntN(11)
+	b := make([]byte, n)
+	for i := range b {
+		if rng.IntN(2) == 0 {
+			b[i] = letters[rng.IntN(len(letters))]
+		} else {
+			b[i] = digits[rng.IntN(len(digits))]
+		}
+	}
+	// At least one letter and one digit, at two different places.
+	a := rng.IntN(n)
+	d := (a + 1 + rng.IntN(n-1)) % n
+	b[a] = letters[rng.IntN(len(letters))]
+	b[d] = digits[rng.IntN(len(digits))]
+	return string(b)
+}

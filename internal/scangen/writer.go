@@ -1,0 +1,121 @@
+package scangen
+
+import (
+	"fmt"
+	"image"
+	"math/rand/v2"
+	"time"
+
+	"shinsei/internal/scanfx"
+	"shinsei/templates"
+)
+
+// writer fills one page and records what it wrote.
+type writer struct {
+	img    *image.Gray
+	rng    *rand.Rand
+	pen    pen
+	hands  *hands
+	mix    scanfx.Mix
+	fields map[string]FieldTruth
+}
+
+func (w *writer) box(t *templates.Template, id string) templates.Box {
+	f, ok := t.Field(id)
+	if !ok {
+		panic(fmt.Sprintf("scangen: %s has no field %q", t.Key(), id)) // plans name fields of their own template
+	}
+	return f.Box
+}
+
+// check marks (or leaves) a checkbox in one of the styles people use.
+func (w *writer) check(t *templates.Template, id string, on bool) {
+	b := w.box(t, id)
+	if !on {
+		w.fields[id] = FieldTruth{Value: false}
+		if w.mix == scanfx.Hard && w.rng.IntN(15) == 0 {
+			// A stray dot beside the box, not in it.
+			stroke(w.img, []pt{{b.X + b.W + 1.2, b.Y + b.H*w.rng.Float64()}}, 0.5, w.pen.ink)
+		}
+		return
+	}
+	styles := []string{markTick, markTick, markTick, markTick, markTick, markTick, markCross, markCircle, markCircle, markFill}
+	style := pick(w.rng, styles)
+	stray := w.mix != scanfx.Clean && w.rng.IntN(7) == 0
+	scribble := map[scanfx.Mix]int{scanfx.Clean: 0, scanfx.Standard: 100, scanfx.Hard: 33}[w.mix]
+	if scribble > 0 && w.rng.IntN(scribble) == 0 {
+		style = markScribbled
+	}
+	checkMark(w.img, b, style, stray, w.pen, w.rng)
+	ft := FieldTruth{Value: true, Style: style}
+	if stray {
+		ft.Style += "+stray"
+	}
+	if style == markScribbled {
+		ft.Ambiguous = true
+	}
+	w.fields[id] = ft
+}
+
+func (w *writer) text(t *templates.Template, id, s string) error {
+	w.fields[id] = FieldTruth{Value: s}
+	return w.pen.write(w.img, w.box(t, id), s, w.rng)
+}
+
+func (w *writer) date(t *templates.Template, id string, d time.Time) error {
+	s, style := spellDate(w.rng, d)
+	w.fields[id] = FieldTruth{Value: d.Format("2006-01-02"), Written: s, Style: style}
+	return w.pen.write(w.img, w.box(t, id), s, w.rng)
+}
+
+func (w *writer) applicant(t *templates.Template, p Person) error {
+	for _, f := range []struct{ id, s string }{
+		{"applicant_kana", p.Kana}, {"applicant_name", p.Name}, {"applicant_address", p.Address}, {"applicant_phone", p.Phone},
+	} {
+		if err := w.text(t, f.id, f.s); err != nil {
+			return err
+		}
+	}
+	if err := w.date(t, "applicant_birth_date", p.Birth); err != nil {
+		return err
+	}
+	w.check(t, "applicant_sex_male", p.Male)
+	w.check(t, "applicant_sex_female", !p.Male)
+	return nil
+}
+
+func (w *writer) signature(t *templates.Template, id, name string, present bool) error {
+	if !present || name == "" {
+		w.fields[id] = FieldTruth{Value: false}
+		return nil
+	}
+	style := pick(w.rng, []string{sigName, sigName, sigName, sigScrawl, sigSeal})
+	w.fields[id] = FieldTruth{Value: true, Style: style}
+	return signature(w.img, w.box(t, id), name, style, w.pen, w.rng)
+}
+
+// pin writes a synthetic PIN, one character a cell from the left, when the
+// certificate was applied for: whole mostly, sometimes cut short, and now
+// and then into the box of a certificate not applied for.
+func (w *writer) pin(t *templates.Template, id string, applied bool) error {
+	f, _ := t.Field(id)
+	signature := id == "pin_signature"
+	pin := newPIN(w.rng, signature)
+	n := len(pin)
+	switch r := w.rng.IntN(100); {
+	case !applied && r < 3:
+		// written where it should not be
+	case !applied:
+		n = 0
+	case r < 5:
+		n = w.rng.IntN(n)
+	}
+	pin = pin[:n]
+	w.fields[id] = FieldTruth{Value: n, Written: pin}
+	for i, r := range pin {
+		if err := w.pen.centred(w.img, f.Box.Cell(i, f.Cells), string(r), w.rng); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -22,8 +22,8 @@ import (
 	"sync"
 	"syscall"
 
-	"shinsei/internal/scangen"
 	"shinsei/internal/scanfx"
+	"shinsei/internal/scangen"
 )
 
 func main() {

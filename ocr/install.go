@@ -26,7 +26,7 @@ func Languages() ([]string, error) {
 
 // Required are the languages shinsei reads with: jpn for names, addresses
 // and dates, eng for digit-only fields.
-var Required = []string{"eng", "jpn"}
+func Required() []string { return []string{"eng", "jpn"} }
 
 // CheckInstall returns an error that says which Debian packages to install
 // when a required language is missing.
@@ -36,7 +36,7 @@ func CheckInstall() error {
 		return err
 	}
 	var missing []string
-	for _, l := range Required {
+	for _, l := range Required() {
 		if !slices.Contains(have, l) {
 			missing = append(missing, "tesseract-ocr-"+l)
 		}

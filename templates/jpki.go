@@ -115,14 +115,19 @@ func (b *builder) dateAndSignature(y float64) {
 	b.field(sig)
 }
 
-func application() *Template {
-	b := newBuilder("jpki-application", "電子証明書 新規発行・更新申請書")
-	b.title(13, 6, b.t.Title)
+// top prints the title, the instructions and section 1, which certificates:
+// the same on the application and the revocation notice.
+func (b *builder) top(titleSize float64, section1 string) {
+	b.title(13, titleSize, b.t.Title)
 	b.instructions(24)
-
-	b.heading(40, "1　申請する電子証明書（該当するものすべてにレ印）", 168)
+	b.heading(40, section1, 168)
 	b.check(20, 49, "cert_signature", "署名用電子証明書", "certificates", 3.6)
 	b.check(90, 49, "cert_user", "利用者証明用電子証明書", "certificates", 3.6)
+}
+
+func application() *Template {
+	b := newBuilder("jpki-application", "電子証明書 新規発行・更新申請書")
+	b.top(6, "1　申請する電子証明書（該当するものすべてにレ印）")
 
 	b.heading(58, "2　申請の種類（どちらか一つにレ印）", rightX)
 	b.check(20, 67, "action_new", "新規発行", "action", 3.6)
@@ -203,12 +208,7 @@ func answer() *Template {
 
 func revocation() *Template {
 	b := newBuilder("jpki-revocation", "電子証明書 失効申請書・秘密鍵漏えい等届出書")
-	b.title(13, 5.4, b.t.Title)
-	b.instructions(24)
-
-	b.heading(40, "1　対象の電子証明書（該当するものすべてにレ印）", 168)
-	b.check(20, 49, "cert_signature", "署名用電子証明書", "certificates", 3.6)
-	b.check(90, 49, "cert_user", "利用者証明用電子証明書", "certificates", 3.6)
+	b.top(5.4, "1　対象の電子証明書（該当するものすべてにレ印）")
 
 	b.heading(58, "2　届出の種類（どちらか一つにレ印）", rightX)
 	b.check(20, 67, "request_revoke", "失効申請（電子証明書が不要になった）", "request", 3.4)

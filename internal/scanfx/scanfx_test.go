@@ -5,18 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"image"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 )
-
-var outDir = flag.String("scanfx.out", "", "write sample scans of a form page to this directory")
 
 func TestGeometryTable(t *testing.T) {
 	const w, h = 200, 300
@@ -284,38 +278,6 @@ func TestApplyErrors(t *testing.T) {
 				t.Fatalf("error = %v, want %v", err, tc.want)
 			}
 		})
-	}
-}
-
-// Look at the output: go test -run TestWriteSamples -scanfx.out=/tmp/scanfx
-func TestWriteSamples(t *testing.T) {
-	if *outDir == "" {
-		t.Skip("no -scanfx.out")
-	}
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	src := formPage(3)
-	for _, mix := range []Mix{Clean, Standard, Hard} {
-		for seed := range uint64(4) {
-			rng := rand.New(rand.NewPCG(seed, 1))
-			p := RandomParams(rng, mix)
-			start := time.Now()
-			out, tr, err := Apply(src, p, rng)
-			if err != nil {
-				t.Fatal(err)
-			}
-			el := time.Since(start)
-			name := filepath.Join(*outDir, fmt.Sprintf("%v-%d.png", mix, seed))
-			var buf bytes.Buffer
-			if err := Encode(&buf, out, PNG, EncodeOptions{DPI: p.outDPI()}); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("%s %v %+v %+v", name, el, p, tr)
-		}
 	}
 }
 

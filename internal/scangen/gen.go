@@ -31,12 +31,12 @@ type Options struct {
 	// Today is the day the forms are filled in; dates on them lie around
 	// it. Fixed by default so a seed means the same corpus next year.
 	Today time.Time
-	// FontPaths are the handwriting faces; default HandFonts.
+	// FontPaths are the handwriting faces; default HandFonts().
 	FontPaths []string
 }
 
 // DefaultToday is the fill date when Options.Today is zero.
-var DefaultToday = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+func DefaultToday() time.Time { return time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) }
 
 // Generator makes documents. It is safe for concurrent use.
 type Generator struct {
@@ -49,10 +49,10 @@ type Generator struct {
 // New loads the templates and fonts.
 func New(opts Options) (*Generator, error) {
 	if opts.Today.IsZero() {
-		opts.Today = DefaultToday
+		opts.Today = DefaultToday()
 	}
 	if opts.FontPaths == nil {
-		opts.FontPaths = HandFonts
+		opts.FontPaths = HandFonts()
 	}
 	r, err := templates.NewRenderer()
 	if err != nil {

@@ -21,9 +21,11 @@ import (
 // Debian's fonts-klee (scripts/setup.sh installs it). They are read from the
 // system rather than shipped: they are 20 MB each, and only test corpora
 // depend on them.
-var HandFonts = []string{
-	"/usr/share/fonts/truetype/klee/KleeOne-Regular.ttf",
-	"/usr/share/fonts/truetype/klee/KleeOne-SemiBold.ttf",
+func HandFonts() []string {
+	return []string{
+		"/usr/share/fonts/truetype/klee/KleeOne-Regular.ttf",
+		"/usr/share/fonts/truetype/klee/KleeOne-SemiBold.ttf",
+	}
 }
 
 // hands writes like people do: glyph by glyph, each a little off in place,

@@ -1,21 +1,12 @@
 package register_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"image"
-	"image/draw"
-	_ "image/jpeg"
-	_ "image/png"
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	_ "golang.org/x/image/tiff"
-
-	"shinsei/internal/pdfout"
 	"shinsei/internal/scangen"
 	"shinsei/pipeline/register"
 	"shinsei/templates"
@@ -46,7 +37,10 @@ func TestCommittedCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		imgs := decodeAll(t, truth.File, file)
+		imgs, err := scangen.DecodeFile(truth.File, file)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(imgs) != len(truth.Pages) {
 			t.Fatalf("%s: %d pages, truth has %d", truth.File, len(imgs), len(truth.Pages))
 		}
@@ -88,31 +82,4 @@ func TestCommittedCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d files; worst field-corner error %.3f mm", len(truths), worst)
-}
-
-func decodeAll(t *testing.T, name string, data []byte) []*image.Gray {
-	t.Helper()
-	var imgs []image.Image
-	if strings.HasSuffix(name, ".pdf") {
-		pages, err := pdfout.PageImages(bytes.NewReader(data))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for _, p := range pages {
-			imgs = append(imgs, p.Image)
-		}
-	} else {
-		img, _, err := image.Decode(bytes.NewReader(data))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		imgs = append(imgs, img)
-	}
-	var out []*image.Gray
-	for _, img := range imgs {
-		g := image.NewGray(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
-		draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
-		out = append(out, g)
-	}
-	return out
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package scangen_test
+
+const raceEnabled = false

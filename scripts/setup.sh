@@ -32,9 +32,9 @@ packages=(
 	build-essential pkg-config ca-certificates curl git
 	tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng
 	libtesseract-dev libleptonica-dev
-	# Fonts: IPAex for printed form text, Klee (a handwriting-like face) for
-	# the synthetic scan generator.
-	fonts-ipaexfont-gothic fonts-ipaexfont-mincho fonts-klee
+	# Fonts: IPAex for printed form text (shinsei embeds its own copy), Klee
+	# and Kiloji (handwriting-like faces) for the synthetic scan generator.
+	fonts-ipaexfont-gothic fonts-klee fonts-kiloji
 	# pdftoppm, to look at rendered PDFs the way a person would.
 	poppler-utils
 )

@@ -18,13 +18,16 @@ import (
 )
 
 // HandFonts are the handwriting-like faces the generator writes with, from
-// Debian's fonts-klee (scripts/setup.sh installs it). They are read from the
-// system rather than shipped: they are 20 MB each, and only test corpora
-// depend on them.
+// Debian's fonts-klee (a pen or pencil hand) and fonts-kiloji (a rounder,
+// quicker hand); scripts/setup.sh installs both. They are read from the
+// system rather than shipped: 5–20 MB each, and only test corpora depend on
+// them.
 func HandFonts() []string {
 	return []string{
 		"/usr/share/fonts/truetype/klee/KleeOne-Regular.ttf",
 		"/usr/share/fonts/truetype/klee/KleeOne-SemiBold.ttf",
+		"/usr/share/fonts/truetype/kiloji/kiloji.ttf",
+		"/usr/share/fonts/truetype/kiloji/kiloji_b.ttf",
 	}
 }
 
@@ -39,7 +42,7 @@ func loadHands(paths []string) (*hands, error) {
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("handwriting font: %w (install Debian's fonts-klee: scripts/setup.sh)", err)
+			return nil, fmt.Errorf("handwriting font: %w (install Debian's fonts-klee and fonts-kiloji: scripts/setup.sh)", err)
 		}
 		f, err := opentype.Parse(data)
 		if err != nil {

@@ -28,3 +28,13 @@ for t in jpki-application jpki-answer jpki-revocation; do
 	$shinsei templates render "$t" --out "$out/$t.png" --dpi 100
 done
 echo "Open $out/ to see them; print the PDFs at 100% (A4)."
+
+say "shinsei scan: reading synthetic scans from testdata/corpus (made by shinsei-gen)"
+set +e
+$shinsei scan testdata/corpus/clean/0000-application.png testdata/corpus/standard/0025-revocation.jpg \
+	testdata/corpus/hard/0017-application+answer.pdf
+code=$?
+set -e
+echo "(exit status $code: 0 all accepted, 3 some need a person — expected until text fields are read — 1 an error)"
+say "the same as JSON Lines, one record per page (first record shown)"
+$shinsei scan --json testdata/corpus/clean/0000-application.png | head -c 1200; echo

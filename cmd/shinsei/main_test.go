@@ -79,7 +79,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"version", "extra"}, "takes no arguments"},
 		{[]string{"--log-level", "loud", "version"}, "--log-level"},
 		{[]string{"store"}, "shinsei store check"},
-		{[]string{"scan", "page.pdf"}, "not built yet"},
+		{[]string{"watch", "inbox"}, "not built yet"},
+		{[]string{"scan"}, "at least one file"},
 		{[]string{"serve"}, "not built yet"},
 		{nil, "no command"},
 	} {

@@ -85,8 +85,7 @@ type command struct {
 
 func commands() []*command {
 	return []*command{
-		{name: "scan", args: "[--json] [-j N] FILE...", summary: "read scanned forms and print one record per page",
-			planned: "the page pipeline and the reader (issues 4 and 5)"},
+		scanCommand(),
 		{name: "watch", args: "DIR", summary: "process files dropped into a folder (or an inbox in the store), unattended",
 			planned: "batch ingestion"},
 		{name: "serve", args: "[--addr HOST:PORT]", summary: "run the review and audit web UI and HTTP API",

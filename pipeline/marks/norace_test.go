@@ -1,0 +1,5 @@
+//go:build !race
+
+package marks
+
+const raceEnabled = false

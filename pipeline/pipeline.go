@@ -1,0 +1,286 @@
+// Package pipeline turns scanned files into records: decode every page,
+// find its registration marks and QR code, read its marks, and decide
+// whether it is accepted, needs a person, or must be rescanned. A bad page
+// becomes a record that says why; it never stops the rest of the batch.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"sync"
+
+	"shinsei/forms"
+	"shinsei/pipeline/decode"
+	"shinsei/pipeline/marks"
+	"shinsei/pipeline/register"
+	"shinsei/templates"
+)
+
+// Engine processes pages. It is safe for concurrent use: the per-template
+// drop-out masks are built once and shared read-only.
+type Engine struct {
+	reg      *templates.Registry
+	renderer *templates.Renderer
+	limits   decode.Limits
+
+	mu    sync.Mutex
+	forms map[string]*marks.Form
+}
+
+// New returns an engine for the templates in reg.
+func New(reg *templates.Registry, limits decode.Limits) (*Engine, error) {
+	r, err := templates.NewRenderer()
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{reg: reg, renderer: r, limits: limits, forms: map[string]*marks.Form{}}, nil
+}
+
+func (e *Engine) form(t *templates.Template) (*marks.Form, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if f, ok := e.forms[t.Key()]; ok {
+		return f, nil
+	}
+	f, err := marks.NewForm(e.renderer, t, templates.CanvasDPI)
+	if err != nil {
+		return nil, err
+	}
+	e.forms[t.Key()] = f
+	return f, nil
+}
+
+// Page is one decoded page waiting to be read, or the error that stopped
+// it from being decoded.
+type Page struct {
+	Source forms.Source
+	page   decode.Page
+	err    error
+}
+
+// EachPage decodes a file and hands its pages to fn one at a time, so a
+// 200-page PDF never sits in memory whole. A file that cannot be decoded at
+// all comes as one page carrying the error, so it still gets a record (and
+// is kept, by the caller, for a person to look at). fn's error stops the
+// walk and is returned.
+func (e *Engine) EachPage(ctx context.Context, name string, data []byte, fn func(Page) error) error {
+	sum := forms.FileSHA256(data)
+	n := 0
+	err := decode.Walk(ctx, name, data, e.limits, func(r decode.Result) error {
+		n++
+		num := r.Page.Number
+		if num == 0 {
+			num = n
+		}
+		return fn(Page{Source: forms.Source{Name: name, SHA256: sum, Page: num}, page: r.Page, err: r.Err})
+	})
+	var de *decode.Error
+	if errors.As(err, &de) && n == 0 {
+		return fn(Page{Source: forms.Source{Name: name, SHA256: sum, Page: 1}, err: err})
+	}
+	return err
+}
+
+// Pages is EachPage collected, for callers with small files.
+func (e *Engine) Pages(ctx context.Context, name string, data []byte) []Page {
+	var pages []Page
+	err := e.EachPage(ctx, name, data, func(p Page) error {
+		pages = append(pages, p)
+		return nil
+	})
+	if err != nil && len(pages) == 0 {
+		pages = append(pages, Page{Source: forms.Source{Name: name, SHA256: forms.FileSHA256(data), Page: 1}, err: err})
+	}
+	return pages
+}
+
+// Issue codes. They are stable: tools and the review UI key on them.
+const (
+	CodeUnreadable      = "file_unreadable"
+	CodeBlank           = "page_blank"
+	CodeCutOff          = "page_cut_off"
+	CodeOrientation     = "orientation_unknown"
+	CodeUnknownForm     = "unknown_form"
+	CodeLowResolution   = "resolution_too_low"
+	CodeWarped          = "page_warped"
+	CodeFormCode        = "form_code_unreadable"
+	CodeMarkUnsure      = "mark_unsure"
+	CodeSignatureUnsure = "signature_unsure"
+	CodePINUnsure       = "pin_cells_unsure"
+	CodeTextNotRead     = "text_not_read"
+	CodeInterrupted     = "interrupted"
+)
+
+// Quality limits. Below MinDPI, 1 mm is under 6 pixels and a tick in a
+// 5 mm box is a few pixels wide; above MaxResidualMM the page is curled or
+// crumpled beyond what an affine fit can straighten.
+const (
+	MinDPI        = 140.0
+	MaxResidualMM = 1.0
+)
+
+// Read reads one page into a record.
+func (e *Engine) Read(ctx context.Context, p Page) forms.Record {
+	rec := forms.Record{
+		DocumentID: forms.DocumentID(p.Source.SHA256, p.Source.Page),
+		Source:     p.Source,
+		Fields:     map[string]forms.FieldValue{},
+		Issues:     []forms.Issue{},
+	}
+	reject := func(code, msg string) forms.Record {
+		rec.Status = forms.Rejected
+		rec.Issues = append(rec.Issues, forms.Issue{Code: code, Message: msg})
+		return rec
+	}
+	if p.err != nil {
+		return reject(CodeUnreadable, p.err.Error())
+	}
+	if err := ctx.Err(); err != nil {
+		// Stopped, not judged: the page must be read again, not rescanned.
+		rec.Status = forms.NeedsReview
+		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeInterrupted, Message: fmt.Sprintf("%s page %d: 読み取りが中断されました / reading was interrupted (%v) — process the file again", p.Source.Name, p.Source.Page, err)})
+		return rec
+	}
+	img := p.page.Image
+	where := fmt.Sprintf("%s page %d", p.Source.Name, p.Source.Page)
+
+	res, err := register.Find(img, register.Options{DPIHint: p.page.DPI})
+	var missing *register.MissingError
+	switch {
+	case errors.As(err, &missing):
+		return reject(CodeCutOff, fmt.Sprintf("%s: 用紙の端が読み取れていません / %v", where, err))
+	case errors.Is(err, register.ErrNoFiducials):
+		if blank(img) {
+			return reject(CodeBlank, fmt.Sprintf("%s: 白紙です / the page is blank — check that the form was placed face down and scan it again", where))
+		}
+		rec.Status = forms.NeedsReview
+		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeUnknownForm, Message: fmt.Sprintf("%s: shinsei の様式ではありません / not a shinsei form (no registration marks) — kept for a person to classify", where)})
+		return rec
+	case errors.Is(err, register.ErrAmbiguousMark):
+		return reject(CodeOrientation, fmt.Sprintf("%s: 用紙の向きが判定できません / %v", where, err))
+	case err != nil:
+		return reject(CodeUnreadable, fmt.Sprintf("%s: %v", where, err))
+	}
+	rec.Quality = forms.Quality{SkewDeg: round(res.SkewDeg, 2), Rotation: res.Rotation, DPI: round(res.DPI, 0)}
+	if res.DPI < MinDPI {
+		return reject(CodeLowResolution, fmt.Sprintf("%s: 解像度が低すぎます / scanned at %.0f dpi, too coarse to read — scan at 200–300 dpi", where, res.DPI))
+	}
+	if res.ResidualMM > MaxResidualMM {
+		return reject(CodeWarped, fmt.Sprintf("%s: 用紙がゆがんでいます / the page is bent or crumpled (marks %.1f mm off) — flatten it and scan again", where, res.ResidualMM))
+	}
+
+	qr, err := register.DecodeQR(img, res)
+	if err != nil {
+		rec.Status = forms.NeedsReview
+		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeFormCode, Message: fmt.Sprintf("%s: 様式コード（QR）が読めません / the form's QR code cannot be read (%v) — a person must say which form this is", where, err)})
+		return rec
+	}
+	t, err := e.reg.Get(qr.Template, qr.Revision)
+	if err != nil {
+		rec.Status = forms.NeedsReview
+		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeUnknownForm, Message: fmt.Sprintf("%s: %v", where, err)})
+		return rec
+	}
+	rec.Template = &forms.TemplateRef{ID: t.ID, Revision: t.Revision}
+	f, err := e.form(t)
+	if err != nil {
+		return reject(CodeUnreadable, fmt.Sprintf("%s: %v", where, err))
+	}
+	reading := f.Read(f.Ink(img, res.Transform))
+	e.fill(&rec, t, reading, qr)
+
+	rec.Status = forms.Accepted
+	for _, fv := range rec.Fields {
+		if fv.Review {
+			rec.Status = forms.NeedsReview
+		}
+	}
+	if hasText(t) {
+		// Until the OCR stage reads them, a page with text fields cannot be
+		// accepted: that would pass unread names and dates as checked.
+		rec.Status = forms.NeedsReview
+		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: "氏名・日付などの文字欄は未読です / text fields are not read yet: a person must check them"})
+	}
+	return rec
+}
+
+func (e *Engine) fill(rec *forms.Record, t *templates.Template, r marks.Reading, qr templates.QRPayload) {
+	for _, fd := range t.Fields {
+		switch fd.Kind {
+		case templates.Checkbox:
+			c := r.Checkboxes[fd.ID]
+			fv := forms.FieldValue{Value: c.State == marks.Checked, Confidence: round(c.Confidence, 3), Review: c.Review}
+			if c.State == marks.Ambiguous {
+				fv.Value = nil // no guess: a person decides
+			}
+			rec.Fields[fd.ID] = fv
+			if c.Review {
+				rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeMarkUnsure, Message: fmt.Sprintf("「%s」の印がはっきりしません / the mark in %q is unclear (%s)", fd.Label, fd.ID, c.State)})
+			}
+		case templates.Signature:
+			s := r.Signatures[fd.ID]
+			rec.Fields[fd.ID] = forms.FieldValue{Value: s.Present, Confidence: round(s.Confidence, 3), Review: s.Review}
+			if s.Review {
+				rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeSignatureUnsure, Message: fmt.Sprintf("「%s」の署名の有無がはっきりしません / cannot tell whether %q is signed", fd.Label, fd.ID)})
+			}
+		case templates.PIN:
+			p := r.PINs[fd.ID]
+			rec.Fields[fd.ID] = forms.FieldValue{Value: p.Filled, Confidence: round(p.Confidence, 3), Review: p.Review}
+			if p.Review {
+				rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodePINUnsure, Message: fmt.Sprintf("「%s」の記入マス数がはっきりしません / cannot tell how many cells of %q are filled", fd.Label, fd.ID)})
+			}
+		case templates.CaseRef:
+			if qr.CaseRef != "" {
+				rec.Fields[fd.ID] = forms.FieldValue{Value: qr.CaseRef, Confidence: 1}
+			}
+		}
+	}
+}
+
+func hasText(t *templates.Template) bool {
+	for _, f := range t.Fields {
+		if f.Kind == templates.Text || f.Kind == templates.Date {
+			return true
+		}
+	}
+	return false
+}
+
+// blank reports whether a page has (almost) no ink: fewer than 1 pixel in
+// 2000 clearly darker than the page's own paper.
+func blank(img *image.Gray) bool {
+	b := img.Bounds()
+	var hist [256]int
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		row := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
+		for x := 0; x < len(row); x += 2 {
+			hist[row[x]]++
+		}
+	}
+	total := 0
+	for _, n := range hist {
+		total += n
+	}
+	// Paper is the 90th percentile grey; ink is 80 levels darker.
+	paper, seen := 255, 0
+	for v := 255; v >= 0; v-- {
+		seen += hist[v]
+		if seen >= total/10 {
+			paper = v
+			break
+		}
+	}
+	dark := 0
+	for v := 0; v < max(0, paper-80); v++ {
+		dark += hist[v]
+	}
+	return total == 0 || dark*2000 < total
+}
+
+func round(v float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(v*p) / p
+}

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OMP_THREAD_LIMIT=1
-shinsei=bin/shinsei
+shinsei="${SHINSEI_BIN:-bin/shinsei}"
 
 say() { printf '\n== %s\n' "$*"; }
 
@@ -36,5 +36,10 @@ $shinsei scan testdata/corpus/clean/0000-application.png testdata/corpus/standar
 code=$?
 set -e
 echo "(exit status $code: 0 all accepted, 3 some need a person — expected until text fields are read — 1 an error)"
-say "the same as JSON Lines, one record per page (first record shown)"
-$shinsei scan --json testdata/corpus/clean/0000-application.png | head -c 1200; echo
+say "the same as JSON Lines, one record per page (docs/records.md), saved to $out/records.jsonl"
+set +e
+$shinsei scan --json testdata/corpus/clean/0000-application.png testdata/corpus/hard/0017-application+answer.pdf \
+	>"$out/records.jsonl" 2>/dev/null
+set -e
+head -c 900 "$out/records.jsonl"
+echo " …"

@@ -78,27 +78,24 @@ if ! command -v go >/dev/null 2>&1; then
 	exit 1
 fi
 
+# go_tool NAME MODULE VERSION NOTE builds a Go program at a pinned version
+# into .cache/bin once; a stamp file beside it records the version built.
+# CGO is off: these tools need none, and a static build does not care which
+# C libraries the machine has.
+go_tool() {
+	local name="$1" module="$2" version="$3" note="$4" bin="$repo/.cache/bin"
+	if [ -x "$bin/$name" ] && [ "$(cat "$bin/$name.version" 2>/dev/null)" = "$version" ]; then
+		log "$name $version present in .cache/bin"
+		return
+	fi
+	log "building $name $version into .cache/bin$note"
+	mkdir -p "$bin"
+	CGO_ENABLED=0 GOBIN="$bin" GOFLAGS=-mod=mod go install "$module@$version"
+	echo "$version" >"$bin/$name.version"
+}
+
 if [ "$want_test" -eq 1 ]; then
-	bin="$repo/.cache/bin"
-	stamp="$bin/minio.version"
-	if [ -x "$bin/minio" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$minio_version" ]; then
-		log "MinIO server $minio_version present in .cache/bin"
-	else
-		log "building MinIO server $minio_version into .cache/bin (5-7 minutes on 2 cores, once)"
-		mkdir -p "$bin"
-		# CGO off: MinIO needs none, and a static build does not care which
-		# C libraries the machine has.
-		CGO_ENABLED=0 GOBIN="$bin" GOFLAGS=-mod=mod go install "$minio_module@$minio_version"
-		echo "$minio_version" >"$stamp"
-	fi
-	stamp="$bin/gotestsum.version"
-	if [ -x "$bin/gotestsum" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$gotestsum_version" ]; then
-		log "gotestsum $gotestsum_version present in .cache/bin"
-	else
-		log "building gotestsum $gotestsum_version into .cache/bin"
-		mkdir -p "$bin"
-		CGO_ENABLED=0 GOBIN="$bin" GOFLAGS=-mod=mod go install "$gotestsum_module@$gotestsum_version"
-		echo "$gotestsum_version" >"$stamp"
-	fi
+	go_tool minio "$minio_module" "$minio_version" " (5-7 minutes on 2 cores, once)"
+	go_tool gotestsum "$gotestsum_module" "$gotestsum_version" ""
 fi
 log "ready"

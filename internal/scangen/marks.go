@@ -9,11 +9,11 @@ import (
 )
 
 // pt is a point in millimetres on the page.
-type pt struct{ x, y float64 }
+type pt = templates.PointMM
 
-// stroke draws a pen line through pts (mm), widthMM wide, anti-aliased,
+// Stroke draws a pen line through pts (mm), widthMM wide, anti-aliased,
 // darkening what is already there (ink on ink stays ink).
-func stroke(img *image.Gray, pts []pt, widthMM float64, ink uint8) {
+func Stroke(img *image.Gray, pts []pt, widthMM float64, ink uint8) {
 	if len(pts) == 0 {
 		return
 	}
@@ -22,8 +22,8 @@ func stroke(img *image.Gray, pts []pt, widthMM float64, ink uint8) {
 	}
 	half := px(widthMM) / 2
 	for i := 0; i+1 < len(pts); i++ {
-		ax, ay := px(pts[i].x), px(pts[i].y)
-		bx, by := px(pts[i+1].x), px(pts[i+1].y)
+		ax, ay := px(pts[i].X), px(pts[i].Y)
+		bx, by := px(pts[i+1].X), px(pts[i+1].Y)
 		r := image.Rect(int(math.Floor(min(ax, bx)-half-1)), int(math.Floor(min(ay, by)-half-1)),
 			int(math.Ceil(max(ax, bx)+half+1)), int(math.Ceil(max(ay, by)+half+1))).Intersect(img.Rect)
 		dx, dy := bx-ax, by-ay
@@ -51,8 +51,8 @@ func stroke(img *image.Gray, pts []pt, widthMM float64, ink uint8) {
 	}
 }
 
-// curve samples a Catmull-Rom spline through pts, so a hand's path is smooth.
-func curve(pts []pt, steps int) []pt {
+// Curve samples a Catmull-Rom spline through pts, so a hand's path is smooth.
+func Curve(pts []pt, steps int) []pt {
 	if len(pts) < 3 {
 		return pts
 	}
@@ -66,7 +66,7 @@ func curve(pts []pt, steps int) []pt {
 			f := func(a, b, c, d float64) float64 {
 				return 0.5 * (2*b + (-a+c)*t + (2*a-5*b+4*c-d)*t2 + (-a+3*b-3*c+d)*t3)
 			}
-			out = append(out, pt{f(p0.x, p1.x, p2.x, p3.x), f(p0.y, p1.y, p2.y, p3.y)})
+			out = append(out, pt{X: f(p0.X, p1.X, p2.X, p3.X), Y: f(p0.Y, p1.Y, p2.Y, p3.Y)})
 		}
 	}
 	return append(out, pts[len(pts)-1])
@@ -74,16 +74,17 @@ func curve(pts []pt, steps int) []pt {
 
 // Check mark styles people use.
 const (
-	markTick      = "tick"      // レ or ✓
-	markCross     = "cross"     // ×
-	markCircle    = "circle"    // ○
-	markFill      = "fill"      // box blacked in
-	markScribbled = "scribbled" // marked, then scribbled over: a person must look
+	MarkTick      = "tick"      // レ or ✓
+	MarkCross     = "cross"     // ×
+	MarkCircle    = "circle"    // ○
+	MarkFill      = "fill"      // box blacked in
+	MarkScribbled = "scribbled" // marked, then scribbled over: a person must look
 )
 
-// checkMark draws a mark of style in box b. stray lets the mark run over the
-// border, as quick marks do.
-func checkMark(img *image.Gray, b templates.Box, style string, stray bool, p pen, rng *rand.Rand) {
+// CheckMark draws a mark of style (MarkTick, …) in box b with ink of the
+// given grey. stray lets the mark run over the border, as quick marks do.
+// Exported so the mark reader's tests draw exactly the generator's marks.
+func CheckMark(img *image.Gray, b templates.Box, style string, stray bool, ink uint8, rng *rand.Rand) {
 	j := func(s float64) float64 { return (rng.Float64()*2 - 1) * s }
 	w := 0.35 + rng.Float64()*0.25
 	over, offX, offY := 1.0, 0.0, 0.0
@@ -94,15 +95,15 @@ func checkMark(img *image.Gray, b templates.Box, style string, stray bool, p pen
 		offX, offY = j(0.2)*b.W, j(0.2)*b.H
 	}
 	at := func(u, v float64) pt { // box-relative, centred, scaled by over
-		return pt{b.X + b.W/2 + offX + (u-0.5)*b.W*over + j(0.3), b.Y + b.H/2 + offY + (v-0.5)*b.H*over + j(0.3)}
+		return pt{X: b.X + b.W/2 + offX + (u-0.5)*b.W*over + j(0.3), Y: b.Y + b.H/2 + offY + (v-0.5)*b.H*over + j(0.3)}
 	}
 	switch style {
-	case markTick:
-		stroke(img, curve([]pt{at(0.15, 0.5), at(0.42, 0.85), at(0.7, 0.4), at(0.95, 0.02)}, 6), w, p.ink)
-	case markCross:
-		stroke(img, []pt{at(0.12, 0.12), at(0.88, 0.88)}, w, p.ink)
-		stroke(img, []pt{at(0.88, 0.1), at(0.12, 0.9)}, w, p.ink)
-	case markCircle:
+	case MarkTick:
+		Stroke(img, Curve([]pt{at(0.15, 0.5), at(0.42, 0.85), at(0.7, 0.4), at(0.95, 0.02)}, 6), w, ink)
+	case MarkCross:
+		Stroke(img, []pt{at(0.12, 0.12), at(0.88, 0.88)}, w, ink)
+		Stroke(img, []pt{at(0.88, 0.1), at(0.12, 0.9)}, w, ink)
+	case MarkCircle:
 		var pts []pt
 		// A ring through the box, not around it: circling the label
 		// instead is a different habit the reader does not score as a mark.
@@ -112,18 +113,18 @@ func checkMark(img *image.Gray, b templates.Box, style string, stray bool, p pen
 			a := start + float64(i)/26*2*math.Pi
 			pts = append(pts, at(0.5+r*math.Cos(a), 0.5+r*math.Sin(a)))
 		}
-		stroke(img, pts, w, p.ink)
-	case markFill:
+		Stroke(img, pts, w, ink)
+	case MarkFill:
 		for y := 0.1; y < 0.92; y += 0.09 {
-			stroke(img, []pt{at(0.08, y), at(0.92, y+0.05)}, w*1.6, p.ink)
+			Stroke(img, []pt{at(0.08, y), at(0.92, y+0.05)}, w*1.6, ink)
 		}
-	case markScribbled:
-		checkMark(img, b, markTick, stray, p, rng)
+	case MarkScribbled:
+		CheckMark(img, b, MarkTick, stray, ink, rng)
 		var pts []pt
 		for i := range 9 {
 			pts = append(pts, at(0.05+0.9*float64(i%2), 0.08+float64(i)*0.1))
 		}
-		stroke(img, pts, w, p.ink)
+		Stroke(img, pts, w, ink)
 	}
 }
 
@@ -141,14 +142,14 @@ func signature(img *image.Gray, b templates.Box, name, style string, p pen, rng 
 		var pts []pt
 		for i := range n {
 			pts = append(pts, pt{
-				b.X + b.W*(0.08+0.7*float64(i)/float64(n-1)) + (rng.Float64()*2-1)*3,
-				b.Y + b.H*(0.25+0.5*rng.Float64()),
+				X: b.X + b.W*(0.08+0.7*float64(i)/float64(n-1)) + (rng.Float64()*2-1)*3,
+				Y: b.Y + b.H*(0.25+0.5*rng.Float64()),
 			})
 		}
-		stroke(img, curve(pts, 10), 0.4+rng.Float64()*0.2, p.ink)
+		Stroke(img, Curve(pts, 10), 0.4+rng.Float64()*0.2, p.ink)
 		if rng.IntN(2) == 0 { // a closing underline
 			y := b.Y + b.H*(0.7+0.15*rng.Float64())
-			stroke(img, []pt{{b.X + b.W*0.1, y}, {b.X + b.W*(0.6+0.3*rng.Float64()), y - 1}}, 0.4, p.ink)
+			Stroke(img, []pt{{X: b.X + b.W*0.1, Y: y}, {X: b.X + b.W*(0.6+0.3*rng.Float64()), Y: y - 1}}, 0.4, p.ink)
 		}
 		return nil
 	case sigSeal:
@@ -157,16 +158,16 @@ func signature(img *image.Gray, b templates.Box, name, style string, p pen, rng 
 		}
 		// A vermilion seal scans as mid-grey.
 		r := math.Min(b.H*0.32, 6)
-		c := pt{b.X + b.W - r - 2, b.Y + b.H/2}
+		c := pt{X: b.X + b.W - r - 2, Y: b.Y + b.H/2}
 		var ring []pt
 		for i := 0; i <= 40; i++ {
 			a := float64(i) / 40 * 2 * math.Pi
-			ring = append(ring, pt{c.x + r*math.Cos(a), c.y + r*math.Sin(a)})
+			ring = append(ring, pt{X: c.X + r*math.Cos(a), Y: c.Y + r*math.Sin(a)})
 		}
 		seal := pen{font: p.font, ink: uint8(95 + rng.IntN(40)), wobble: 0.2}
-		stroke(img, ring, 0.5, seal.ink)
+		Stroke(img, ring, 0.5, seal.ink)
 		surname := []rune(name)
-		return seal.centred(img, templates.Box{X: c.x - r*0.8, Y: c.y - r*0.8, W: r * 1.6, H: r * 1.6}, string(surname[0]), rng)
+		return seal.centred(img, templates.Box{X: c.X - r*0.8, Y: c.Y - r*0.8, W: r * 1.6, H: r * 1.6}, string(surname[0]), rng)
 	default:
 		bigger := p
 		bigger.slant += 0.1

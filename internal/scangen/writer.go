@@ -35,23 +35,23 @@ func (w *writer) check(t *templates.Template, id string, on bool) {
 		w.fields[id] = FieldTruth{Value: false}
 		if w.mix == scanfx.Hard && w.rng.IntN(15) == 0 {
 			// A stray dot beside the box, not in it.
-			stroke(w.img, []pt{{b.X + b.W + 1.2, b.Y + b.H*w.rng.Float64()}}, 0.5, w.pen.ink)
+			Stroke(w.img, []pt{{X: b.X + b.W + 1.2, Y: b.Y + b.H*w.rng.Float64()}}, 0.5, w.pen.ink)
 		}
 		return
 	}
-	styles := []string{markTick, markTick, markTick, markTick, markTick, markTick, markCross, markCircle, markCircle, markFill}
+	styles := []string{MarkTick, MarkTick, MarkTick, MarkTick, MarkTick, MarkTick, MarkCross, MarkCircle, MarkCircle, MarkFill}
 	style := pick(w.rng, styles)
 	stray := w.mix != scanfx.Clean && w.rng.IntN(7) == 0
 	scribble := map[scanfx.Mix]int{scanfx.Clean: 0, scanfx.Standard: 100, scanfx.Hard: 33}[w.mix]
 	if scribble > 0 && w.rng.IntN(scribble) == 0 {
-		style = markScribbled
+		style = MarkScribbled
 	}
-	checkMark(w.img, b, style, stray, w.pen, w.rng)
+	CheckMark(w.img, b, style, stray, w.pen.ink, w.rng)
 	ft := FieldTruth{Value: true, Style: style}
 	if stray {
 		ft.Style += "+stray"
 	}
-	if style == markScribbled {
+	if style == MarkScribbled {
 		ft.Ambiguous = true
 	}
 	w.fields[id] = ft

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"sync"
 
 	"shinsei/forms"
@@ -151,7 +152,7 @@ func (e *Engine) Read(ctx context.Context, p Page) forms.Record {
 	var missing *register.MissingError
 	switch {
 	case errors.As(err, &missing):
-		return reject(CodeCutOff, fmt.Sprintf("%s: 用紙の端が読み取れていません / %v", where, err))
+		return reject(CodeCutOff, fmt.Sprintf("%s: %s", where, cutOffMessage(missing)))
 	case errors.Is(err, register.ErrNoFiducials):
 		if blank(img) {
 			return reject(CodeBlank, fmt.Sprintf("%s: 白紙です / the page is blank — check that the form was placed face down and scan it again", where))
@@ -238,6 +239,59 @@ func (e *Engine) fill(rec *forms.Record, t *templates.Template, r marks.Reading,
 			}
 		}
 	}
+}
+
+// cutOffMessage tells a clerk what is wrong with a page missing some of
+// its marks in the words they would use at the scanner: which edge of the
+// form (as held upright) did not make it onto the glass, and how the page
+// lay when the scan also shows that ("upside down and cut off at the
+// bottom").
+func cutOffMessage(me *register.MissingError) string {
+	has := func(cs ...templates.Corner) bool {
+		for _, c := range cs {
+			if !slices.Contains(me.Missing, c) {
+				return false
+			}
+		}
+		return true
+	}
+	ja, en := "端", "cut off"
+	switch {
+	case len(me.Missing) == 0 || len(me.Missing) >= 3:
+		ja, en = "大部分", "cut off or folded over (only one registration mark was found)"
+	case has(templates.BottomLeft, templates.BottomRight):
+		ja, en = "下端", "cut off at the bottom"
+	case has(templates.TopLeft, templates.TopRight):
+		ja, en = "上端", "cut off at the top"
+	case has(templates.TopLeft, templates.BottomLeft):
+		ja, en = "左端", "cut off on the left"
+	case has(templates.TopRight, templates.BottomRight):
+		ja, en = "右端", "cut off on the right"
+	case len(me.Missing) == 1:
+		c := me.Missing[0]
+		ja = map[templates.Corner]string{templates.TopLeft: "左上の角", templates.TopRight: "右上の角", templates.BottomLeft: "左下の角", templates.BottomRight: "右下の角"}[c]
+		en = "cut off or folded at the " + map[templates.Corner]string{templates.TopLeft: "top-left", templates.TopRight: "top-right", templates.BottomLeft: "bottom-left", templates.BottomRight: "bottom-right"}[c] + " corner"
+	default:
+		// Two diagonal corners: not a straight cut, something covers them.
+		ja, en = "角", "covered or folded at two corners"
+	}
+	turnJA, turnEN, advice := "", "", "rescan it with the whole page flat on the glass"
+	if me.RotationKnown && me.Rotation != 0 {
+		switch me.Rotation {
+		case 90:
+			turnJA, turnEN = "右に90度回転しており、", "turned a quarter to the right and "
+		case 180:
+			turnJA, turnEN = "上下逆さまで、", "upside down and "
+		case 270:
+			turnJA, turnEN = "左に90度回転しており、", "turned a quarter to the left and "
+		}
+		advice = "rescan it the right way up with the whole page on the glass"
+	}
+	subject := "用紙の"
+	if turnJA != "" {
+		subject = "用紙が" + turnJA
+	}
+	return fmt.Sprintf("%s%sが切れています（登録マーク %d/4） / the page is %s%s — %s", subject, ja, me.Found, turnEN, en, advice)
 }
 
 func hasText(t *templates.Template) bool {

@@ -98,7 +98,8 @@ func TestRead(t *testing.T) {
 		{"upside down", rotate180(filled), forms.NeedsReview, pipeline.CodeTextNotRead, "jpki-revocation", ""},
 		{"blank", white(2480, 3508), forms.Rejected, pipeline.CodeBlank, "", "blank"},
 		{"not a form", unknown, forms.NeedsReview, pipeline.CodeUnknownForm, "", "not a shinsei form"},
-		{"cut off", cut, forms.Rejected, pipeline.CodeCutOff, "", "bottom"},
+		{"cut off", cut, forms.Rejected, pipeline.CodeCutOff, "", "the page is cut off at the bottom — rescan it with the whole page"},
+		{"upside down and cut off", rotate180(cut), forms.Rejected, pipeline.CodeCutOff, "", "用紙が上下逆さまで、下端が切れています（登録マーク 2/4） / the page is upside down and cut off at the bottom — rescan it the right way up"},
 		{"too coarse", render(t, "jpki-answer", templates.Values{}, 100), forms.Rejected, pipeline.CodeLowResolution, "", "100 dpi"},
 	} {
 		pages := e.Pages(context.Background(), c.name+".png", encode(t, c.img))

@@ -109,6 +109,11 @@ type MissingError struct {
 	// Missing lists the corners that were not found, in template terms,
 	// or is nil when the found marks do not tell which corners they are.
 	Missing []templates.Corner
+	// Rotation is the quarter turn the page has in the image (as in
+	// Result), when RotationKnown: three marks, or two with the marked one
+	// among them, fix it.
+	Rotation      int
+	RotationKnown bool
 }
 
 func (e *MissingError) Error() string {

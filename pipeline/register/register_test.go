@@ -140,6 +140,11 @@ func TestFindFailures(t *testing.T) {
 				if !strings.Contains(err.Error(), "bottom-left and bottom-right missing") {
 					t.Errorf("message does not name the missing corners: %v", err)
 				}
+				// The two marks left include the holed one, so the page's
+				// turn is known and a clerk can be told it.
+				if !me.RotationKnown || me.Rotation != tc.scan.quarter*90 {
+					t.Errorf("rotation %d (known %v), want %d", me.Rotation, me.RotationKnown, tc.scan.quarter*90)
+				}
 			}
 		})
 	}
@@ -162,6 +167,9 @@ func TestFindOtherMissingCorners(t *testing.T) {
 			}
 			if me.Found != 3 || !slices.Equal(me.Missing, []templates.Corner{c}) {
 				t.Errorf("found %d, missing %v; want 3 found, %v missing", me.Found, me.Missing, c)
+			}
+			if !me.RotationKnown || me.Rotation != int(c)*90 {
+				t.Errorf("rotation %d (known %v), want %d", me.Rotation, me.RotationKnown, int(c)*90)
 			}
 		})
 	}

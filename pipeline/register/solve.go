@@ -192,6 +192,17 @@ func finalize(fid [4]Point, touched []templates.Corner) (Result, error) {
 	}, nil
 }
 
+// quarterTurn is the page's rotation in the image (clockwise, 0, 90, 180
+// or 270, as Result.Rotation) from two marks whose corners are known: the
+// angle between the template's vector from a to b and the image's.
+func quarterTurn(a templates.Corner, pa Point, b templates.Corner, pb Point) int {
+	c := templates.FiducialCentres()
+	tmpl := math.Atan2(c[b].Y-c[a].Y, c[b].X-c[a].X)
+	img := math.Atan2(pb.Y-pa.Y, pb.X-pa.X)
+	q := int(math.Round((img-tmpl)*180/math.Pi/90)) * 90
+	return (q%360 + 360) % 360
+}
+
 // fitAffine is the least-squares affine map from template points to image
 // points (exact for three), and its RMS residual in millimetres.
 func fitAffine(src []templates.PointMM, dst []Point) (Affine, float64) {
@@ -403,14 +414,16 @@ func (d *detector) partial(guess float64) (Result, error) {
 			fid[missing] = p
 			return finalize(fid, []templates.Corner{missing})
 		}
-		return Result{}, &MissingError{Found: 3, Missing: []templates.Corner{missing}}
+		rot := quarterTurn(corners[0], at[0], corners[1], at[1])
+		return Result{}, &MissingError{Found: 3, Missing: []templates.Corner{missing}, Rotation: rot, RotationKnown: true}
 	}
 	if a, b, which, k, ok := d.bestPair(cs); ok {
 		ha := d.holeScore(d.refine(&cs[a]), k)
 		hb := d.holeScore(d.refine(&cs[b]), k)
 		var found [2]templates.Corner
+		holed := math.Max(ha, hb) >= holedScore
 		switch {
-		case math.Max(ha, hb) >= holedScore:
+		case holed:
 			// One is the marked corner; the spacing names the other.
 			found = [2]templates.Corner{templates.TopLeft, [3]templates.Corner{templates.TopRight, templates.BottomLeft, templates.BottomRight}[which]}
 		default:
@@ -426,7 +439,16 @@ func (d *detector) partial(guess float64) (Result, error) {
 				missing = append(missing, c)
 			}
 		}
-		return Result{}, &MissingError{Found: 2, Missing: missing}
+		me := &MissingError{Found: 2, Missing: missing}
+		if holed {
+			// found[0] is the marked corner: whichever of the pair has the hole.
+			pa, pb := d.refine(&cs[a]), d.refine(&cs[b])
+			if hb > ha {
+				pa, pb = pb, pa
+			}
+			me.Rotation, me.RotationKnown = quarterTurn(found[0], pa, found[1], pb), true
+		}
+		return Result{}, me
 	}
 	// A lone solid square is too common on other paper (a filled box, a
 	// logo) to call a form; a lone holed mark is not.

@@ -5,6 +5,7 @@ package ocr
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -46,3 +47,11 @@ func CheckInstall() error {
 	}
 	return nil
 }
+
+// ThreadLimitSet reports whether OMP_THREAD_LIMIT=1 is in the environment.
+// libtesseract is linked with libgomp, which reads the variable once, when
+// the library is loaded, before any Go code runs; so it cannot be set from
+// Go, and the command re-execs itself with it set. Without it every
+// recognition starts OpenMP threads that compete with the pool's other
+// clients for the CPUs, which makes a busy pool slower, not faster.
+func ThreadLimitSet() bool { return os.Getenv("OMP_THREAD_LIMIT") == "1" }

@@ -12,11 +12,13 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"time"
 
 	"shinsei/forms"
 	"shinsei/pipeline/decode"
 	"shinsei/pipeline/marks"
 	"shinsei/pipeline/register"
+	"shinsei/pipeline/text"
 	"shinsei/templates"
 )
 
@@ -25,19 +27,36 @@ import (
 type Engine struct {
 	reg      *templates.Registry
 	renderer *templates.Renderer
-	limits   decode.Limits
+	cfg      Config
 
 	mu    sync.Mutex
 	forms map[string]*marks.Form
 }
 
+// Config is what an engine reads with.
+type Config struct {
+	Limits decode.Limits
+	// Text reads names, addresses and dates. Without it they are left
+	// unread and every page that has them needs a person (text_not_read).
+	Text *text.Reader
+	// Today is the day rules such as "not in the future" and "under 15"
+	// are judged on; nil means the local date now.
+	Today func() time.Time
+}
+
 // New returns an engine for the templates in reg.
-func New(reg *templates.Registry, limits decode.Limits) (*Engine, error) {
+func New(reg *templates.Registry, cfg Config) (*Engine, error) {
 	r, err := templates.NewRenderer()
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{reg: reg, renderer: r, limits: limits, forms: map[string]*marks.Form{}}, nil
+	if cfg.Today == nil {
+		cfg.Today = func() time.Time {
+			y, m, d := time.Now().Date()
+			return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	return &Engine{reg: reg, renderer: r, cfg: cfg, forms: map[string]*marks.Form{}}, nil
 }
 
 func (e *Engine) form(t *templates.Template) (*marks.Form, error) {
@@ -70,7 +89,7 @@ type Page struct {
 func (e *Engine) EachPage(ctx context.Context, name string, data []byte, fn func(Page) error) error {
 	sum := forms.FileSHA256(data)
 	n := 0
-	err := decode.Walk(ctx, name, data, e.limits, func(r decode.Result) error {
+	err := decode.Walk(ctx, name, data, e.cfg.Limits, func(r decode.Result) error {
 		n++
 		num := r.Page.Number
 		if num == 0 {
@@ -125,6 +144,26 @@ const (
 
 // Read reads one page into a record.
 func (e *Engine) Read(ctx context.Context, p Page) forms.Record {
+	return e.ReadDetailed(ctx, p).Record
+}
+
+// Detail is a record with what was found on the way, for evaluation and
+// diagnosis. Raw holds what OCR returned per text field: personal data,
+// never to be logged or stored.
+type Detail struct {
+	forms.Record
+	Registration *register.Result
+	Raw          map[string]string
+}
+
+// ReadDetailed is Read, keeping the registration and the raw OCR text.
+func (e *Engine) ReadDetailed(ctx context.Context, p Page) Detail {
+	var d Detail
+	d.Record = e.read(ctx, p, &d)
+	return d
+}
+
+func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 	rec := forms.Record{
 		DocumentID: forms.DocumentID(p.Source.SHA256, p.Source.Page),
 		Source:     p.Source,
@@ -165,6 +204,7 @@ func (e *Engine) Read(ctx context.Context, p Page) forms.Record {
 	case err != nil:
 		return reject(CodeUnreadable, fmt.Sprintf("%s: %v", where, err))
 	}
+	d.Registration = &res
 	rec.Quality = forms.Quality{SkewDeg: round(res.SkewDeg, 2), Rotation: res.Rotation, DPI: round(res.DPI, 0)}
 	if res.DPI < MinDPI {
 		return reject(CodeLowResolution, fmt.Sprintf("%s: 解像度が低すぎます / scanned at %.0f dpi, too coarse to read — scan at 200–300 dpi", where, res.DPI))
@@ -190,22 +230,79 @@ func (e *Engine) Read(ctx context.Context, p Page) forms.Record {
 	if err != nil {
 		return reject(CodeUnreadable, fmt.Sprintf("%s: %v", where, err))
 	}
-	reading := f.Read(f.Ink(img, res.Transform))
+	ink := f.Ink(img, res.Transform)
+	reading := f.Read(ink)
 	e.fill(&rec, t, reading, qr)
 
+	if hasText(t) {
+		if e.cfg.Text == nil {
+			// Without OCR a page with text fields cannot be accepted: that
+			// would pass unread names and dates as checked.
+			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: "氏名・日付などの文字欄は読み取っていません / text fields were not read (no OCR): a person must check them"})
+		} else if err := e.readText(ctx, &rec, d, t, ink); err != nil {
+			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: fmt.Sprintf("%s: 文字欄を読み取れませんでした / text fields could not be read (%v) — process the file again", where, err)})
+		}
+	}
+	rec.Issues = append(rec.Issues, forms.Validate(t.ID, known(rec.Fields), forms.RuleContext{Today: e.cfg.Today()})...)
+
 	rec.Status = forms.Accepted
+	if len(rec.Issues) > 0 {
+		rec.Status = forms.NeedsReview
+	}
 	for _, fv := range rec.Fields {
 		if fv.Review {
 			rec.Status = forms.NeedsReview
 		}
 	}
-	if hasText(t) {
-		// Until the OCR stage reads them, a page with text fields cannot be
-		// accepted: that would pass unread names and dates as checked.
-		rec.Status = forms.NeedsReview
-		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: "氏名・日付などの文字欄は未読です / text fields are not read yet: a person must check them"})
-	}
 	return rec
+}
+
+// readText reads every text and date field of the page.
+func (e *Engine) readText(ctx context.Context, rec *forms.Record, d *Detail, t *templates.Template, ink *image.Gray) error {
+	d.Raw = map[string]string{}
+	for _, fd := range t.Fields {
+		if fd.Kind != templates.Text && fd.Kind != templates.Date {
+			continue
+		}
+		rd, err := e.cfg.Text.Read(ctx, ink, fd)
+		if err != nil {
+			return err
+		}
+		d.Raw[fd.ID] = rd.Raw
+		rec.Fields[fd.ID] = forms.FieldValue{Value: rd.Value, Confidence: round(rd.Confidence, 3), Review: rd.Review}
+		if rd.Review {
+			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: rd.Why, Message: textMessage(fd, rd.Why)})
+		}
+	}
+	return nil
+}
+
+// textMessage says why a text field needs a person. It never repeats what
+// was read: that is personal data, and the reviewer sees the image.
+func textMessage(f templates.Field, why string) string {
+	switch why {
+	case text.WhyEmpty:
+		return fmt.Sprintf("「%s」が記入されていません / %q is empty", f.Label, f.ID)
+	case text.WhyDate:
+		return fmt.Sprintf("「%s」の日付が読み取れないか、存在しない日付です / %q is not a date that exists, or could not be read", f.Label, f.ID)
+	case text.WhyShape:
+		return fmt.Sprintf("「%s」の読み取り結果が欄の形式に合いません / what was read in %q does not look like such a field", f.Label, f.ID)
+	}
+	return fmt.Sprintf("「%s」の読み取りに自信がありません / %q was not read confidently", f.Label, f.ID)
+}
+
+// known is the fields the rules may judge: a value a person must still
+// confirm is unknown to them, so no rule reports a violation it only
+// guessed.
+func known(fields map[string]forms.FieldValue) map[string]forms.FieldValue {
+	out := make(map[string]forms.FieldValue, len(fields))
+	for id, fv := range fields {
+		if fv.Review {
+			fv.Value = nil
+		}
+		out[id] = fv
+	}
+	return out
 }
 
 func (e *Engine) fill(rec *forms.Record, t *templates.Template, r marks.Reading, qr templates.QRPayload) {

@@ -12,13 +12,12 @@ import (
 
 	"shinsei/forms"
 	"shinsei/pipeline"
-	"shinsei/pipeline/decode"
 	"shinsei/templates"
 )
 
 func engine(t *testing.T) *pipeline.Engine {
 	t.Helper()
-	e, err := pipeline.New(templates.Builtin(), decode.Limits{})
+	e, err := pipeline.New(templates.Builtin(), pipeline.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +181,7 @@ func BenchmarkPage(b *testing.B) {
 		}
 		names, datas = append(names, f), append(datas, data)
 	}
-	e, err := pipeline.New(templates.Builtin(), decode.Limits{})
+	e, err := pipeline.New(templates.Builtin(), pipeline.Config{})
 	if err != nil {
 		b.Fatal(err)
 	}

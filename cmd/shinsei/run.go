@@ -97,6 +97,7 @@ func commands() []*command {
 			planned: "archive, proxy cases and matching (issue 6)"},
 		{name: "audit", args: "verify", summary: "check the audit log of archive reads",
 			planned: "the audit log"},
+		evalCommand(),
 		versionCommand(),
 		storeCommand(),
 	}

@@ -10,12 +10,10 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"text/tabwriter"
+	"time"
 
 	"shinsei/forms"
 	"shinsei/pipeline"
-	"shinsei/pipeline/decode"
-	"shinsei/templates"
 )
 
 func scanCommand() *command {
@@ -51,10 +49,11 @@ Exit status: 0 every page accepted, 3 some need review or were rejected, 1 an er
 }
 
 func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON bool) error {
-	eng, err := pipeline.New(templates.Builtin(), decode.Limits{})
+	eng, closeEngine, err := newEngine(e, jobs)
 	if err != nil {
 		return err
 	}
+	defer closeEngine()
 	type job struct {
 		seq int
 		p   pipeline.Page
@@ -63,6 +62,8 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 		seq int
 		rec forms.Record
 	}
+	prog := newProgress(e.stderr, len(files))
+	defer prog.done()
 	jobCh := make(chan job, jobs)
 	resCh := make(chan result, jobs)
 	var openErrs []error
@@ -71,6 +72,7 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 		defer close(jobCh)
 		seq := 0
 		for _, name := range files {
+			prog.file()
 			data, err := readScan(name)
 			if err != nil {
 				openErrs = append(openErrs, err)
@@ -104,7 +106,7 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 	}
 	go func() { wg.Wait(); close(resCh) }()
 
-	out := newScanPrinter(e.stdout, asJSON)
+	out := newScanPrinter(e.stdout, asJSON, files)
 	pending := map[int]forms.Record{}
 	next, review := 0, false
 	for r := range resCh {
@@ -119,7 +121,7 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 			if rec.Status != forms.Accepted {
 				review = true
 			}
-			if err := out.print(rec); err != nil {
+			if err := prog.page(func() error { return out.print(rec) }); err != nil {
 				return err
 			}
 			e.log.Debug("page read", "document", rec.DocumentID, "status", rec.Status)
@@ -162,20 +164,25 @@ func readScan(name string) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
+// scanPrinter writes records as they come, in order: JSON Lines, or a
+// table a clerk at a station can read at a glance. The table is written a
+// line at a time (not aligned after the fact) so each page shows as soon
+// as it is read.
 type scanPrinter struct {
 	w      io.Writer
 	json   *json.Encoder
-	table  *tabwriter.Writer
+	nameW  int
 	header bool
 }
 
-func newScanPrinter(w io.Writer, asJSON bool) *scanPrinter {
-	p := &scanPrinter{w: w}
+func newScanPrinter(w io.Writer, asJSON bool, files []string) *scanPrinter {
+	p := &scanPrinter{w: w, nameW: 4}
 	if asJSON {
 		p.json = json.NewEncoder(w)
 		p.json.SetEscapeHTML(false)
-	} else {
-		p.table = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	}
+	for _, f := range files {
+		p.nameW = max(p.nameW, min(40, len(f)))
 	}
 	return p
 }
@@ -185,24 +192,106 @@ func (p *scanPrinter) print(rec forms.Record) error {
 		return p.json.Encode(rec)
 	}
 	if !p.header {
-		fmt.Fprintln(p.table, "FILE\tPAGE\tFORM\tSTATUS\tWHAT NEEDS A PERSON")
+		if _, err := fmt.Fprintf(p.w, "%-*s  %4s  %-16s  %-12s  %s\n", p.nameW, "FILE", "PAGE", "FORM", "STATUS", "WHAT NEEDS A PERSON"); err != nil {
+			return err
+		}
 		p.header = true
 	}
 	form := "-"
 	if rec.Template != nil {
 		form = rec.Template.ID
 	}
-	var notes []string
-	for _, is := range rec.Issues {
-		notes = append(notes, is.Message)
-	}
-	fmt.Fprintf(p.table, "%s\t%d\t%s\t%s\t%s\n", rec.Source.Name, rec.Source.Page, form, rec.Status, strings.Join(notes, "; "))
-	return nil
+	_, err := fmt.Fprintf(p.w, "%-*s  %4d  %-16s  %-12s  %s\n", p.nameW, rec.Source.Name, rec.Source.Page, form, rec.Status, why(rec))
+	return err
 }
 
-func (p *scanPrinter) flush() error {
-	if p.table != nil {
-		return p.table.Flush()
+// why is the table's last column: for a rejected page the reason to
+// rescan, in full; otherwise each field a person must look at and why, by
+// code (the JSON has the messages).
+func why(rec forms.Record) string {
+	if rec.Status == forms.Rejected && len(rec.Issues) > 0 {
+		return rec.Issues[0].Message
 	}
-	return nil
+	var parts []string
+	for _, is := range rec.Issues {
+		if is.Field != "" {
+			parts = append(parts, is.Field+": "+is.Code)
+		} else {
+			parts = append(parts, is.Code)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (p *scanPrinter) flush() error { return nil }
+
+// progress draws a one-line bar on a terminal's stderr for batches:
+// files started, pages done, and the time a page takes.
+type progress struct {
+	mu      sync.Mutex
+	w       io.Writer
+	on      bool
+	files   int
+	started time.Time
+	opened  int
+	pages   int
+}
+
+func newProgress(w io.Writer, files int) *progress {
+	return &progress{w: w, on: isTerminal(w) && files > 1, files: files, started: time.Now()}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func (p *progress) file() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.opened++
+	p.draw()
+}
+
+// page prints one page's line with fn, with the bar cleared while it does,
+// so a table on the same terminal is never overwritten.
+func (p *progress) page(fn func() error) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clear()
+	err := fn()
+	p.pages++
+	p.draw()
+	return err
+}
+
+func (p *progress) draw() {
+	if !p.on {
+		return
+	}
+	const width = 30
+	done := width * p.opened / max(1, p.files)
+	bar := strings.Repeat("=", done) + strings.Repeat(" ", width-done)
+	per := ""
+	if p.pages > 0 {
+		per = fmt.Sprintf(", %.1f s/page", time.Since(p.started).Seconds()/float64(p.pages))
+	}
+	fmt.Fprintf(p.w, "\r[%s] file %d/%d, %d pages read%s ", bar, p.opened, p.files, p.pages, per)
+}
+
+func (p *progress) clear() {
+	if p.on {
+		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", 79))
+	}
+}
+
+// done clears the bar so the shell prompt starts clean.
+func (p *progress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clear()
 }

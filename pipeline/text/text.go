@@ -1,0 +1,270 @@
+// Package text reads the handwritten text and date fields of a registered,
+// dropped-out page: it crops each field, cleans it for Tesseract, asks the
+// OCR pool with the field's charset, normalises what comes back, and gives
+// one confidence per field that says whether a person must look.
+package text
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"slices"
+	"strings"
+	"time"
+
+	"shinsei/forms"
+	"shinsei/ocr"
+	"shinsei/templates"
+)
+
+// Recognizer is what the reader needs of the OCR engine; *ocr.Pool is one.
+type Recognizer interface {
+	Recognize(ctx context.Context, img *image.Gray, spec ocr.Spec) (ocr.Result, error)
+}
+
+// Reader reads text fields. It is safe for concurrent use when its
+// Recognizer is (the pool hands each call its own Tesseract client).
+type Reader struct {
+	ocr       Recognizer
+	threshold float64 // for names
+	others    float64 // for every other field
+	today     func() time.Time
+}
+
+// The confidences under which a value goes to a person, calibrated on a
+// generated corpus kept apart from the evaluation ones (seed 101, 120
+// documents, 951 text fields: internal/evaluate/calibrate_test.go). At
+// 0.97, 0.7% of all text values passed silently wrong, but 2.0% of names:
+// Tesseract is surest of itself on a wrong kanji, so names need 0.98
+// (0.5%). Below these, values are right too seldom to pass unseen.
+const (
+	DefaultThreshold = 0.97
+	NameThreshold    = 0.98
+)
+
+// NewReader returns a reader using r, with the calibrated threshold.
+func NewReader(r Recognizer) *Reader {
+	return &Reader{ocr: r, threshold: NameThreshold, others: DefaultThreshold, today: time.Now}
+}
+
+// WithToday returns a copy of the reader that judges dates as of today()
+// (a form is dated within the last year; nobody was born in the future).
+func (r *Reader) WithToday(today func() time.Time) *Reader {
+	c := *r
+	c.today = today
+	return &c
+}
+
+// WithThreshold returns a copy of the reader that sends values of every
+// field under t to review; calibration uses it.
+func (r *Reader) WithThreshold(t float64) *Reader {
+	c := *r
+	c.threshold, c.others = t, t
+	return &c
+}
+
+// Reading is one field as read.
+type Reading struct {
+	// Value is the normalised text, or the ISO date; "" when the box is
+	// empty; nil when something was written but could not be made sense of.
+	Value      any
+	Confidence float64 // in [0, 1]
+	Review     bool
+	// Why says, when Review is set, what is wrong: one of the Why* codes.
+	Why string
+	// Raw is what Tesseract returned, before normalisation. It is personal
+	// data: it exists for evaluation and must not be logged or stored.
+	Raw string
+}
+
+// Why codes: the reason a reading needs a person.
+const (
+	WhyUnsure  = "text_unsure"    // read, but not confidently
+	WhyShape   = "text_bad_shape" // what was read does not look like such a field
+	WhyDate    = "date_invalid"   // a date that does not exist or cannot be parsed
+	WhyEmpty   = "field_empty"    // a required field with nothing written
+	WhyOverrun = "text_overrun"   // writing runs out of the box and may be cut
+)
+
+// spec is how a charset is recognised. Page segmentation mode 13 (raw
+// line) reads a line of widely spaced handwriting better than 7, which
+// splits it into words and mistakes gaps for characters (measured on the
+// calibration corpora); digits keep 7, where eng's word model helps.
+func spec(f templates.Field) ocr.Spec {
+	switch {
+	case f.Kind == templates.Date:
+		return ocr.Spec{Lang: "jpn", Whitelist: "0123456789年月日元明治大正昭和平成令和/.-", Mode: ocr.RawLine}
+	case f.Charset == templates.Katakana:
+		return ocr.Spec{Lang: "jpn", Whitelist: katakana, Mode: ocr.RawLine}
+	case f.Charset == templates.Digits:
+		return ocr.Spec{Lang: "eng", Whitelist: "0123456789-", Mode: ocr.SingleLine}
+	case f.Charset == templates.Alnum:
+		return ocr.Spec{Lang: "eng", Whitelist: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", Mode: ocr.SingleLine}
+	default:
+		return ocr.Spec{Lang: "jpn", Mode: ocr.RawLine}
+	}
+}
+
+// katakana is every full-width katakana letter and the long-vowel mark.
+var katakana = func() string {
+	var b strings.Builder
+	for r := 'ァ'; r <= 'ヶ'; r++ {
+		b.WriteRune(r)
+	}
+	b.WriteString("ー")
+	return b.String()
+}()
+
+// Read reads one text or date field from ink, a dropped-out canvas.
+func (r *Reader) Read(ctx context.Context, ink *image.Gray, f templates.Field) (Reading, error) {
+	if f.Kind != templates.Text && f.Kind != templates.Date {
+		return Reading{}, fmt.Errorf("text: field %q is a %s field", f.ID, f.Kind)
+	}
+	p := Prepare(ink, f.Box)
+	if p.Ink == 0 {
+		rd := Reading{Value: "", Confidence: 1}
+		if f.Required {
+			rd.Review, rd.Why = true, WhyEmpty
+		}
+		return rd, nil
+	}
+	res, err := r.ocr.Recognize(ctx, p.Image, spec(f))
+	if err != nil {
+		return Reading{}, fmt.Errorf("text: reading %q: %w", f.ID, err)
+	}
+	rd := judge(f, res, r.today())
+	if p.Overflow > 0.2 && !rd.Review {
+		rd.Confidence = min(rd.Confidence, 0.5)
+	}
+	th := r.others
+	if strings.HasSuffix(f.ID, "_name") {
+		th = r.threshold
+	}
+	if rd.Confidence < th && !rd.Review {
+		rd.Review, rd.Why = true, WhyUnsure
+	}
+	return rd, nil
+}
+
+// judge normalises what Tesseract read and scores it. Tesseract's own
+// confidence is a start, not an answer: a character it is 90% sure of can
+// still make an address that does not exist. The score is the weakest
+// character's confidence blended with the mean, and a value whose shape
+// is wrong for its field (a phone number of nine digits, a kana field with
+// a kanji in it, a date that does not exist) is never passed as certain.
+func judge(f templates.Field, res ocr.Result, today time.Time) Reading {
+	raw := joined(res)
+	conf := ocrConfidence(res)
+	rd := Reading{Raw: raw, Confidence: conf}
+	switch {
+	case f.Kind == templates.Date:
+		d, _, err := forms.ParseDate(raw)
+		if err != nil {
+			rd.Value, rd.Confidence, rd.Review, rd.Why = nil, min(conf, 0.2), true, WhyDate
+			return rd
+		}
+		rd.Value = d.Format("2006-01-02")
+		if !plausibleDate(f, d, today) {
+			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
+		}
+	case f.Charset == templates.Katakana:
+		v, ok := forms.NormalizeKatakana(raw)
+		rd.Value = strings.ReplaceAll(v, " ", "")
+		if !ok || !plausibleKana(v) {
+			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
+		}
+	case f.Charset == templates.Digits:
+		v, ok := forms.NormalizePhone(raw)
+		rd.Value = v
+		if !ok {
+			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
+		}
+	default:
+		// Spacing in a handwritten Japanese line is the writer's rhythm,
+		// not content: 佐藤 花子 and 佐藤花子 are one name, and
+		// Tesseract's own word breaks fall anywhere. Values keep none.
+		v := forms.CompactText(raw)
+		rd.Value = v
+		if !plausibleJapanese(f, v) {
+			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
+		}
+	}
+	return rd
+}
+
+// ocrConfidence is min and mean of the characters' confidences, blended:
+// one doubtful character is enough to make a name wrong.
+func ocrConfidence(res ocr.Result) float64 {
+	n, sum, lo := 0, 0.0, 1.0
+	for _, w := range res.Words {
+		if len(w.Symbols) == 0 {
+			n++
+			sum += w.Confidence
+			lo = min(lo, w.Confidence)
+			continue
+		}
+		for _, s := range w.Symbols {
+			n++
+			sum += s.Confidence
+			lo = min(lo, s.Confidence)
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return 0.5*lo + 0.5*sum/float64(n)
+}
+
+// joined rebuilds the line from Tesseract's characters, putting a space
+// only where the writing has a real gap. Tesseract's word breaks in
+// Japanese fall between any two characters (佐々 木 太郎); a gap is a
+// space when it is wider than half a character's height and twice the
+// line's usual gap between characters (佐々木 太郎).
+func joined(res ocr.Result) string {
+	var syms []ocr.Symbol
+	for _, w := range res.Words {
+		if len(w.Symbols) == 0 {
+			syms = append(syms, ocr.Symbol{Text: w.Text, Confidence: w.Confidence, Box: w.Box})
+			continue
+		}
+		syms = append(syms, w.Symbols...)
+	}
+	if len(syms) == 0 {
+		return ""
+	}
+	hs := make([]int, len(syms))
+	for i, s := range syms {
+		hs[i] = s.Box.Dy()
+	}
+	slices.Sort(hs)
+	gaps := make([]int, 0, len(syms))
+	for i := 1; i < len(syms); i++ {
+		gaps = append(gaps, syms[i].Box.Min.X-syms[i-1].Box.Max.X)
+	}
+	sorted := slices.Sorted(slices.Values(gaps))
+	space := hs[len(hs)/2] / 2
+	if len(sorted) > 0 {
+		space = max(space, 2*sorted[len(sorted)/2])
+	}
+	var b strings.Builder
+	for i, s := range syms {
+		if i > 0 && gaps[i-1] > space {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s.Text)
+	}
+	return b.String()
+}
+
+// plausibleDate: a birth date lies between 1900 and today; any other date
+// on these forms (申請日, 回答日) is the day it was filled in, within the
+// last year and not after today. A misread digit (2026 → 7026, 11月 →
+// 1月) often still makes a real date, but seldom a plausible one.
+func plausibleDate(f templates.Field, d, today time.Time) bool {
+	y, m, dd := today.Date()
+	today = time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+	if strings.Contains(f.ID, "birth") {
+		return d.Year() >= 1900 && !d.After(today)
+	}
+	return !d.After(today) && !d.Before(today.AddDate(-1, 0, 0))
+}

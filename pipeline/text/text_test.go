@@ -1,0 +1,229 @@
+package text
+
+import (
+	"context"
+	"errors"
+	"image"
+	"testing"
+	"time"
+
+	"shinsei/ocr"
+	"shinsei/templates"
+)
+
+// fakeOCR returns a fixed result: these tests are of what the reader does
+// with Tesseract's answer, not of Tesseract (ocr's own tests and the
+// corpus test below use the real one).
+type fakeOCR struct {
+	res   ocr.Result
+	err   error
+	calls int
+	spec  ocr.Spec
+}
+
+func (f *fakeOCR) Recognize(_ context.Context, _ *image.Gray, s ocr.Spec) (ocr.Result, error) {
+	f.calls++
+	f.spec = s
+	return f.res, f.err
+}
+
+// line makes a result of characters 40 px wide with 10 px gaps, and a
+// 40 px gap where s has a space.
+func line(s string, conf float64) ocr.Result {
+	var w ocr.Word
+	x := 0
+	for _, r := range s {
+		if r == ' ' {
+			x += 30
+			continue
+		}
+		w.Symbols = append(w.Symbols, ocr.Symbol{Text: string(r), Confidence: conf, Box: image.Rect(x, 0, x+40, 50)})
+		x += 50
+	}
+	return ocr.Result{Text: s, Words: []ocr.Word{w}}
+}
+
+// page is a canvas with some ink in box b, so Prepare finds writing.
+func page(b templates.Box) *image.Gray {
+	img := image.NewGray(image.Rect(0, 0, 2480, 3508))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	px := 2480 / templates.PageWidthMM
+	x0, y0 := int((b.X+3)*px), int((b.Y+b.H/2-2)*px)
+	for y := y0; y < y0+int(4*px); y++ {
+		for x := x0; x < x0+int(3*px); x++ {
+			if (x-x0)%12 < 3 || (y-y0)%12 < 3 {
+				img.Pix[img.PixOffset(x, y)] = 20
+			}
+		}
+	}
+	return img
+}
+
+func field(id string, kind templates.Kind, cs templates.Charset, required bool) templates.Field {
+	return templates.Field{ID: id, Kind: kind, Charset: cs, Label: id, Required: required, Box: templates.Box{X: 40, Y: 60, W: 120, H: 12}}
+}
+
+var today = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+
+func TestRead(t *testing.T) {
+	name := field("applicant_name", templates.Text, templates.Kanji, true)
+	kana := field("applicant_kana", templates.Text, templates.Katakana, true)
+	addr := field("applicant_address", templates.Text, templates.Kanji, true)
+	phone := field("applicant_phone", templates.Text, templates.Digits, false)
+	birth := field("applicant_birth_date", templates.Date, "", true)
+	applied := field("application_date", templates.Date, "", true)
+	for _, c := range []struct {
+		name   string
+		f      templates.Field
+		ocr    ocr.Result
+		value  any
+		review bool
+		why    string
+	}{
+		{"a name, sure", name, line("佐藤 花子", 0.99), "佐藤花子", false, ""},
+		{"a name, unsure", name, line("佐藤 花子", 0.6), "佐藤花子", true, WhyUnsure},
+		{"a name as sure as other fields need, not names", name, line("佐藤 花子", 0.975), "佐藤花子", true, WhyUnsure},
+		{"kana as sure as other fields need", kana, line("サトウ ハナコ", 0.975), "サトウハナコ", false, ""},
+		{"a name with a digit", name, line("佐藤 花1", 0.99), "佐藤花1", true, WhyShape},
+		{"kana", kana, line("サトウ ハナコ", 0.99), "サトウハナコ", false, ""},
+		{"kana in hiragana", kana, line("さとう はなこ", 0.99), "サトウハナコ", false, ""},
+		{"kana with an impossible small ュ", kana, line("サトウハナユュ", 0.99), "サトウハナユュ", true, WhyShape},
+		{"kana ending in ッ", kana, line("サトウハナッ", 0.99), "サトウハナッ", true, WhyShape},
+		{"an address", addr, line("東京都練馬区豊玉北3丁目7番19号", 0.99), "東京都練馬区豊玉北3丁目7番19号", false, ""},
+		{"an address with 丁 misread", addr, line("東京都練馬区豊玉北3工目7番19号", 0.99), "東京都練馬区豊玉北3工目7番19号", true, WhyShape},
+		{"an address in no prefecture", addr, line("千葉上船橋市本町5丁目19番16号", 0.99), "千葉上船橋市本町5丁目19番16号", true, WhyShape},
+		{"an address without a number", addr, line("東京都練馬区豊玉北", 0.99), "東京都練馬区豊玉北", true, WhyShape},
+		{"a phone number", phone, line("03-1234-5678", 0.99), "03-1234-5678", false, ""},
+		{"a phone number a digit short", phone, line("03-1234-567", 0.99), "03-1234-567", true, WhyShape},
+		{"a 和暦 birth date", birth, line("昭和60年4月12日", 0.99), "1985-04-12", false, ""},
+		{"平成31年5月1日 does not exist", birth, line("平成31年5月1日", 0.99), nil, true, WhyDate},
+		{"a birth date in the future", birth, line("2027年1月1日", 0.99), "2027-01-01", true, WhyShape},
+		{"an application date", applied, line("2026/11/20", 0.99), "2026-11-20", false, ""},
+		{"an application date years ago", applied, line("2016/11/20", 0.99), "2016-11-20", true, WhyShape},
+		{"no date at all", applied, line("2026711701", 0.99), nil, true, WhyDate},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fake := &fakeOCR{res: c.ocr}
+			r := NewReader(fake).WithToday(func() time.Time { return today })
+			rd, err := r.Read(context.Background(), page(c.f.Box), c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rd.Value != c.value || rd.Review != c.review || rd.Why != c.why {
+				t.Errorf("got %#v review %v why %q (confidence %.2f); want %#v review %v why %q", rd.Value, rd.Review, rd.Why, rd.Confidence, c.value, c.review, c.why)
+			}
+			if rd.Confidence < 0 || rd.Confidence > 1 {
+				t.Errorf("confidence %v outside [0,1]", rd.Confidence)
+			}
+			if !rd.Review && rd.Confidence < DefaultThreshold {
+				t.Errorf("passed with confidence %.2f under the threshold", rd.Confidence)
+			}
+		})
+	}
+}
+
+// Each kind of field is read with its own charset, and an empty box is
+// not sent to Tesseract at all.
+func TestReadSpecAndEmpty(t *testing.T) {
+	for _, c := range []struct {
+		f    templates.Field
+		lang string
+		wl   string
+	}{
+		{field("x_phone", templates.Text, templates.Digits, false), "eng", "0123456789-"},
+		{field("x_kana", templates.Text, templates.Katakana, false), "jpn", katakana},
+		{field("x_name", templates.Text, templates.Kanji, false), "jpn", ""},
+		{field("x_date", templates.Date, "", false), "jpn", "0123456789年月日元明治大正昭和平成令和/.-"},
+	} {
+		fake := &fakeOCR{res: line("1", 0.9)}
+		if _, err := NewReader(fake).Read(context.Background(), page(c.f.Box), c.f); err != nil {
+			t.Fatal(err)
+		}
+		if fake.spec.Lang != c.lang || fake.spec.Whitelist != c.wl {
+			t.Errorf("%s: spec %+v, want %s with whitelist %q", c.f.ID, fake.spec, c.lang, c.wl)
+		}
+	}
+	blank := image.NewGray(image.Rect(0, 0, 2480, 3508))
+	for i := range blank.Pix {
+		blank.Pix[i] = 250
+	}
+	for _, required := range []bool{false, true} {
+		fake := &fakeOCR{}
+		f := field("x_name", templates.Text, templates.Kanji, required)
+		rd, err := NewReader(fake).Read(context.Background(), blank, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fake.calls != 0 || rd.Value != "" || rd.Review != required || required && rd.Why != WhyEmpty {
+			t.Errorf("empty box (required %v): %+v after %d OCR calls", required, rd, fake.calls)
+		}
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	boom := errors.New("tesseract died")
+	f := field("x_name", templates.Text, templates.Kanji, true)
+	_, err := NewReader(&fakeOCR{err: boom}).Read(context.Background(), page(f.Box), f)
+	if !errors.Is(err, boom) {
+		t.Errorf("error %v does not wrap the OCR error", err)
+	}
+	cb := templates.Field{ID: "c", Kind: templates.Checkbox}
+	if _, err := NewReader(&fakeOCR{}).Read(context.Background(), page(f.Box), cb); err == nil {
+		t.Error("a checkbox was read as text")
+	}
+}
+
+// Dust and the remnants of a box's printed border are not writing.
+func TestPrepareIgnoresDustAndBorders(t *testing.T) {
+	b := templates.Box{X: 40, Y: 60, W: 120, H: 12}
+	img := image.NewGray(image.Rect(0, 0, 2480, 3508))
+	for i := range img.Pix {
+		img.Pix[i] = 250
+	}
+	px := 2480 / templates.PageWidthMM
+	// A speck, and a 2-pixel line along the inset zone's top edge.
+	img.Pix[img.PixOffset(int(70*px), int(65*px))] = 0
+	y := int((b.Y + 0.5) * px)
+	for x := int(45 * px); x < int(150*px); x++ {
+		img.Pix[img.PixOffset(x, y)] = 30
+		img.Pix[img.PixOffset(x, y+1)] = 30
+	}
+	if p := Prepare(img, b); p.Ink != 0 {
+		t.Errorf("dust and a border remnant read as %d ink pixels", p.Ink)
+	}
+	if p := Prepare(page(b), b); p.Ink == 0 || p.Image == nil {
+		t.Error("a written mark was not found")
+	}
+}
+
+func TestPlausibleKana(t *testing.T) {
+	for s, want := range map[string]bool{
+		"サトウハナコ": true, "キャロル": true, "シュウジ": true, "ティファニー": true, "ハットリ": true, "コーヒー": true,
+		"ュウジ": false, "サトユュ": false, "セッッコ": false, "ハナッ": false, "ーサトウ": false, "オカダマザサオォオー": false, "": false,
+	} {
+		if got := plausibleKana(s); got != want {
+			t.Errorf("plausibleKana(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestPlausibleAddress(t *testing.T) {
+	for a, want := range map[string]bool{
+		"京都市左京区北白川1番2号":        true, // the city, not the prefecture
+		"京都府京都市左京区北白川1番2号":     true,
+		"練馬区豊玉北3丁目7番19号":       true, // no prefecture is fine
+		"大阪府堺市堺区桜台1丁目11番15号":   true,
+		"札幌市中央区北1条西2丁目1-1":     true,
+		"京都上京区1番":              false,
+		"東京都練馬区豊玉北3了目7番19号":    false,
+		"愛知県名古屋市中区富士見町5目27番4号": false,
+		"東京都練馬区":               false,
+		"Tokyo 1-2-3":          false,
+	} {
+		if got := plausibleAddress(a); got != want {
+			t.Errorf("plausibleAddress(%q) = %v, want %v", a, got, want)
+		}
+	}
+}

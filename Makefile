@@ -13,7 +13,7 @@ N    ?= 500
 MIX  ?= standard
 SEED ?= 1
 
-.PHONY: all build setup demo test vet clean corpus
+.PHONY: all build setup demo test vet clean corpus bench
 
 all: build
 
@@ -32,6 +32,11 @@ demo: build
 
 test:
 	scripts/test.sh
+
+# make bench: pages/min, p50/p95 per page and peak RSS of shinsei scan on
+# 100 generated pages, against ocrmypdf on the same pages.
+bench: build
+	scripts/bench.sh
 
 vet:
 	gofmt -l $$(git ls-files '*.go')

@@ -127,3 +127,38 @@ func Prepare(ink *image.Gray, b templates.Box) Prepared {
 	}
 	return Prepared{Image: out, Ink: inkPx, Overflow: float64(edgePx) / float64(inkPx)}
 }
+
+// halve shrinks a binarised field image to half its size, averaging each
+// 2×2 block: grey edges keep what a plain subsample would lose.
+func halve(g *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx()/2, g.Rect.Dy()/2
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for y := range h {
+		a := g.Pix[g.PixOffset(g.Rect.Min.X, g.Rect.Min.Y+2*y):]
+		b := g.Pix[g.PixOffset(g.Rect.Min.X, g.Rect.Min.Y+2*y+1):]
+		row := out.Pix[y*out.Stride:]
+		for x := range w {
+			row[x] = uint8((int(a[2*x]) + int(a[2*x+1]) + int(b[2*x]) + int(b[2*x+1]) + 2) / 4)
+		}
+	}
+	return out
+}
+
+// dilate thickens black strokes of a binarised image by one pixel right
+// and down.
+func dilate(g *image.Gray) *image.Gray {
+	out := image.NewGray(g.Rect)
+	copy(out.Pix, g.Pix)
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	for y := range h - 1 {
+		src := g.Pix[y*g.Stride:]
+		d0 := out.Pix[y*out.Stride:]
+		d1 := out.Pix[(y+1)*out.Stride:]
+		for x := range w - 1 {
+			if src[x] < 128 {
+				d0[x+1], d1[x], d1[x+1] = 0, 0, 0
+			}
+		}
+	}
+	return out
+}

@@ -86,22 +86,46 @@ const (
 	WhyOverrun = "text_overrun"   // writing runs out of the box and may be cut
 )
 
-// spec is how a charset is recognised. Page segmentation mode 13 (raw
-// line) reads a line of widely spaced handwriting better than 7, which
-// splits it into words and mistakes gaps for characters (measured on the
-// calibration corpora); digits keep 7, where eng's word model helps.
+// spec is how a charset is recognised: language and whitelist. The page
+// segmentation mode comes with each of the reads (see reads).
 func spec(f templates.Field) ocr.Spec {
 	switch {
 	case f.Kind == templates.Date:
-		return ocr.Spec{Lang: "jpn", Whitelist: "0123456789年月日元明治大正昭和平成令和/.-", Mode: ocr.RawLine}
+		return ocr.Spec{Lang: "jpn", Whitelist: "0123456789年月日元明治大正昭和平成令和/.-"}
 	case f.Charset == templates.Katakana:
-		return ocr.Spec{Lang: "jpn", Whitelist: katakana, Mode: ocr.RawLine}
+		return ocr.Spec{Lang: "jpn", Whitelist: katakana}
 	case f.Charset == templates.Digits:
-		return ocr.Spec{Lang: "eng", Whitelist: "0123456789-", Mode: ocr.SingleLine}
+		return ocr.Spec{Lang: "eng", Whitelist: "0123456789-"}
 	case f.Charset == templates.Alnum:
-		return ocr.Spec{Lang: "eng", Whitelist: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", Mode: ocr.SingleLine}
+		return ocr.Spec{Lang: "eng", Whitelist: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
 	default:
-		return ocr.Spec{Lang: "jpn", Mode: ocr.RawLine}
+		return ocr.Spec{Lang: "jpn"}
+	}
+}
+
+// view is one way of showing a field to Tesseract.
+type view struct {
+	half   bool // halved: handwriting at 300 dpi is larger than the print Tesseract learnt on
+	dilate bool // strokes thickened by a pixel, before halving: a fine pen reads as print
+	mode   ocr.Mode
+}
+
+// reads are the three views each field is read in. One reading of
+// handwriting by Tesseract is often wrong and as often sure of itself;
+// three reads of differently prepared images that agree are seldom wrong
+// together, and when they disagree the majority is right more often than
+// any single read. Which views was measured per charset on the
+// calibration corpus (seed 101): the best single view reads 54–81%, the
+// vote of three 65–83%, and unanimity is the strongest sign of a right
+// value there is. Digits are read right 98% of the time by eng in one
+// read, but when wrong it is as sure as when right (0.98 for 175 read
+// as 195): the vote is what catches it.
+func reads(f templates.Field) []view {
+	switch {
+	case f.Kind == templates.Date, f.Charset == templates.Katakana, f.Charset == templates.Digits, f.Charset == templates.Alnum:
+		return []view{{half: true, dilate: true, mode: ocr.SingleLine}, {half: true, mode: ocr.SingleLine}, {mode: ocr.RawLine}}
+	default:
+		return []view{{mode: ocr.RawLine}, {half: true, mode: ocr.RawLine}, {half: true, dilate: true, mode: ocr.SingleLine}}
 	}
 }
 
@@ -128,11 +152,10 @@ func (r *Reader) Read(ctx context.Context, ink *image.Gray, f templates.Field) (
 		}
 		return rd, nil
 	}
-	res, err := r.ocr.Recognize(ctx, p.Image, spec(f))
+	rd, err := r.vote(ctx, p.Image, f)
 	if err != nil {
-		return Reading{}, fmt.Errorf("text: reading %q: %w", f.ID, err)
+		return Reading{}, err
 	}
-	rd := judge(f, res, r.today())
 	if p.Overflow > 0.2 && !rd.Review {
 		rd.Confidence = min(rd.Confidence, 0.5)
 	}
@@ -143,6 +166,69 @@ func (r *Reader) Read(ctx context.Context, ink *image.Gray, f templates.Field) (
 	if rd.Confidence < th && !rd.Review {
 		rd.Review, rd.Why = true, WhyUnsure
 	}
+	return rd, nil
+}
+
+// vote reads the field in each of its views and keeps the value most reads
+// agree on. Its confidence is the share of reads that agree times their
+// mean confidence: three reads that agree at 0.97 give 0.97, two of three
+// give 0.65 — under any threshold, so a split vote always goes to a person.
+func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field) (Reading, error) {
+	views := reads(f)
+	sp := spec(f)
+	today := r.today()
+	type group struct {
+		rd    Reading
+		n     int
+		confs float64
+	}
+	var groups []*group
+	var first Reading
+	for i, v := range views {
+		in := img
+		if v.dilate {
+			in = dilate(in)
+		}
+		if v.half {
+			in = halve(in)
+		}
+		sp.Mode = v.mode
+		res, err := r.ocr.Recognize(ctx, in, sp)
+		if err != nil {
+			return Reading{}, fmt.Errorf("text: reading %q: %w", f.ID, err)
+		}
+		rd := judge(f, res, today)
+		if i == 0 {
+			first = rd
+		}
+		if rd.Review || rd.Value == nil {
+			continue // a read that makes no sense votes for nothing
+		}
+		key := fmt.Sprint(rd.Value)
+		var g *group
+		for _, c := range groups {
+			if fmt.Sprint(c.rd.Value) == key {
+				g = c
+			}
+		}
+		if g == nil {
+			g = &group{rd: rd}
+			groups = append(groups, g)
+		}
+		g.n++
+		g.confs += rd.Confidence
+	}
+	if len(groups) == 0 {
+		return first, nil // every read was nonsense: the first says why
+	}
+	best := groups[0]
+	for _, g := range groups[1:] {
+		if g.n > best.n || g.n == best.n && g.confs > best.confs {
+			best = g
+		}
+	}
+	rd := best.rd
+	rd.Confidence = float64(best.n) / float64(len(views)) * best.confs / float64(best.n)
 	return rd, nil
 }
 

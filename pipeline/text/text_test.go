@@ -227,3 +227,70 @@ func TestPlausibleAddress(t *testing.T) {
 		}
 	}
 }
+
+// seqOCR answers each call with the next result in turn.
+type seqOCR struct {
+	res []ocr.Result
+	n   int
+}
+
+func (s *seqOCR) Recognize(context.Context, *image.Gray, ocr.Spec) (ocr.Result, error) {
+	r := s.res[s.n%len(s.res)]
+	s.n++
+	return r, nil
+}
+
+// Three reads that agree pass; a split vote never does, and the majority
+// is what the record shows.
+func TestVote(t *testing.T) {
+	name := field("applicant_name", templates.Text, templates.Kanji, true)
+	right, wrong, junk := line("佐藤 花子", 0.99), line("佐藤 花千", 0.99), line("12 ab", 0.99)
+	for _, c := range []struct {
+		name   string
+		reads  []ocr.Result
+		value  any
+		review bool
+		why    string
+	}{
+		{"unanimous", []ocr.Result{right, right, right}, "佐藤花子", false, ""},
+		{"two of three", []ocr.Result{wrong, right, right}, "佐藤花子", true, WhyUnsure},
+		{"one sensible read", []ocr.Result{junk, junk, right}, "佐藤花子", true, WhyUnsure},
+		{"all different", []ocr.Result{wrong, right, junk}, "佐藤花千", true, WhyUnsure},
+		{"nonsense only", []ocr.Result{junk, junk, junk}, "12ab", true, WhyShape},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := &seqOCR{res: c.reads}
+			rd, err := NewReader(s).Read(context.Background(), page(name.Box), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.n != 3 {
+				t.Errorf("%d reads, want 3", s.n)
+			}
+			if rd.Value != c.value || rd.Review != c.review || rd.Why != c.why {
+				t.Errorf("got %#v review %v why %q (confidence %.2f); want %#v review %v why %q", rd.Value, rd.Review, rd.Why, rd.Confidence, c.value, c.review, c.why)
+			}
+		})
+	}
+}
+
+func TestHalveDilate(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 4, 4))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	g.Pix[g.PixOffset(1, 1)] = 0
+	d := dilate(g)
+	for _, p := range []image.Point{{1, 1}, {2, 1}, {1, 2}, {2, 2}} {
+		if d.GrayAt(p.X, p.Y).Y != 0 {
+			t.Errorf("dilate left %v white", p)
+		}
+	}
+	if d.GrayAt(0, 0).Y != 255 || g.GrayAt(2, 2).Y != 255 {
+		t.Error("dilate spread up-left or changed its input")
+	}
+	h := halve(d)
+	if h.Rect.Dx() != 2 || h.GrayAt(0, 0).Y != 191 || h.GrayAt(1, 0).Y != 191 || h.GrayAt(1, 1).Y != 191 || h.GrayAt(0, 1).Y != 191 {
+		t.Errorf("halve: %v %v %v", h.Rect, h.GrayAt(0, 0), h.GrayAt(1, 1))
+	}
+}

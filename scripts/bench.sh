@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# bench.sh is `make bench`: a 100-page standard corpus through `shinsei scan`,
+# then the same pages through ocrmypdf (Debian's package) for comparison.
+# It prints pages/min, p50/p95 latency per page and peak RSS, and the ratio.
+#
+#   BENCH_PAGES=100 BENCH_JOBS=2 BENCH_OCRMYPDF_FILES=20 make bench
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export OMP_THREAD_LIMIT=1
+
+pages_wanted="${BENCH_PAGES:-100}"
+jobs="${BENCH_JOBS:-$(nproc)}"
+# ocrmypdf takes several seconds a page: it reads a sample of the files,
+# and its rate is per page all the same.
+ocr_files="${BENCH_OCRMYPDF_FILES:-20}"
+corpus=".cache/bench/standard-seed9"
+
+if ! command -v ocrmypdf >/dev/null || ! command -v /usr/bin/time >/dev/null; then
+	echo "bench: installing ocrmypdf and time (Debian packages)"
+	sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	$sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ocrmypdf time >/dev/null
+fi
+
+# Seed 9 is used for nothing else: not calibration (101), not evaluation (7, 8).
+if [ ! -f "$corpus/.complete" ]; then
+	rm -rf "$corpus"
+	bin/shinsei-gen -out "$corpus" -n "$pages_wanted" -mix standard -seed 9 >/dev/null
+	touch "$corpus/.complete"
+fi
+mapfile -t files < <(find "$corpus" -type f ! -name '*.json' ! -name '.complete' | sort)
+
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+echo "machine: $machine; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+log=$(mktemp); tim=$(mktemp)
+trap 'rm -f "$log" "$tim"' EXIT
+start=$(date +%s.%N)
+/usr/bin/time -v -o "$tim" bin/shinsei scan --json -j "$jobs" --log-level debug "${files[@]}" >/dev/null 2>"$log" || true
+end=$(date +%s.%N)
+pages=$(grep -c 'msg="page read"' "$log" || true)
+rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); printf "%.0f", $2/1024}' "$tim")
+read -r p50 p95 < <(grep -o 'ms=[0-9]*' "$log" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5+0.5); i95=int(NR*0.95+0.5); if (i50<1) i50=1; if (i95<1) i95=1; print a[i50], a[i95]}')
+rate=$(echo "$pages $start $end" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
+echo "shinsei scan -j $jobs: $pages pages in $(echo "$start $end" | awk '{printf "%.1f", $2-$1}') s = $rate pages/min; per page p50 ${p50} ms, p95 ${p95} ms; peak RSS ${rss} MB"
+
+# ocrmypdf on the first files, the same pages shinsei read. It takes an
+# image only with its resolution: the generator scans at the dpi in the
+# file, and --image-dpi is used only when the file has none.
+tmp=$(mktemp -d); trap 'rm -rf "$tmp" "$log" "$tim"' EXIT
+opages=0
+ostart=$(date +%s.%N)
+for f in "${files[@]:0:$ocr_files}"; do
+	truth="${f%.*}.truth.json"
+	n=$(grep -o '"page":' "$truth" | wc -l)
+	ocrmypdf --image-dpi 300 --output-type pdf -l jpn --deskew -q "$f" "$tmp/out.pdf" 2>"$tmp/err" ||
+		echo "ocrmypdf failed on $f: $(head -c 200 "$tmp/err")"
+	opages=$((opages + n))
+done
+oend=$(date +%s.%N)
+orate=$(echo "$opages $ostart $oend" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
+echo "ocrmypdf --deskew -l jpn: $opages pages in $(echo "$ostart $oend" | awk '{printf "%.1f", $2-$1}') s = $orate pages/min (one file at a time, as it runs)"
+echo "ratio: shinsei reads $(echo "$rate $orate" | awk '{printf "%.1f", $1/$2}')× the pages per minute of ocrmypdf"

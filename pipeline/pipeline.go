@@ -285,6 +285,8 @@ func textMessage(f templates.Field, why string) string {
 		return fmt.Sprintf("「%s」が記入されていません / %q is empty", f.Label, f.ID)
 	case text.WhyDate:
 		return fmt.Sprintf("「%s」の日付が読み取れないか、存在しない日付です / %q is not a date that exists, or could not be read", f.Label, f.ID)
+	case text.WhyOverrun:
+		return fmt.Sprintf("「%s」の記入が枠からはみ出しています / the writing in %q runs out of its box and may be cut", f.Label, f.ID)
 	case text.WhyShape:
 		return fmt.Sprintf("「%s」の読み取り結果が欄の形式に合いません / what was read in %q does not look like such a field", f.Label, f.ID)
 	}

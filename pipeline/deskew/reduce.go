@@ -1,7 +1,6 @@
 package deskew
 
 import (
-	"os"
 	"encoding/binary"
 	"image"
 	"math"
@@ -22,13 +21,28 @@ const (
 
 // histogram counts the grey levels of every other pixel of every other
 // row: a quarter of the page is plenty for two percentiles and a mean.
+// Paper makes long runs of one level, and a single table would have each
+// increment wait for the last; four tables in turn do not.
 func histogram(img *image.Gray) *[256]int {
-	var h [256]int
+	var part [4][256]int32
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y += 2 {
 		line := img.Pix[img.PixOffset(b.Min.X, y):][:b.Dx()]
-		for x := 0; x < len(line); x += 2 {
-			h[line[x]]++
+		x := 0
+		for ; x+8 <= len(line); x += 8 {
+			part[0][line[x]]++
+			part[1][line[x+2]]++
+			part[2][line[x+4]]++
+			part[3][line[x+6]]++
+		}
+		for ; x < len(line); x += 2 {
+			part[0][line[x]]++
+		}
+	}
+	var h [256]int
+	for _, p := range part {
+		for v, c := range p {
+			h[v] += int(c)
 		}
 	}
 	return &h
@@ -81,7 +95,7 @@ type grid struct {
 	lo, hi       []int     // each strip's rows holding ink: [lo, hi)
 	ink          float64   // total ink pixels
 
-	pad int       // profile rows kept either side for the largest shear
+	pad  int       // profile rows kept either side for the largest shear
 	acc  []float32 // the sheared profile, reused by every score
 	edge []float32 // differences of the strips' continuations, see score
 }
@@ -99,13 +113,13 @@ func reduce(img *image.Gray, cut int) *grid {
 	// pixel rows it would hold are dropped instead.
 	strips, rows := (w+cw-1)/cw, h/ch
 	counts := make([]uint16, strips*rows) // row-major while reading the page
-	less := lessThan(cut)
+	less := newLessCut(cut)
 	words, perCell := w/8, cw/8
 	for y := range rows * ch {
 		line := img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):][:w]
 		row := counts[(y/ch)*strips:][:strips]
 		for i := range words {
-			row[i/perCell] += uint16(bits.OnesCount64(less(binary.LittleEndian.Uint64(line[8*i:]))))
+			row[i/perCell] += uint16(bits.OnesCount64(lessThan(binary.LittleEndian.Uint64(line[8*i:]), less)))
 		}
 		for x := words * 8; x < w; x++ {
 			if int(line[x]) < cut {
@@ -135,19 +149,35 @@ func reduce(img *image.Gray, cut int) *grid {
 	return g
 }
 
-// lessThan returns a function that sets the top bit of each byte of a word
-// holding a value below cut (0..256) and clears every other bit: eight
-// pixels compared at once, which is most of the speed of reading a page.
-func lessThan(cut int) func(uint64) uint64 {
-	const ones, top, low7 = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
-	if cut <= 128 {
-		// v < cut ⟺ top bit clear and low7 + (128-cut) has no top bit.
-		add := uint64(128-cut) * ones
-		return func(w uint64) uint64 { return ^(w&top | (w&low7 + add)) & top }
+// lessThan sets the top bit of each byte of w holding a value below the
+// cut that lessCut encodes, and clears every other bit: eight pixels
+// compared at once, which is most of the speed of reading a page.
+func lessThan(w uint64, c lessCut) uint64 {
+	const top, low7 = 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+	clearTop := ^w & top
+	lowBelow := ^(w&low7 + c.add) & top
+	if c.high {
+		return clearTop | lowBelow
 	}
-	// v < cut ⟺ top bit clear, or low7 < cut-128.
-	add := uint64(256-cut) * ones
-	return func(w uint64) uint64 { return (^w | ^(w&low7 + add)) & top }
+	return clearTop & lowBelow
+}
+
+// lessCut is a cut in 0..256 prepared for lessThan. A byte v is below a
+// cut up to 128 when its top bit is clear and its low seven bits are below
+// the cut; below a higher cut when its top bit is clear or its low bits
+// are below cut-128. Adding 128-t to seven bits sets the top bit exactly
+// when they are at least t, and cannot carry into the next byte.
+type lessCut struct {
+	add  uint64
+	high bool
+}
+
+func newLessCut(cut int) lessCut {
+	const ones = 0x0101010101010101
+	if cut <= 128 {
+		return lessCut{add: uint64(128-cut) * ones}
+	}
+	return lessCut{add: uint64(256-cut) * ones, high: true}
 }
 
 // halve merges 2×2 cells: the coarse grid the sweep runs on. An odd last
@@ -193,29 +223,21 @@ func (g *grid) prepare(reach float64) {
 	// nearer the split is to even, and smoothing lowers the score. Without
 	// a dither every strip splits alike at some angles (at 0° none
 	// splits at all), and those angles win for being sharper, not for
-	// being right: on a sparse page by half again. The golden-ratio
-	// sequence spreads neighbouring strips' splits evenly at every angle,
-	// at the price of a fixed blur under one row.
+	// being right: on a sparse page by half again. Offsets spread evenly
+	// over half a row (the golden-ratio sequence) smooth as much on
+	// average as any angle's splits do, since 2f(1-f) is symmetric about
+	// a half; half a row rather than a whole one halves the slope the
+	// offsets happen to have along a short line, which tilts it.
 	g.dither = make([]float64, g.strips)
 	for s := range g.dither {
-		switch os.Getenv("DITHER") {
-		case "none":
-		case "pair":
-			p := math.Mod(float64(s/2)*0.6180339887498949, 1)
-			if s%2 == 1 {
-				p = 1 - p
-			}
-			g.dither[s] = p
-		default:
-			g.dither[s] = math.Mod(float64(s)*0.6180339887498949, 1)
-		}
+		g.dither[s] = 0.5 * math.Mod(float64(s)*0.6180339887498949, 1)
 	}
 }
 
 // score shears the ink by deg and returns the differential square sum of
 // the horizontal profile. Each strip lands between two profile rows and is
 // split between them by its fraction, so the score changes smoothly with
-// the angle and the refinement can interpolate it.
+// the angle and a peak's centroid can be measured between steps.
 //
 // A strip with ink in its first or last row is continued beyond the page
 // with that row's count. Otherwise the page's own top and bottom edges
@@ -269,38 +291,6 @@ func (g *grid) score(deg float64) float64 {
 	return sum
 }
 
-// best scores centre±half in steps of step, within ±limit, and returns the
-// best angle and its score.
-func (g *grid) best(centre, half, step, limit float64) (float64, float64) {
-	n := int(math.Round(half / step))
-	ba, bs := centre, math.Inf(-1)
-	for i := -n; i <= n; i++ {
-		a := centre + float64(i)*step
-		if math.Abs(a) > limit+1e-9 {
-			continue
-		}
-		if s := g.score(a); s > bs {
-			ba, bs = a, s
-		}
-	}
-	return ba, bs
-}
-
-// vertex refines the peak at a (score s) to the vertex of the parabola
-// through it and its neighbours step away, within ±limit.
-func (g *grid) vertex(a, s, step, limit float64) float64 {
-	if math.Abs(a)+step > limit {
-		return a
-	}
-	l, r := g.score(a-step), g.score(a+step)
-	den := l - 2*s + r
-	if !(den < 0) {
-		return a
-	}
-	d := step * (l - r) / (2 * den)
-	return a + max(-step/2, min(step/2, d))
-}
-
 // peak is the stretch of angles around a maximum that score above a level.
 type peak struct {
 	lo, hi float64 // where the score crosses the level
@@ -310,8 +300,8 @@ type peak struct {
 
 func (p peak) width() float64 { return p.hi - p.lo }
 
-// peak walks out from the maximum at a0 (score s0) in fine steps until the
-// score falls below level on either side, or ±limit, or maxWalk degrees.
+// peak walks out from a0 (score s0) in steps of step until the score falls
+// below level on either side, or reaches ±limit or maxWalk degrees.
 func (g *grid) peak(a0, s0, level, step, limit float64) peak {
 	p := peak{lo: a0, hi: a0, best: s0}
 	sum, wsum := a0*(s0-level), s0-level
@@ -345,26 +335,4 @@ func (g *grid) peak(a0, s0, level, step, limit float64) peak {
 		p.centre = sum / wsum
 	}
 	return p
-}
-
-// smear replaces each cell by 1 if any cell within k strips on its row has
-// ink, 0 otherwise.
-func (g *grid) smear(k int) {
-	out := make([]float32, len(g.cnt))
-	for s := range g.strips {
-		lo, hi := g.rows, 0
-		for t := max(0, s-k); t <= min(g.strips-1, s+k); t++ {
-			if g.lo[t] >= g.hi[t] {
-				continue
-			}
-			for r := g.lo[t]; r < g.hi[t]; r++ {
-				if g.cnt[t*g.rows+r] > 0 {
-					out[s*g.rows+r] = 1
-				}
-			}
-			lo, hi = min(lo, g.lo[t]), max(hi, g.hi[t])
-		}
-		g.lo[s], g.hi[s] = lo, hi
-	}
-	g.cnt = out
 }

@@ -157,7 +157,10 @@ func (r *Reader) Read(ctx context.Context, ink *image.Gray, f templates.Field) (
 		return Reading{}, err
 	}
 	if p.Overflow > 0.2 && !rd.Review {
+		// A fifth of the ink touches the box's edge: the writing runs
+		// out of it and what is read may be cut short.
 		rd.Confidence = min(rd.Confidence, 0.5)
+		rd.Review, rd.Why = true, WhyOverrun
 	}
 	th := r.others
 	if strings.HasSuffix(f.ID, "_name") {

@@ -42,7 +42,11 @@ type Pool struct {
 	done   chan struct{} // closed by Close
 
 	mu   sync.Mutex
-	idle []*slot // slots not in use, least recently used first; len(idle)+len(tokens) == Workers
+	idle []*slot // slots not in use, least recently used first
+	// all is every slot made: up to Workers for each language in use, so
+	// a pool reading jpn and eng zones in turn does not re-initialise a
+	// client at every switch. Only Workers of them run at once (tokens).
+	all []*slot
 
 	// initMu serialises Tesseract initialisations. gosseract silences Init
 	// by pointing file descriptor 2 at /dev/null and back again; two at once
@@ -62,6 +66,7 @@ type slot struct {
 	tess *gosseract.Client // nil until first use and after recycling
 	lang string            // language tess is initialised for
 	uses int               // recognitions since tess was made
+	want string            // language the slot was last taken for; guarded by Pool.mu
 }
 
 // NewPool checks that Tesseract has the languages shinsei needs and returns
@@ -92,6 +97,7 @@ func NewPool(opts Options) (*Pool, error) {
 	for i := range p.idle {
 		p.idle[i] = &slot{}
 	}
+	p.all = append(p.all, p.idle...)
 	return p, nil
 }
 
@@ -150,24 +156,44 @@ func (p *Pool) acquire(ctx context.Context, lang string) (*slot, error) {
 		return nil, ErrClosed
 	default:
 	}
-	i := pick(p.idle, lang)
-	s := p.idle[i]
-	p.idle = append(p.idle[:i], p.idle[i+1:]...)
+	var s *slot
+	if i := p.pick(lang); i >= 0 {
+		s = p.idle[i]
+		p.idle = append(p.idle[:i], p.idle[i+1:]...)
+	} else {
+		s = &slot{}
+		p.all = append(p.all, s)
+	}
+	s.want = lang
 	return s, nil
 }
 
-// pick chooses among idle slots (at least one): the most recently used one
-// already initialised for lang, else an empty one, else the least recently
+// pick chooses the slot for lang among the idle ones (p.mu held): the most
+// recently used one already set up for lang; else -1, a new slot, while
+// fewer than Workers serve lang; else an empty one; else the least recently
 // used. Switching a client's language re-initialises Tesseract, which costs
-// about ten recognitions (≈90 ms for jpn against ≈8 ms to read a line), so a
-// pool reading jpn and eng zones in turn keeps a client for each.
-func pick(idle []*slot, lang string) int {
-	for i := len(idle) - 1; i >= 0; i-- {
-		if idle[i].tess != nil && idle[i].lang == lang {
+// about ten recognitions (≈90 ms for jpn against ≈8 ms to read a line).
+func (p *Pool) pick(lang string) int {
+	for i := len(p.idle) - 1; i >= 0; i-- {
+		if p.idle[i].want == lang {
 			return i
 		}
 	}
-	for i, s := range idle {
+	n := 0
+	for _, s := range p.all {
+		if s.want == lang {
+			n++
+		}
+	}
+	if n < p.opts.Workers {
+		for i, s := range p.idle {
+			if s.want == "" {
+				return i // a slot never used yet
+			}
+		}
+		return -1
+	}
+	for i, s := range p.idle {
 		if s.tess == nil {
 			return i
 		}
@@ -273,7 +299,7 @@ func (p *Pool) Close() error {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		var errs []error
-		for _, s := range p.idle {
+		for _, s := range p.all {
 			if s.tess != nil {
 				errs = append(errs, s.tess.Close())
 			}

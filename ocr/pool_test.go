@@ -89,8 +89,9 @@ func TestRecognizeReadsCleanPrint(t *testing.T) {
 			}
 		})
 	}
-	if st := p.Stats(); st.Clients != 1 {
-		t.Errorf("%d clients for sequential calls, want 1", st.Clients)
+	// Sequential calls in three languages (eng, jpn, jpn+eng): one client each.
+	if st := p.Stats(); st.Clients != 3 {
+		t.Errorf("%d clients for sequential calls in three languages, want 3", st.Clients)
 	}
 }
 
@@ -244,13 +245,32 @@ func TestConcurrentRecognize(t *testing.T) {
 	}
 	wg.Wait()
 	st := p.Stats()
-	if st.Clients > 2 || st.Calls != goroutines*calls {
-		t.Errorf("stats %+v, want at most 2 clients and %d calls", st, goroutines*calls)
+	// Two workers, two languages: at most a client per worker per language.
+	if st.Clients > 4 || st.Calls != goroutines*calls {
+		t.Errorf("stats %+v, want at most 4 clients and %d calls", st, goroutines*calls)
 	}
 }
 
 // Sequential calls reuse clients, and a client already set up for a
 // language is preferred to re-initialising another.
+// With every worker reading both languages in turn, no client is
+// re-initialised for a language switch: each language keeps its own.
+func TestLanguagesDoNotThrash(t *testing.T) {
+	p := newPool(t, ocr.Options{Workers: 1})
+	digits, name := render(t, "0312345678", 5), render(t, "山田太郎", 5)
+	for range 3 {
+		if _, err := p.Recognize(t.Context(), name, ocr.Spec{Lang: "jpn"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Recognize(t.Context(), digits, ocr.Spec{Lang: "eng", Whitelist: "0123456789"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := p.Stats(); st.Clients != 2 || st.Calls != 6 {
+		t.Errorf("stats %+v: want 2 clients (one per language) for 6 alternating calls on 1 worker", st)
+	}
+}
+
 func TestClientsAreMadeLazilyAndKeptPerLanguage(t *testing.T) {
 	p := newPool(t, ocr.Options{Workers: 4})
 	jpn, eng := render(t, "山田", 5), render(t, "0312", 5)

@@ -16,6 +16,7 @@ import (
 
 	"shinsei/forms"
 	"shinsei/pipeline/decode"
+	"shinsei/pipeline/deskew"
 	"shinsei/pipeline/marks"
 	"shinsei/pipeline/register"
 	"shinsei/pipeline/text"
@@ -154,6 +155,9 @@ type Detail struct {
 	forms.Record
 	Registration *register.Result
 	Raw          map[string]string
+	// Straightened is a page without registration marks turned level by
+	// its text lines (nil when its skew could not be measured).
+	Straightened *image.Gray
 }
 
 // ReadDetailed is Read, keeping the registration and the raw OCR text.
@@ -196,8 +200,17 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		if blank(img) {
 			return reject(CodeBlank, fmt.Sprintf("%s: 白紙です / the page is blank — check that the form was placed face down and scan it again", where))
 		}
+		// Not one of ours: straighten it by its lines of text, so the copy
+		// kept for a person to classify reads level.
 		rec.Status = forms.NeedsReview
-		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeUnknownForm, Message: fmt.Sprintf("%s: shinsei の様式ではありません / not a shinsei form (no registration marks) — kept for a person to classify", where)})
+		msg := fmt.Sprintf("%s: shinsei の様式ではありません / not a shinsei form (no registration marks) — kept for a person to classify", where)
+		if sk := deskew.Estimate(img, deskew.Options{}); sk.Found && sk.Confidence >= deskew.TrustConfidence {
+			rec.Quality.SkewDeg = round(sk.Angle, 2)
+			d.Straightened = deskew.Straighten(img, sk.Angle)
+		} else {
+			msg += "; 傾きは判定できませんでした / its skew could not be measured"
+		}
+		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeUnknownForm, Message: msg})
 		return rec
 	case errors.Is(err, register.ErrAmbiguousMark):
 		return reject(CodeOrientation, fmt.Sprintf("%s: 用紙の向きが判定できません / %v", where, err))

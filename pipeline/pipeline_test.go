@@ -5,12 +5,14 @@ import (
 	"context"
 	"image"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"shinsei/forms"
+	"shinsei/internal/scanfx"
 	"shinsei/pipeline"
 	"shinsei/templates"
 )
@@ -197,4 +199,31 @@ func BenchmarkPage(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(pages), "ms/page")
+}
+
+// A page that is not a shinsei form is still straightened by its lines of
+// text, and its skew is reported.
+func TestUnknownFormDeskewed(t *testing.T) {
+	e := engine(t)
+	page := white(2480, 3508)
+	for y := 400; y < 3000; y += 90 { // lines of "text", no registration marks
+		for x := 300; x < 2100; x++ {
+			if (x/40)%4 != 0 {
+				for dy := range 30 {
+					page.Pix[page.PixOffset(x, y+dy)] = 20
+				}
+			}
+		}
+	}
+	skewed, _, err := scanfx.Apply(page, scanfx.Params{SkewDeg: 2.5}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := e.ReadDetailed(context.Background(), e.Pages(context.Background(), "letter.png", encode(t, skewed))[0])
+	if !hasIssue(d.Record, pipeline.CodeUnknownForm) || d.Status != forms.NeedsReview {
+		t.Fatalf("status %s, issues %+v", d.Status, d.Issues)
+	}
+	if math.Abs(d.Quality.SkewDeg-2.5) > 0.15 || d.Straightened == nil {
+		t.Errorf("skew %.2f° (want 2.5), straightened %v", d.Quality.SkewDeg, d.Straightened != nil)
+	}
 }

@@ -9,7 +9,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OMP_THREAD_LIMIT=1
 
 pages_wanted="${BENCH_PAGES:-100}"
-jobs="${BENCH_JOBS:-$(nproc)}"
+# nproc would say 1: it honours OMP_THREAD_LIMIT, set above.
+jobs="${BENCH_JOBS:-$(getconf _NPROCESSORS_ONLN)}"
 # ocrmypdf takes several seconds a page: it reads a sample of the files,
 # and its rate is per page all the same.
 ocr_files="${BENCH_OCRMYPDF_FILES:-20}"
@@ -19,7 +20,7 @@ if ! command -v ocrmypdf >/dev/null || ! command -v /usr/bin/time >/dev/null; th
 	echo "bench: installing ocrmypdf and time (Debian packages)"
 	sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
 	$sudo apt-get update -qq
-	$sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ocrmypdf time >/dev/null
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ocrmypdf time >/dev/null
 fi
 
 # Seed 9 is used for nothing else: not calibration (101), not evaluation (7, 8).
@@ -30,7 +31,7 @@ if [ ! -f "$corpus/.complete" ]; then
 fi
 mapfile -t files < <(find "$corpus" -type f ! -name '*.json' ! -name '.complete' | sort)
 
-machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+machine="$(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo "machine: $machine; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 log=$(mktemp); tim=$(mktemp)

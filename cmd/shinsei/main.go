@@ -12,10 +12,25 @@ import (
 
 func main() {
 	limitOpenMP()
+	stderr := ownStderr()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, stderr)
 	stop()
-	os.Exit(exitCode(err, os.Stderr))
+	os.Exit(exitCode(err, stderr))
+}
+
+// ownStderr is a second descriptor for the process's stderr. gosseract
+// silences Tesseract's start-up by pointing descriptor 2 at /dev/null for
+// a moment; logs and the progress bar written then by other workers would
+// vanish (a benchmark lost a third of its log lines so). A duplicate made
+// before any Tesseract starts keeps pointing at the real stderr.
+func ownStderr() *os.File {
+	fd, err := syscall.Dup(int(os.Stderr.Fd()))
+	if err != nil {
+		return os.Stderr
+	}
+	syscall.CloseOnExec(fd)
+	return os.NewFile(uintptr(fd), "/dev/stderr")
 }
 
 // limitOpenMP makes Tesseract use one thread per call. Tesseract's OpenMP

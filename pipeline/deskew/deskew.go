@@ -48,11 +48,10 @@ type Result struct {
 	// TrustConfidence up.
 	Confidence float64
 	// Found is false when the page has too little ink to judge (blank, a
-	// few specks) or its profile is flat (a photograph, noise, text whose
-	// glyphs line up in no row): then the first factor of Confidence is
-	// below 0.2, and Confidence is reported anyway. A page skewed further
-	// than MaxAngle is Found with Angle at the nearer limit and Confidence
-	// 0.
+	// few specks; Confidence 0) or its profile is flat (a photograph,
+	// noise, text whose glyphs line up in no row; Confidence is then the
+	// first factor alone, below 0.2). A page skewed further than MaxAngle
+	// is Found with Angle at the nearer limit and Confidence 0.
 	Found bool
 }
 
@@ -89,8 +88,10 @@ const (
 	// grid two pixels per row stops changing.
 	walkStep    = 0.1
 	minWalkStep = 0.02
-	// maxWalk bounds the walk either side of the peak: a peak that wide
-	// is no answer anyway, and a flat page would otherwise walk the sweep.
+	// maxWalk bounds the coarse walk either side of the peak: a peak that
+	// wide is no answer anyway, and a flat page would otherwise walk the
+	// whole sweep. The fine walk goes no further than the coarse peak is
+	// wide.
 	maxWalk = 3.0
 	// sharpWidth is the half-height width up to which a peak counts as
 	// one clear angle; wider peaks scale Confidence down in proportion.
@@ -101,16 +102,18 @@ const (
 	// 1.2×, which is 0.17.
 	minConfidence = 0.2
 	// minInkFraction is the least ink, as a share of the page, worth
-	// judging: a date line of 12 pt text is about 0.05%, the dust on a
-	// blank Standard scan under 0.03%.
+	// judging: three short lines of 12 pt text are about 0.2%, the dust
+	// on a blank Standard scan under 0.01% and on a Hard one up to about
+	// 0.05%, where the flat profile has to tell.
 	minInkFraction = 0.0005
 	// minSide is the smallest page side, in pixels, worth looking at.
 	minSide = 64
 )
 
 // Estimate measures the skew of img. It reads img once at full resolution
-// and works on a reduced copy of about 1500×1500 cells of ink counts, so
-// its cost barely depends on the scan's resolution beyond that first pass.
+// and then works on counts of ink in cells several times wider than tall,
+// sized to the page (8×2 pixels for A4 at 300 dpi), so its cost beyond
+// that first pass barely depends on the scan's resolution.
 func Estimate(img *image.Gray, opts Options) Result {
 	maxA := opts.MaxAngle
 	if !(maxA > 0) {
@@ -163,10 +166,11 @@ func Estimate(img *image.Gray, opts Options) Result {
 	// level rather than the maximum: on a short line's wide peak the
 	// maximum is only the highest of several ripples.
 	level := (scores[ib] + med) / 2
-	pk := coarse.peak(angles[ib], scores[ib], level, walkStep, maxA)
+	pk := coarse.walk(angles[ib], scores[ib], level, walkStep, maxWalk, maxA)
 	sf := fine.score(pk.centre)
 	step := max(minWalkStep, min(walkStep, pk.width()/12))
-	a := fine.peak(pk.centre, sf, sf*level/pk.best, step, maxA).centre
+	span := max(pk.width(), 4*step)
+	a := fine.walk(pk.centre, sf, sf*level/pk.best, step, span, maxA).centre
 
 	conf := confidence(med, pk.best) * min(1, sharpWidth/pk.width())
 	return Result{Angle: a, Confidence: conf, Found: true}

@@ -212,6 +212,8 @@ func formPage(tb testing.TB) *image.Gray {
 // 0, otherwise blobs about 2·radius across (white noise through three box
 // blurs, near enough a gaussian to have no preferred direction), stretched
 // to the full grey range like a photograph.
+//
+//go:norace
 func noisePage(seed uint64, radius int) *image.Gray {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	v := make([]float32, pageW*pageH)
@@ -238,6 +240,8 @@ func noisePage(seed uint64, radius int) *image.Gray {
 
 // boxBlur averages each of m lines of n values (step apart, lines stride
 // apart) over a window of 2r+1, in place, clamping at the ends.
+//
+//go:norace
 func boxBlur(v []float32, n, m, r, step, stride int) {
 	if r == 0 {
 		return

@@ -81,7 +81,10 @@ func inkCut(h *[256]int) (int, bool) {
 	if n == 0 {
 		return 0, false
 	}
-	return (paper + sum/n + 1) / 2, true
+	// When what is darker is only the tail of the paper's shading and
+	// noise, the halfway point would be too near the paper: a lamp's
+	// fall-off would turn to ink. Ink is minContrast darker than paper.
+	return min((paper+sum/n+1)/2, paper-minContrast), true
 }
 
 // grid is the page reduced to ink counts per cell, stored strip by strip:
@@ -300,15 +303,16 @@ type peak struct {
 
 func (p peak) width() float64 { return p.hi - p.lo }
 
-// peak walks out from a0 (score s0) in steps of step until the score falls
-// below level on either side, or reaches ±limit or maxWalk degrees.
-func (g *grid) peak(a0, s0, level, step, limit float64) peak {
+// walk goes out from a0 (score s0) in steps of step until the score falls
+// below level on either side, or reaches ±limit or reach degrees from a0,
+// and returns the peak it crossed.
+func (g *grid) walk(a0, s0, level, step, reach, limit float64) peak {
 	p := peak{lo: a0, hi: a0, best: s0}
 	sum, wsum := a0*(s0-level), s0-level
 	for _, dir := range []float64{-1, 1} {
 		prevA, prevS := a0, s0
 		edge := a0
-		for k := 1; float64(k)*step <= maxWalk+1e-9; k++ {
+		for k := 1; float64(k)*step <= reach+1e-9; k++ {
 			a := a0 + dir*float64(k)*step
 			if math.Abs(a) > limit+1e-9 {
 				break

@@ -1,0 +1,5 @@
+//go:build !race
+
+package deskew
+
+const raceEnabled = false

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"shinsei/forms"
+	"shinsei/pipeline/archive"
+)
+
+// whyRecorded is said to anyone who reads the archive without saying who
+// they are or why: the answer is the privacy rules, not a whim of the tool.
+const whyRecorded = "every read of the archive is recorded (who, when, which documents, why), as the city's privacy rules require"
+
+func archiveCommand() *command {
+	var (
+		q        archive.Query
+		from, to string
+		asJSON   bool
+		user     string
+		reason   string
+		out      string
+	)
+	return &command{
+		name: "archive", args: "search [--case ID] [--form ID] [--status S] [--station S] [--from DAY] [--to DAY] [--json] | get ID... --out DIR  (both: --reason WHY)",
+		summary: "find and export archived documents (every read is audited)",
+		details: `Subcommands:
+  archive search [criteria] [--json] --reason WHY
+        list the archived documents matching every criterion given (all of
+        them with none): a table, or one record per line with --json
+  archive get ID... --out DIR --reason WHY
+        write each document's record (DIR/ID.json) and its page, PIN boxes
+        blacked out (DIR/ID.pdf)
+
+Both are reads of personal data: each is recorded in the audit log with
+--user (default $USER), the time, the documents and --reason, before
+anything is shown. Days (--from, --to) are archive days, YYYY-MM-DD, both
+included. docs/archive.md describes the archive.`,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&q.Case, "case", "", "search: documents of this proxy case `ID`")
+			fs.StringVar(&q.Form, "form", "", "search: documents of this form (template `ID`, or \"unknown\")")
+			fs.StringVar(&q.Status, "status", "", "search: documents with this `status`: accepted, needs_review or rejected")
+			fs.StringVar(&q.Station, "station", "", "search: documents scanned at this `station`")
+			fs.StringVar(&from, "from", "", "search: archived on or after this `day` (YYYY-MM-DD)")
+			fs.StringVar(&to, "to", "", "search: archived on or before this `day` (YYYY-MM-DD)")
+			fs.BoolVar(&asJSON, "json", false, "search: print one record per line (JSON Lines)")
+			fs.StringVar(&out, "out", "", "get: write the documents into this `folder`")
+			fs.StringVar(&user, "user", "", "`NAME` of who is reading, for the audit log (default $USER)")
+			fs.StringVar(&reason, "reason", "", "`WHY` you read: recorded in the audit log with every read (required)")
+		},
+		run: func(ctx context.Context, e *env, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("archive: want search or get ID (see 'shinsei help archive')")
+			}
+			sub, args := args[0], args[1:]
+			if sub != "search" && sub != "get" {
+				return usageErrorf("archive: unknown subcommand %q: want search or get", sub)
+			}
+			if user == "" {
+				user = e.getenv("USER")
+			}
+			if strings.TrimSpace(user) == "" {
+				return usageErrorf("archive %s: --user NAME is required (and $USER is not set): %s", sub, whyRecorded)
+			}
+			if strings.TrimSpace(reason) == "" {
+				return usageErrorf("archive %s: --reason WHY is required: %s", sub, whyRecorded)
+			}
+			searching := q != (archive.Query{}) || from != "" || to != "" || asJSON
+			switch {
+			case sub == "get" && searching:
+				return usageErrorf("archive get: --case, --form, --status, --station, --from, --to and --json are for search")
+			case sub == "search" && out != "":
+				return usageErrorf("archive search: --out is for get")
+			}
+			switch sub {
+			case "search":
+				if len(args) != 0 {
+					return usageErrorf("archive search takes no arguments, only flags (see 'shinsei help archive')")
+				}
+				var err error
+				if q.From, err = parseArchiveDay("--from", from); err != nil {
+					return err
+				}
+				if q.To, err = parseArchiveDay("--to", to); err != nil {
+					return err
+				}
+				q.Who, q.Why = user, reason
+				return archiveSearch(ctx, e, q, asJSON)
+			default:
+				if len(args) == 0 {
+					return usageErrorf("archive get: want at least one document ID (see 'shinsei archive search')")
+				}
+				if out == "" {
+					return usageErrorf("archive get: --out DIR is required: the folder to write ID.json and ID.pdf into")
+				}
+				return archiveGet(ctx, e, args, out, user, reason)
+			}
+		},
+	}
+}
+
+// parseArchiveDay reads a YYYY-MM-DD day in local time, the calendar staff use
+// and the one the archive dates entries by.
+func parseArchiveDay(flagName, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.ParseInLocation("2006-01-02", s, time.Local)
+	if err != nil {
+		return time.Time{}, usageErrorf("%s %q: want a day as YYYY-MM-DD", flagName, s)
+	}
+	return d, nil
+}
+
+// openArchive opens the archive in the store named by --store.
+func openArchive(ctx context.Context, e *env) (*archive.Archive, func(), error) {
+	s, err := openStore(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	return archive.New(s, archive.Options{Log: e.log}), func() { s.Close() }, nil
+}
+
+// archiveError gives errors that are the user's doing exit code 2.
+func archiveError(err error) error {
+	if errors.Is(err, archive.ErrNoReason) || errors.Is(err, archive.ErrInvalidID) || errors.Is(err, archive.ErrInvalidQuery) {
+		return &codeError{exitUsage, err}
+	}
+	return err
+}
+
+func archiveSearch(ctx context.Context, e *env, q archive.Query, asJSON bool) error {
+	a, closeStore, err := openArchive(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	recs, err := a.Search(ctx, q)
+	if err != nil {
+		return archiveError(fmt.Errorf("archive search: %w", err))
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		for _, r := range recs {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DOCUMENT\tFORM\tSTATUS\tCASE\tSOURCE")
+	for _, r := range recs {
+		form := archive.UnknownForm
+		if r.Template != nil {
+			form = fmt.Sprintf("%s@%d", r.Template.ID, r.Template.Revision)
+		}
+		caseID := "-"
+		if r.Case != nil && r.Case.ID != "" {
+			caseID = r.Case.ID
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s p.%d\n", r.DocumentID, form, r.Status, caseID, r.Source.Name, r.Source.Page)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "%d document(s); this search is recorded in the audit log.\n", len(recs))
+	return nil
+}
+
+func archiveGet(ctx context.Context, e *env, ids []string, dir, user, reason string) error {
+	for _, id := range ids {
+		if !archive.ValidID(id) {
+			return usageErrorf("archive get: %q is not a document ID (like 539f631247919ee523fd787c-p2; see 'shinsei archive search')", id)
+		}
+	}
+	a, closeStore, err := openArchive(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("archive get: %w", err)
+	}
+	for _, id := range ids {
+		rec, pdf, err := a.Get(ctx, id, user, reason)
+		if err != nil {
+			return archiveError(fmt.Errorf("archive get: %w", err))
+		}
+		if err := writeArchiveExport(dir, id, rec, pdf); err != nil {
+			return fmt.Errorf("archive get %s: %w", id, err)
+		}
+		if pdf == nil {
+			fmt.Fprintf(e.stdout, "%s: %s (the page could not be decoded when scanned: no page was archived)\n", id, filepath.Join(dir, id+".json"))
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%s: %s %s\n", id, filepath.Join(dir, id+".json"), filepath.Join(dir, id+".pdf"))
+	}
+	return nil
+}
+
+// writeArchiveExport writes one document's files. They hold personal data, so
+// they are readable by the user and group only, as in the store.
+func writeArchiveExport(dir, id string, rec forms.Record, pdf []byte) error {
+	data, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, id+".json"), append(data, '\n'), 0o640); err != nil {
+		return err
+	}
+	if pdf == nil {
+		return nil
+	}
+	return os.WriteFile(filepath.Join(dir, id+".pdf"), pdf, 0o640)
+}

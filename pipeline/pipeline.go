@@ -43,6 +43,9 @@ type Config struct {
 	// Today is the day rules such as "not in the future" and "under 15"
 	// are judged on; nil means the local date now.
 	Today func() time.Time
+	// KeepCanvas keeps each registered page (Detail.Canvas) for the
+	// archive: a copy of 8.7 MB a page, so only when archiving.
+	KeepCanvas bool
 }
 
 // New returns an engine for the templates in reg.
@@ -158,6 +161,18 @@ type Detail struct {
 	// Straightened is a page without registration marks turned level by
 	// its text lines (nil when its skew could not be measured).
 	Straightened *image.Gray
+	// QR is what the form's QR code said (zero when it could not be
+	// read); IdentifiedByLayout says the form was told by its print.
+	QR                 templates.QRPayload
+	IdentifiedByLayout bool
+	// Canvas is the registered page before drop-out, and Template its
+	// form, when Config.KeepCanvas asks for them (to archive the page).
+	Canvas   *image.Gray
+	Template *templates.Template
+	// Slots holds what was printed in an answer sheet's slots (person_name,
+	// person_address), read when its QR code gave no case; only values
+	// read confidently.
+	Slots map[string]string
 }
 
 // ReadDetailed is Read, keeping the registration and the raw OCR text.
@@ -226,26 +241,59 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		return reject(CodeWarped, fmt.Sprintf("%s: 用紙がゆがんでいます / the page is bent or crumpled (marks %.1f mm off) — flatten it and scan again", where, res.ResidualMM))
 	}
 
-	qr, err := register.DecodeQR(img, res)
-	if err != nil {
-		rec.Status = forms.NeedsReview
-		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeFormCode, Message: fmt.Sprintf("%s: 様式コード（QR）が読めません / the form's QR code cannot be read (%v) — a person must say which form this is", where, err)})
-		return rec
+	var (
+		t    *templates.Template
+		f    *marks.Form
+		page *image.Gray
+	)
+	qr, qrErr := register.DecodeQR(img, res)
+	if qrErr == nil {
+		t, err = e.reg.Get(qr.Template, qr.Revision)
+		if err != nil {
+			rec.Status = forms.NeedsReview
+			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeUnknownForm, Message: fmt.Sprintf("%s: %v", where, err)})
+			return rec
+		}
+		if f, err = e.form(t); err != nil {
+			return reject(CodeUnreadable, fmt.Sprintf("%s: %v", where, err))
+		}
+		page = f.Canvas(img, res.Transform)
+	} else {
+		// A blotted or torn QR code: the marks still place the page, and
+		// the forms differ enough in print to tell which one it is.
+		t, f, page = e.identify(img, res)
+		if t == nil {
+			rec.Status = forms.NeedsReview
+			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeFormCode, Message: fmt.Sprintf("%s: 様式コード（QR）が読めません / the form's QR code cannot be read (%v) and its layout matches no form clearly — a person must say which form this is", where, qrErr)})
+			return rec
+		}
+		d.IdentifiedByLayout = true
 	}
-	t, err := e.reg.Get(qr.Template, qr.Revision)
-	if err != nil {
-		rec.Status = forms.NeedsReview
-		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeUnknownForm, Message: fmt.Sprintf("%s: %v", where, err)})
-		return rec
-	}
+	d.QR = qr
 	rec.Template = &forms.TemplateRef{ID: t.ID, Revision: t.Revision}
-	f, err := e.form(t)
-	if err != nil {
-		return reject(CodeUnreadable, fmt.Sprintf("%s: %v", where, err))
+	if e.cfg.KeepCanvas {
+		d.Canvas = image.NewGray(page.Rect)
+		copy(d.Canvas.Pix, page.Pix)
+		d.Template = t
 	}
-	ink := f.Ink(img, res.Transform)
+	f.DropOutInPlace(page)
+	ink := page
 	reading := f.Read(ink)
 	e.fill(&rec, t, reading, qr)
+	if qr.CaseRef == "" && e.cfg.Text != nil {
+		if fd, ok := t.Field("case_ref"); ok {
+			// No QR code to say which case: read the printed reference;
+			// its check digit catches a misread digit.
+			rd, err := e.cfg.Text.Read(ctx, ink, fd)
+			if err == nil && rd.Value != nil && rd.Value != "" {
+				rec.Fields[fd.ID] = forms.FieldValue{Value: rd.Value, Confidence: round(rd.Confidence, 3), Review: rd.Review}
+			}
+		}
+		// And the name and address the city printed on it, the last way
+		// to find its case. Printed after the blank was rendered, they
+		// survive drop-out.
+		d.Slots = e.readSlots(ctx, t, ink)
+	}
 
 	if hasText(t) {
 		if e.cfg.Text == nil {
@@ -268,6 +316,60 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		}
 	}
 	return rec
+}
+
+// identify tells which form a page is by its print, when its QR code
+// cannot be read: the latest revision of each form is compared with the
+// registered page, and one must match well and clearly better than the
+// rest. It returns the form and the canvas (before drop-out), or nils.
+func (e *Engine) identify(img *image.Gray, res register.Result) (*templates.Template, *marks.Form, *image.Gray) {
+	var (
+		page         *image.Gray
+		best         *templates.Template
+		bestF        *marks.Form
+		first, other = -2.0, -2.0
+	)
+	for _, t := range e.reg.List() {
+		if latest, err := e.reg.Get(t.ID, 0); err != nil || latest != t {
+			continue
+		}
+		f, err := e.form(t)
+		if err != nil {
+			continue
+		}
+		if page == nil {
+			page = f.Canvas(img, res.Transform)
+		}
+		switch l := f.Likeness(page); {
+		case l > first:
+			first, other, best, bestF = l, first, t, f
+		case l > other:
+			other = l
+		}
+	}
+	if best == nil || first < marks.IdentifyMin || first-other < marks.IdentifyMargin {
+		return nil, nil, nil
+	}
+	return best, bestF, page
+}
+
+// readSlots reads the printed name and address slots of a form.
+func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *image.Gray) map[string]string {
+	out := map[string]string{}
+	for _, el := range t.Print {
+		if el.Kind != templates.SlotElement || (el.Text != "person_name" && el.Text != "person_address") {
+			continue
+		}
+		// Read like the field it copies: a name is checked as a name, an
+		// address as an address.
+		fd := templates.Field{ID: "slot_" + el.Text, Kind: templates.Text, Charset: templates.Kanji, Box: el.Box}
+		if rd, err := e.cfg.Text.Read(ctx, ink, fd); err == nil && !rd.Review {
+			if v, ok := rd.Value.(string); ok && v != "" {
+				out[el.Text] = v
+			}
+		}
+	}
+	return out
 }
 
 // readText reads every text and date field of the page.

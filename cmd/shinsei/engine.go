@@ -11,7 +11,7 @@ import (
 
 // newEngine wires the page pipeline with one Tesseract client per worker.
 // The returned close releases the clients.
-func newEngine(e *env, workers int) (*pipeline.Engine, func(), error) {
+func newEngine(e *env, workers int, keepCanvas bool) (*pipeline.Engine, func(), error) {
 	if !ocr.ThreadLimitSet() {
 		// main sets it before Tesseract loads; only a caller that skips
 		// main (a test) gets here, and then each call may use every core.
@@ -21,7 +21,7 @@ func newEngine(e *env, workers int) (*pipeline.Engine, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting OCR: %w", err)
 	}
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool)})
+	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool), KeepCanvas: keepCanvas})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err

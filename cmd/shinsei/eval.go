@@ -40,7 +40,7 @@ value was (file, page, field; never the values).`,
 			if jobs < 1 {
 				return usageErrorf("eval: -j must be at least 1")
 			}
-			eng, closeEngine, err := newEngine(e, jobs)
+			eng, closeEngine, err := newEngine(e, jobs, false)
 			if err != nil {
 				return err
 			}

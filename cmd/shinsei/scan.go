@@ -19,8 +19,10 @@ import (
 
 func scanCommand() *command {
 	var (
-		asJSON bool
-		jobs   int
+		asJSON    bool
+		jobs      int
+		noArchive bool
+		station   string
 	)
 	return &command{
 		name: "scan", args: "[--json] [-j N] FILE...",
@@ -36,6 +38,8 @@ Exit status: 0 every page accepted, 3 some need review or were rejected, 1 an er
 		flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&asJSON, "json", false, "print one JSON record per page (JSON Lines)")
 			fs.IntVar(&jobs, "j", runtime.NumCPU(), "pages read in parallel")
+			fs.BoolVar(&noArchive, "no-archive", false, "only read: archive nothing, open and match no case")
+			fs.StringVar(&station, "station", "", "`name` of this scanning station or window, kept with each page (env SHINSEI_STATION; default the host name)")
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) == 0 {
@@ -44,20 +48,33 @@ Exit status: 0 every page accepted, 3 some need review or were rejected, 1 an er
 			if jobs < 1 {
 				return usageErrorf("scan: -j must be at least 1")
 			}
-			return scanFiles(ctx, e, args, jobs, asJSON)
+			if station == "" {
+				station = defaultStation(e.getenv)
+			}
+			var in *intake
+			if !noArchive {
+				var err error
+				if in, err = newIntake(ctx, e, station); err != nil {
+					return err
+				}
+				defer in.close()
+			}
+			return scanFiles(ctx, e, args, jobs, asJSON, in)
 		},
 	}
 }
 
-func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON bool) error {
-	eng, closeEngine, err := newEngine(e, jobs)
+func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON bool, in *intake) error {
+	eng, closeEngine, err := newEngine(e, jobs, in != nil)
 	if err != nil {
 		return err
 	}
 	defer closeEngine()
 	type job struct {
-		seq int
-		p   pipeline.Page
+		seq    int
+		p      pipeline.Page
+		data   []byte
+		single bool
 	}
 	type result struct {
 		seq  int
@@ -81,9 +98,10 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 				e.log.Error("cannot read file", "file", name, "err", err)
 				continue
 			}
+			single := singleImage(data)
 			err = eng.EachPage(ctx, name, data, func(p pipeline.Page) error {
 				select {
-				case jobCh <- job{seq, p}:
+				case jobCh <- job{seq, p, data, single}:
 					seq++
 					return nil
 				case <-ctx.Done():
@@ -103,8 +121,11 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 		wg.Go(func() {
 			for j := range jobCh {
 				start := time.Now()
-				rec := eng.Read(ctx, j.p)
-				resCh <- result{j.seq, rec, time.Since(start)}
+				d := eng.ReadDetailed(ctx, j.p)
+				if in != nil {
+					in.process(ctx, &d, j.data, j.single)
+				}
+				resCh <- result{j.seq, d.Record, time.Since(start)}
 			}
 		})
 	}
@@ -137,6 +158,8 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 		return err
 	}
 	switch {
+	case in != nil && in.failed > 0:
+		return fmt.Errorf("scan: %d pages could not be archived; scan those files again when the store is back (nothing was half-written: the archive completes an entry on the next scan)", in.failed)
 	case len(openErrs) > 0:
 		return fmt.Errorf("scan: %d of %d files could not be read (first: %w)", len(openErrs), len(files), openErrs[0])
 	case ctx.Err() != nil:
@@ -300,4 +323,16 @@ func (p *progress) done() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clear()
+}
+
+// singleImage reports whether a file is a one-image format (PNG, JPEG,
+// GIF, BMP). A PDF or TIFF may hold more pages than the one in hand, so
+// its original is never treated as a one-page file.
+func singleImage(data []byte) bool {
+	for _, magic := range []string{"\x89PNG", "\xff\xd8\xff", "GIF8", "BM"} {
+		if strings.HasPrefix(string(data[:min(len(data), 8)]), magic) {
+			return true
+		}
+	}
+	return false
 }

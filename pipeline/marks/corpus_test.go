@@ -164,7 +164,7 @@ func (fs *forms) getWithBlank(id string, rev int) (*Form, *image.Gray, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	f := &Form{Template: tp, DPI: templates.CanvasDPI, mask: NewMask(blank)}
+	f := formFromBlank(tp, templates.CanvasDPI, blank)
 	fs.byKey[key], fs.blanks[key] = f, blank
 	return f, blank, nil
 }

@@ -141,7 +141,7 @@ var katakana = func() string {
 
 // Read reads one text or date field from ink, a dropped-out canvas.
 func (r *Reader) Read(ctx context.Context, ink *image.Gray, f templates.Field) (Reading, error) {
-	if f.Kind != templates.Text && f.Kind != templates.Date {
+	if f.Kind != templates.Text && f.Kind != templates.Date && f.Kind != templates.CaseRef {
 		return Reading{}, fmt.Errorf("text: field %q is a %s field", f.ID, f.Kind)
 	}
 	p := Prepare(ink, f.Box)
@@ -246,6 +246,15 @@ func judge(f templates.Field, res ocr.Result, today time.Time) Reading {
 	conf := ocrConfidence(res)
 	rd := Reading{Raw: raw, Confidence: conf}
 	switch {
+	case f.Kind == templates.CaseRef:
+		// A case reference carries a check digit: a misread digit makes
+		// it invalid rather than someone else's case.
+		ref, err := forms.ParseCaseRef(forms.NormalizeText(raw))
+		if err != nil {
+			rd.Value, rd.Confidence, rd.Review, rd.Why = nil, min(conf, 0.2), true, WhyShape
+			return rd
+		}
+		rd.Value = ref.String()
 	case f.Kind == templates.Date:
 		d, _, err := forms.ParseDate(raw)
 		if err != nil {

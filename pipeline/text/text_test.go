@@ -74,6 +74,7 @@ func TestRead(t *testing.T) {
 	phone := field("applicant_phone", templates.Text, templates.Digits, false)
 	birth := field("applicant_birth_date", templates.Date, "", true)
 	applied := field("application_date", templates.Date, "", true)
+	caseRef := field("case_ref", templates.CaseRef, templates.Digits, true)
 	for _, c := range []struct {
 		name   string
 		f      templates.Field
@@ -103,6 +104,8 @@ func TestRead(t *testing.T) {
 		{"an application date", applied, line("2026/11/20", 0.99), "2026-11-20", false, ""},
 		{"an application date years ago", applied, line("2016/11/20", 0.99), "2016-11-20", true, WhyShape},
 		{"no date at all", applied, line("2026711701", 0.99), nil, true, WhyDate},
+		{"a case reference", caseRef, line("4991-7264-0", 0.99), "4991-7264-0", false, ""},
+		{"a case reference with a misread digit", caseRef, line("4991-7284-0", 0.99), nil, true, WhyShape},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fake := &fakeOCR{res: c.ocr}

@@ -1,0 +1,289 @@
+// Package match ties scanned forms to proxy (代理人) cases: a proxy's
+// application opens a pending case, and the answer sheet the person sends
+// back is matched to it — by the QR code, else by the printed reference
+// and its check digit, else by the printed name and address among the
+// pending cases — checked against it, and moves it to answered. Anything
+// short of one confident candidate goes to a person, with the reason.
+package match
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"shinsei/forms"
+	"shinsei/pipeline/cases"
+	"shinsei/store"
+)
+
+// Issue codes of matching. Stable, like every issue code.
+const (
+	CodeCaseUnidentified = "case_unidentified"       // neither QR, reference nor name could be read
+	CodeCaseUnknown      = "case_unknown"            // the reference names no case
+	CodeCaseNotFound     = "case_not_found"          // no pending case has the printed name and address
+	CodeCaseAmbiguous    = "case_ambiguous"          // several pending cases fit
+	CodeCaseNotPending   = "case_not_pending"        // the case is completed, cancelled or expired
+	CodeAlreadyAnswered  = "case_already_answered"   // another sheet (or this one, before) answered it
+	CodeAnswerBeforeSent = "answer_before_sheet"     // dated before the sheet was printed
+	CodeCaseOpenFailed   = "case_open_failed"        // a proxy application whose case could not be opened
+	CodeCaseIncomplete   = "case_application_unsure" // a proxy application whose person could not be read surely
+)
+
+// Evidence is what an answer sheet says about its case.
+type Evidence struct {
+	QRRef   string // from the QR code
+	ReadRef string // read from the printed reference; its check digit is valid
+	Name    string // the person's name printed on the sheet, read confidently
+	Address string // the address printed on the sheet, read confidently
+}
+
+// Matcher matches and opens cases in a repository.
+type Matcher struct {
+	repo *cases.Repo
+	by   string
+	now  func() time.Time
+}
+
+// New returns a matcher; by names who acts in case histories (the station).
+func New(repo *cases.Repo, by string, now func() time.Time) *Matcher {
+	if now == nil {
+		now = time.Now
+	}
+	return &Matcher{repo: repo, by: by, now: now}
+}
+
+// Answer matches an answer sheet's record to its case, adds what it finds
+// to the record (rec.Case, issues, status), and moves the case to answered
+// when the sheet is a valid answer: matched confidently, signed, confirmed,
+// with PIN cells that fit the certificates. Text a person must still
+// confirm (the proxy's name, the date) does not hold the case back; it
+// stays flagged on the record for the counter.
+func (m *Matcher) Answer(ctx context.Context, rec *forms.Record, ev Evidence) error {
+	c, how, err := m.find(ctx, rec, ev)
+	if err != nil || c == nil {
+		return err
+	}
+	link := &forms.CaseLink{ID: string(c.ID), Match: how, Status: string(c.Effective(m.now()))}
+	rec.Case = link
+	issue := func(field, code, msg string) {
+		rec.Issues = append(rec.Issues, forms.Issue{Field: field, Code: code, Message: msg})
+	}
+	switch st := c.Effective(m.now()); st {
+	case forms.CasePending:
+	case forms.CaseAnswered:
+		issue("", CodeAlreadyAnswered, alreadyAnswered(*c, rec.DocumentID))
+	default:
+		issue("", CodeCaseNotPending, fmt.Sprintf("案件 %s は%sです / case %s is %s — it cannot be answered", c.ID, statusJA(st), c.ID, st))
+	}
+	// The sheet against its case: PIN cells for the certificates applied
+	// for, and a date no earlier than the sheet.
+	for _, is := range forms.Validate(forms.TemplateAnswer, known(rec.Fields), forms.RuleContext{Certs: c.Certs}) {
+		if (is.Code == forms.CodePINCellsMismatch || is.Code == forms.CodePINMissing) && !hasIssue(rec, is.Field, is.Code) {
+			rec.Issues = append(rec.Issues, is)
+		}
+	}
+	if d, ok := rec.Fields["answer_date"].Value.(string); ok && !rec.Fields["answer_date"].Review && c.SheetPrintedAt != nil {
+		printed := c.SheetPrintedAt.In(forms.Japan()).Format("2006-01-02")
+		if d != "" && d < printed {
+			issue("answer_date", CodeAnswerBeforeSent, fmt.Sprintf("回答日 %s が照会書の作成日 %s より前です / the answer is dated %s, before the sheet was printed on %s", d, printed, d, printed))
+		}
+	}
+	if len(rec.Issues) > 0 {
+		rec.Status = forms.NeedsReview
+	}
+	if !m.answerable(rec) || c.Effective(m.now()) != forms.CasePending {
+		return nil
+	}
+	done, err := m.repo.Answer(ctx, string(c.ID), rec.DocumentID, m.by)
+	switch {
+	case errors.Is(err, forms.ErrBadTransition):
+		// Another scan got there first (two stations, one sheet).
+		now, gerr := m.repo.Get(ctx, string(c.ID))
+		if gerr != nil {
+			return gerr
+		}
+		link.Status = string(now.Effective(m.now()))
+		issue("", CodeAlreadyAnswered, alreadyAnswered(now, rec.DocumentID))
+		rec.Status = forms.NeedsReview
+		return nil
+	case err != nil:
+		return fmt.Errorf("match: answering case %s: %w", c.ID, err)
+	}
+	link.Status = string(done.Status)
+	return nil
+}
+
+// answerable: every check that decides an answer was made surely and
+// passed.
+func (m *Matcher) answerable(rec *forms.Record) bool {
+	for _, id := range []string{"person_signature", "answer_confirm", "pin_signature", "pin_user"} {
+		fv, ok := rec.Fields[id]
+		if !ok || fv.Review || fv.Value == nil {
+			return false
+		}
+	}
+	for _, is := range rec.Issues {
+		switch is.Code {
+		case forms.CodeSignatureMissing, forms.CodeAnswerNotConfirmed, forms.CodePINCellsMismatch, forms.CodePINMissing,
+			CodeAnswerBeforeSent, CodeAlreadyAnswered, CodeCaseNotPending:
+			return false
+		}
+	}
+	return true
+}
+
+// find picks the case: one confident candidate, or none with the reason.
+func (m *Matcher) find(ctx context.Context, rec *forms.Record, ev Evidence) (*forms.Case, string, error) {
+	fail := func(code, msg string) (*forms.Case, string, error) {
+		rec.Issues = append(rec.Issues, forms.Issue{Field: "case_ref", Code: code, Message: msg})
+		rec.Status = forms.NeedsReview
+		return nil, "", nil
+	}
+	for _, r := range []struct{ ref, how string }{{ev.QRRef, "qr"}, {ev.ReadRef, "reference"}} {
+		if r.ref == "" {
+			continue
+		}
+		c, err := m.repo.Get(ctx, r.ref)
+		switch {
+		case errors.Is(err, cases.ErrNotFound) || errors.Is(err, forms.ErrBadCaseRef):
+			return fail(CodeCaseUnknown, fmt.Sprintf("照会番号 %s の案件はありません / there is no case %s — check the sheet belongs to this office", r.ref, r.ref))
+		case err != nil:
+			return nil, "", fmt.Errorf("match: %w", err)
+		}
+		return &c, r.how, nil
+	}
+	if ev.Name == "" || ev.Address == "" {
+		return fail(CodeCaseUnidentified, "QRコードも照会番号も、印字された氏名・住所も読み取れません / neither the QR code, the case reference nor the printed name and address could be read — find the case by hand")
+	}
+	pending, err := m.repo.List(ctx, forms.CasePending)
+	if err != nil {
+		return nil, "", fmt.Errorf("match: %w", err)
+	}
+	var fit []forms.Case
+	for _, c := range pending {
+		if forms.CompactText(c.Person.Name) == forms.CompactText(ev.Name) && forms.CompactText(c.Person.Address) == forms.CompactText(ev.Address) {
+			fit = append(fit, c)
+		}
+	}
+	switch len(fit) {
+	case 0:
+		return fail(CodeCaseNotFound, "印字された氏名・住所に合う受付中の案件がありません / no pending case has the name and address printed on the sheet — find the case by hand")
+	case 1:
+		return &fit[0], "name_address", nil
+	}
+	ids := make([]string, len(fit))
+	for i, c := range fit {
+		ids[i] = string(c.ID)
+	}
+	return fail(CodeCaseAmbiguous, fmt.Sprintf("氏名・住所が同じ受付中の案件が複数あります（%s） / several pending cases fit the name and address (%s) — choose one", strings.Join(ids, ", "), strings.Join(ids, ", ")))
+}
+
+func alreadyAnswered(c forms.Case, doc string) string {
+	if c.AnsweredBy == doc {
+		return fmt.Sprintf("案件 %s はこの回答書で回答済みです / case %s was already answered by this same sheet (%s)", c.ID, c.ID, doc)
+	}
+	return fmt.Sprintf("案件 %s は回答済みです / case %s is already answered (by %s)", c.ID, c.ID, c.AnsweredBy)
+}
+
+func statusJA(s forms.CaseStatus) string {
+	switch s {
+	case forms.CaseCompleted:
+		return "完了済み"
+	case forms.CaseCancelled:
+		return "取消済み"
+	case forms.CaseExpired:
+		return "回答期限切れ"
+	}
+	return string(s)
+}
+
+// known is the fields the rules may judge: unsure values are unknown.
+func known(fields map[string]forms.FieldValue) map[string]forms.FieldValue {
+	out := make(map[string]forms.FieldValue, len(fields))
+	for id, fv := range fields {
+		if fv.Review {
+			fv.Value = nil
+		}
+		out[id] = fv
+	}
+	return out
+}
+
+func hasIssue(rec *forms.Record, field, code string) bool {
+	return slices.ContainsFunc(rec.Issues, func(is forms.Issue) bool { return is.Field == field && is.Code == code })
+}
+
+// Open opens the pending case of a proxy application: the person from the
+// applicant's block, the certificates ticked, the proxy's name. Opening is
+// idempotent per document: scanning the same application twice, even from
+// two stations at once, opens one case (the index object under
+// cases/sources/ decides). A person the reader was unsure of is not made
+// into a case: the record says so and a clerk opens it by hand.
+func (m *Matcher) Open(ctx context.Context, s store.Store, rec *forms.Record) error {
+	if rec.Template == nil || rec.Template.ID != forms.TemplateApplication || !proxyFilled(rec) {
+		return nil
+	}
+	text := func(id string) (string, bool) {
+		fv := rec.Fields[id]
+		v, ok := fv.Value.(string)
+		return v, ok && v != "" && !fv.Review
+	}
+	name, ok1 := text("applicant_name")
+	kana, _ := text("applicant_kana")
+	birth, ok2 := text("applicant_birth_date")
+	addr, ok3 := text("applicant_address")
+	proxy, _ := text("proxy_name")
+	var certs []string
+	for id, cert := range map[string]string{"cert_signature": forms.CertSignature, "cert_user": forms.CertUser} {
+		if v, ok := rec.Fields[id].Value.(bool); ok && v && !rec.Fields[id].Review {
+			certs = append(certs, cert)
+		}
+	}
+	slices.Sort(certs)
+	if !ok1 || !ok2 || !ok3 || len(certs) == 0 {
+		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeCaseIncomplete, Message: "代理人申請ですが、本人の氏名・生年月日・住所・証明書のいずれかが確実に読めないため案件を開いていません / a proxy application, but the person's name, birth date, address or certificates were not read surely: no case was opened — open it with shinsei cases open"})
+		rec.Status = forms.NeedsReview
+		return nil
+	}
+	key := "cases/sources/" + rec.DocumentID
+	if data, _, err := s.Load(ctx, key); err == nil {
+		c, err := m.repo.Get(ctx, strings.TrimSpace(string(data)))
+		if err != nil {
+			return fmt.Errorf("match: case of %s: %w", rec.DocumentID, err)
+		}
+		rec.Case = &forms.CaseLink{ID: string(c.ID), Match: "opened", Status: string(c.Effective(m.now()))}
+		return nil
+	} else if !errors.Is(err, store.ErrNotExist) {
+		return fmt.Errorf("match: %w", err)
+	}
+	c, err := m.repo.Open(ctx, forms.Case{Person: forms.Person{Name: name, Kana: kana, BirthDate: birth, Address: addr}, Certs: certs, ProxyName: proxy, Source: rec.DocumentID})
+	if err != nil {
+		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeCaseOpenFailed, Message: fmt.Sprintf("案件を開けませんでした / the case could not be opened (%v) — open it with shinsei cases open", err)})
+		rec.Status = forms.NeedsReview
+		return nil
+	}
+	if _, err := s.Swap(ctx, key, "", []byte(c.ID)); errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrExist) {
+		// Another station opened it at the same moment: keep theirs.
+		if _, terr := m.repo.Transition(ctx, string(c.ID), forms.CaseCancelled, m.by, "duplicate of the case opened for the same application"); terr != nil {
+			return fmt.Errorf("match: %w", terr)
+		}
+		return m.Open(ctx, s, rec)
+	} else if err != nil {
+		return fmt.Errorf("match: %w", err)
+	}
+	rec.Case = &forms.CaseLink{ID: string(c.ID), Match: "opened", Status: string(c.Status)}
+	return nil
+}
+
+// proxyFilled: someone applied for the person — the proxy's name is
+// written, or the proxy signed.
+func proxyFilled(rec *forms.Record) bool {
+	if v, ok := rec.Fields["proxy_name"].Value.(string); ok && v != "" {
+		return true
+	}
+	v, ok := rec.Fields["proxy_signature"].Value.(bool)
+	return ok && v
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"shinsei/forms"
+	"shinsei/internal/pdfout"
+	"shinsei/internal/scanfx"
+	"shinsei/internal/scangen"
+	"shinsei/templates"
+)
+
+// After scanning a batch whose PINs the test knows (the generator writes
+// synthetic ones into the PIN cells of answer sheets), no stored object,
+// log line, record or message holds any of them, and in every stored page
+// image every PIN cell is black.
+func TestPrivacy(t *testing.T) {
+	g, err := scangen.New(scangen.Options{Seed: 4242, Mix: scanfx.Standard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := t.TempDir()
+	var files []string
+	var pins []string // every PIN written, as the characters a person wrote
+	answers := 0
+	for i := 0; answers < 3 && i < 40; i++ {
+		d, err := g.Document(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		has := false
+		for _, p := range d.Truth.Pages {
+			for id, f := range p.Fields {
+				if strings.HasPrefix(id, "pin_") && f.Written != "" {
+					pins = append(pins, f.Written)
+					has = true
+				}
+			}
+		}
+		if !has && len(files) >= 3 {
+			continue // enough pages without PINs
+		}
+		if has {
+			answers++
+		}
+		name := filepath.Join(in, d.Name)
+		if err := os.WriteFile(name, d.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, name)
+	}
+	if answers < 3 || len(pins) < 3 {
+		t.Fatalf("the generator wrote %d PINs on %d sheets; the test needs PINs to look for", len(pins), answers)
+	}
+	home := t.TempDir()
+	getenv := func(k string) string {
+		if k == "HOME" {
+			return home
+		}
+		return ""
+	}
+	out, errOut, code := shinsei(t, getenv, append([]string{"--log-level", "debug", "scan", "--json", "-j", "2"}, files...)...)
+	if code == 1 {
+		t.Fatalf("scan failed: %s", errOut)
+	}
+	// Text the software produced: every PIN, however short, is looked for.
+	for _, p := range pins {
+		for what, s := range map[string]string{"records": out, "logs and messages": errOut} {
+			if strings.Contains(s, p) {
+				t.Errorf("%s contain the PIN %q", what, p)
+			}
+		}
+	}
+	store := filepath.Join(home, ".local", "share", "shinsei")
+	stored, pages, sheets := 0, 0, 0
+	err = filepath.WalkDir(store, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		stored++
+		for _, p := range pins {
+			// A 4-digit PIN can turn up by chance in compressed image data
+			// or a hash; in text (records, indexes, cases) nothing may
+			// hold one, and a 6–16 character PIN may be nowhere at all.
+			if (len(p) >= 6 || isText(path)) && bytes.Contains(data, []byte(p)) {
+				t.Errorf("%s holds the PIN %q", path, p)
+			}
+		}
+		if strings.HasSuffix(path, ".pdf") {
+			pages++
+			if checkPINsBlack(t, path, data) {
+				sheets++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages < len(files) || sheets < answers {
+		t.Errorf("%d page images stored for %d files; %d answer sheets checked of %d", pages, len(files), sheets, answers)
+	}
+	t.Logf("%d files, %d PINs, %d stored objects, %d page images, %d answer sheets checked", len(files), len(pins), stored, pages, sheets)
+}
+
+func isText(path string) bool {
+	return strings.HasSuffix(path, ".json") || !strings.Contains(filepath.Base(path), ".")
+}
+
+// checkPINsBlack reads an archived page and checks every pixel of every
+// PIN box of the answer sheet is black. The archived page is the
+// registered canvas, so template coordinates apply directly. It reports
+// whether the page was an answer sheet.
+func checkPINsBlack(t *testing.T, path string, data []byte) bool {
+	t.Helper()
+	imgs, err := pdfout.PageImages(bytes.NewReader(data))
+	if err != nil || len(imgs) != 1 {
+		t.Fatalf("%s: %d images, %v", path, len(imgs), err)
+	}
+	g, ok := imgs[0].Image.(*image.Gray)
+	if !ok {
+		t.Fatalf("%s: image is %T", path, imgs[0].Image)
+	}
+	data, err = os.ReadFile(filepath.Join(filepath.Dir(path), "record.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec forms.Record
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Template == nil || rec.Template.ID != "jpki-answer" {
+		return false
+	}
+	tp, err := templates.Builtin().Get("jpki-answer", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dpi := float64(g.Rect.Dx()) * 25.4 / templates.PageWidthMM
+	for _, f := range tp.Fields {
+		if f.Kind != templates.PIN {
+			continue
+		}
+		r := image.Rect(int(templates.MMToPx(f.Box.X, dpi)), int(templates.MMToPx(f.Box.Y, dpi)),
+			int(templates.MMToPx(f.Box.X+f.Box.W, dpi)), int(templates.MMToPx(f.Box.Y+f.Box.H, dpi)))
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if v := g.GrayAt(x, y).Y; v > 10 {
+					t.Fatalf("%s: %s pixel (%d,%d) is %d, not black", path, f.ID, x, y, v)
+				}
+			}
+		}
+	}
+	return true
+}

@@ -41,7 +41,7 @@ type Config struct {
 	// unread and every page that has them needs a person (text_not_read).
 	Text *text.Reader
 	// Today is the day rules such as "not in the future" and "under 15"
-	// are judged on; nil means the local date now.
+	// are judged on; nil means today in Japan.
 	Today func() time.Time
 	// KeepCanvas keeps each registered page (Detail.Canvas) for the
 	// archive: a copy of 8.7 MB a page, so only when archiving.
@@ -55,8 +55,11 @@ func New(reg *templates.Registry, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	if cfg.Today == nil {
+		// The day in Japan, where the forms are dated, whatever the
+		// server's time zone: at 08:00 JST a UTC server is still on
+		// yesterday.
 		cfg.Today = func() time.Time {
-			y, m, d := time.Now().Date()
+			y, m, d := time.Now().In(forms.Japan()).Date()
 			return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 		}
 	}

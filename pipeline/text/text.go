@@ -44,7 +44,7 @@ const (
 
 // NewReader returns a reader using r, with the calibrated threshold.
 func NewReader(r Recognizer) *Reader {
-	return &Reader{ocr: r, threshold: NameThreshold, others: DefaultThreshold, today: time.Now}
+	return &Reader{ocr: r, threshold: NameThreshold, others: DefaultThreshold, today: func() time.Time { return time.Now().In(forms.Japan()) }}
 }
 
 // WithToday returns a copy of the reader that judges dates as of today()

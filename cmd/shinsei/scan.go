@@ -242,6 +242,9 @@ func why(rec forms.Record) string {
 		return rec.Issues[0].Message
 	}
 	var parts []string
+	if c := rec.Case; c != nil {
+		parts = append(parts, fmt.Sprintf("[case %s %s, %s]", c.ID, c.Status, c.Match))
+	}
 	for _, is := range rec.Issues {
 		if is.Field != "" {
 			parts = append(parts, is.Field+": "+is.Code)

@@ -365,7 +365,10 @@ func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *imag
 		}
 		// Read like the field it copies: a name is checked as a name, an
 		// address as an address.
-		fd := templates.Field{ID: "slot_" + el.Text, Kind: templates.Text, Charset: templates.Kanji, Box: el.Box}
+		// The slot's box is the printed line's own height: widen it to the
+		// frame around it, or the text touches its edges and reads as cut.
+		b := templates.Box{X: el.Box.X - 1, Y: el.Box.Y - 1.5, W: el.Box.W + 2, H: el.Box.H + 3}
+		fd := templates.Field{ID: "slot_" + el.Text, Kind: templates.Text, Charset: templates.Kanji, Box: b}
 		if rd, err := e.cfg.Text.Read(ctx, ink, fd); err == nil && !rd.Review {
 			if v, ok := rd.Value.(string); ok && v != "" {
 				out[el.Text] = v

@@ -49,11 +49,7 @@ func (in *intake) process(ctx context.Context, d *pipeline.Detail, data []byte, 
 	if rec.Template != nil {
 		switch rec.Template.ID {
 		case forms.TemplateAnswer:
-			ev := match.Evidence{QRRef: d.QR.CaseRef, Name: d.Slots["person_name"], Address: d.Slots["person_address"]}
-			if fv, ok := rec.Fields["case_ref"]; ok && ev.QRRef == "" && !fv.Review {
-				ev.ReadRef, _ = fv.Value.(string)
-			}
-			err = in.match.Answer(ctx, rec, ev)
+			err = in.match.Answer(ctx, rec, match.EvidenceOf(*d))
 		case forms.TemplateApplication:
 			err = in.match.Open(ctx, in.store, rec)
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"shinsei/forms"
+	"shinsei/pipeline"
 	"shinsei/pipeline/cases"
 	"shinsei/store"
 )
@@ -38,6 +39,17 @@ type Evidence struct {
 	ReadRef string // read from the printed reference; its check digit is valid
 	Name    string // the person's name printed on the sheet, read confidently
 	Address string // the address printed on the sheet, read confidently
+}
+
+// EvidenceOf gathers what a read answer sheet says about its case: the
+// QR code's reference; else the printed reference when it was read surely
+// (its check digit valid); and the printed name and address.
+func EvidenceOf(d pipeline.Detail) Evidence {
+	ev := Evidence{QRRef: d.QR.CaseRef, Name: d.Slots["person_name"], Address: d.Slots["person_address"]}
+	if fv, ok := d.Fields["case_ref"]; ok && ev.QRRef == "" && !fv.Review {
+		ev.ReadRef, _ = fv.Value.(string)
+	}
+	return ev
 }
 
 // Matcher matches and opens cases in a repository.

@@ -64,3 +64,44 @@ say "shinsei scan on the committed corpus's damaged scans: what a clerk is told"
 set +e
 $shinsei scan testdata/corpus/hard/0017-application+answer.pdf testdata/corpus/standard/0025-revocation.jpg
 set -e
+
+# The proxy procedure, in a store of its own so every demo starts afresh.
+pstore="$out/proxy-store"
+rm -rf "$pstore" "$out/returned"
+ps() { $shinsei --store "$pstore" --log-level warn "$@"; }
+
+say "the proxy procedure, 1: a proxy (代理人) brings the application — scanning it opens a pending case"
+cat >"$out/proxy-application.json" <<'JSON'
+{"fields": {"cert_signature": true, "cert_user": true, "action_new": true,
+  "applicant_kana": "ヤマダ タロウ", "applicant_name": "山田 太郎", "applicant_birth_date": "昭和60年4月12日",
+  "applicant_sex_male": true, "applicant_address": "東京都練馬区豊玉北6丁目12番1号",
+  "application_date": "令和8年11月2日", "applicant_signature": "山田 太郎",
+  "proxy_kana": "ヤマダ ハナコ", "proxy_name": "山田 花子", "proxy_address": "東京都練馬区豊玉北6丁目12番1号",
+  "proxy_relationship": "妻", "proxy_id_license": true, "proxy_signature": "山田 花子"}}
+JSON
+$shinsei templates render jpki-application --fill "$out/proxy-application.json" --out "$out/proxy-application.png" >/dev/null
+set +e
+ps scan --station 本庁1番 "$out/proxy-application.png"
+set -e
+id="$(ps cases list --json | grep -o '"id":"[0-9-]*"' | head -1 | cut -d'"' -f4)"
+if [ -z "$id" ]; then
+	echo "no case was opened (the application was not read surely enough); see the table above"
+	exit 0
+fi
+ps cases show "$id"
+
+say "the proxy procedure, 2: the answer sheet to mail to the person (case reference printed and in the QR code)"
+ps cases sheet "$id" --out "$out/answer-sheet-$id.pdf"
+ps cases sheet "$id" --out "$out/answer-sheet-$id.png" --dpi 100
+
+say "the proxy procedure, 3: the person fills it in (shinsei-gen's hand, synthetic PINs) and the proxy brings it back"
+ps cases show "$id" --json >"$out/case-$id.json"
+returned="$(bin/shinsei-gen -out "$out/returned" -answer "$out/case-$id.json" -mix standard -seed 7)"
+echo "scanned: $returned"
+set +e
+ps scan --station 本庁2番 "$returned"
+set -e
+
+say "the proxy procedure, 4: the case is answered, and the archive holds both pages (PIN cells blacked out)"
+ps cases show "$id"
+ps archive search --case "$id" --user demo --reason "make demo"

@@ -2,6 +2,7 @@
 // ground truth beside each file, for tests, evaluation and benchmarks.
 //
 //	shinsei-gen -out corpus/ -n 500 -mix standard -seed 1
+//	shinsei-gen -out DIR -answer case.json   (the answer sheet of a case)
 //
 // writes corpus/0000-application.png and corpus/0000-application.truth.json,
 // and so on. The same seed and mix give the same bytes.
@@ -21,6 +22,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"shinsei/internal/scanfx"
 	"shinsei/internal/scangen"
@@ -50,8 +52,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed")
 	mixName := fs.String("mix", "standard", "scan damage: clean, standard or hard")
 	jobs := fs.Int("j", runtime.NumCPU(), "documents made in parallel")
+	answer := fs.String("answer", "", "instead of a corpus, fill in and scan the answer sheet of the case in this `file` (the JSON of shinsei cases show ID --json)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *answer != "" && *out != "" && fs.NArg() == 0 {
+		mix, err := scanfx.ParseMix(*mixName)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		return writeAnswer(*answer, *out, mix, *seed, stdout)
 	}
 	if *out == "" || fs.NArg() > 0 || *n < 1 || *jobs < 1 {
 		fs.Usage()
@@ -131,4 +141,53 @@ func writeDoc(g *scangen.Generator, dir string, i int) (int, error) {
 		return 0, err
 	}
 	return len(doc.Data), nil
+}
+
+// writeAnswer is a person's reply to a proxy case: the case's answer
+// sheet, filled in by hand (signed, confirmed, synthetic PINs for the
+// certificates applied for) and scanned, with its truth beside it.
+func writeAnswer(caseFile, dir string, mix scanfx.Mix, seed uint64, stdout io.Writer) error {
+	data, err := os.ReadFile(caseFile)
+	if err != nil {
+		return err
+	}
+	var c struct {
+		ID     string `json:"id"`
+		Person struct {
+			Name, Kana, Address string
+			BirthDate           string `json:"birth_date"`
+		} `json:"person"`
+		Certs     []string `json:"certs"`
+		ProxyName string   `json:"proxy_name"`
+	}
+	if err := json.Unmarshal(data, &c); err != nil {
+		return fmt.Errorf("%s: not a case (%w)", caseFile, err)
+	}
+	birth, _ := time.Parse("2006-01-02", c.Person.BirthDate)
+	g, err := scangen.New(scangen.Options{Seed: seed, Mix: mix})
+	if err != nil {
+		return err
+	}
+	doc, err := g.Answer(scangen.Case{Ref: c.ID, Name: c.Person.Name, Kana: c.Person.Kana, Address: c.Person.Address, Birth: birth, Certs: c.Certs, ProxyName: c.ProxyName},
+		scangen.AnswerOptions{Mix: mix, Seed: seed, Format: "png", AnswerDate: time.Now().In(time.FixedZone("JST", 9*60*60))})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	truth, err := json.MarshalIndent(doc.Truth, "", "  ")
+	if err != nil {
+		return err
+	}
+	name := filepath.Join(dir, doc.Name)
+	if err := os.WriteFile(name, doc.Data, 0o644); err != nil {
+		return err
+	}
+	base := strings.TrimSuffix(name, filepath.Ext(name))
+	if err := os.WriteFile(base+".truth.json", append(truth, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, name)
+	return nil
 }

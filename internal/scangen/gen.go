@@ -82,6 +82,9 @@ type PageTruth struct {
 	CaseRef  string                `json:"case_ref,omitempty"`
 	Geometry Geometry              `json:"geometry"`
 	Fields   map[string]FieldTruth `json:"fields"`
+	// Blotted names what was inked over before the scan ("qr", or a
+	// field ID such as "case_ref"): printed, but no longer readable.
+	Blotted []string `json:"blotted,omitempty"`
 }
 
 // Geometry says where the template ended up in the image.

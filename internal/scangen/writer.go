@@ -110,8 +110,13 @@ func (w *writer) pin(t *templates.Template, id string, applied bool) error {
 	case r < 5:
 		n = w.rng.IntN(n)
 	}
-	pin = pin[:n]
-	w.fields[id] = FieldTruth{Value: n, Written: pin}
+	return w.pinCells(f, pin[:n])
+}
+
+// pinCells writes pin one character a cell from the left and records it:
+// the count as the value, the characters as written (synthetic PINs).
+func (w *writer) pinCells(f templates.Field, pin string) error {
+	w.fields[f.ID] = FieldTruth{Value: len(pin), Written: pin}
 	for i, r := range pin {
 		if err := w.pen.centred(w.img, f.Box.Cell(i, f.Cells), string(r), w.rng); err != nil {
 			return err

@@ -62,12 +62,14 @@ type env struct {
 }
 
 type globalFlags struct {
-	store    string
-	logLevel string
+	store      string
+	logLevel   string
+	retainDays string
 }
 
 func (g *globalFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&g.store, "store", getenv("SHINSEI_STORE"), "`URL` of the store for documents and cases: file:///path/to/folder or s3://bucket/prefix?endpoint=host:port (env SHINSEI_STORE; default $HOME/.local/share/shinsei)")
+	fs.StringVar(&g.retainDays, "retain-days", getenv("SHINSEI_RETAIN_DAYS"), "keep archived objects write-once for `N` days (S3 object lock; env SHINSEI_RETAIN_DAYS)")
 	fs.StringVar(&g.logLevel, "log-level", "info", "log `level`: debug, info, warn or error (logs go to stderr)")
 }
 

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"shinsei/store"
 	"shinsei/store/storeurl"
@@ -30,7 +32,22 @@ all under system/store-check/. Run it after configuring a new store.`,
 
 // openStore opens the store named by --store / SHINSEI_STORE, or the default.
 func openStore(ctx context.Context, e *env) (store.Store, error) {
-	s, err := storeurl.Open(ctx, e.global.store, e.getenv)
+	raw := e.global.store
+	if d := e.global.retainDays; d != "" {
+		// --retain-days is the store URL's retain_days, for whoever sets
+		// retention per city rather than per URL. Only S3 object lock
+		// enforces it; a folder cannot, and saying nothing would let
+		// someone believe their archive is write-once when it is not.
+		if !strings.HasPrefix(raw, "s3://") {
+			return nil, usageErrorf("--retain-days needs an S3 store with object lock (--store s3://…); a local folder cannot enforce retention")
+		}
+		sep := "?"
+		if strings.Contains(raw, "?") {
+			sep = "&"
+		}
+		raw += sep + "retain_days=" + url.QueryEscape(d)
+	}
+	s, err := storeurl.Open(ctx, raw, e.getenv)
 	if err != nil {
 		return nil, err
 	}

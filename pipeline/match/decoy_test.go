@@ -28,11 +28,11 @@ import (
 // date, and with a kana one sound apart. Some sheets have their QR code
 // blotted out, some the QR code and the printed reference too. No sheet
 // may be matched to a wrong case, and every sheet left unmatched must say
-// why. make test reads 12 sheets; the acceptance run reads 200:
+// why. make test reads 8 sheets; the acceptance run reads 200:
 //
 //	SHINSEI_DECOY_SHEETS=200 OMP_THREAD_LIMIT=1 go test -run Decoys -v ./pipeline/match/ -timeout 60m
 func TestDecoys(t *testing.T) {
-	n := 12
+	n := 8
 	if s := os.Getenv("SHINSEI_DECOY_SHEETS"); s != "" {
 		v, err := strconv.Atoi(s)
 		if err != nil || v < 1 {

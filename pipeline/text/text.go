@@ -114,10 +114,10 @@ type view struct {
 // handwriting by Tesseract is often wrong and as often sure of itself;
 // three reads of differently prepared images that agree are seldom wrong
 // together, and when they disagree the majority is right more often than
-// any single read. Which views was measured per charset on the
-// calibration corpus (seed 101): the best single view reads 54–81%, the
-// vote of three 65–83%, and unanimity is the strongest sign of a right
-// value there is. Digits are read right 98% of the time by eng in one
+// any single read. The views were chosen per charset on the calibration
+// corpus (seed 101): with one read 66.5% of its text fields came out
+// right, with the vote of these three 75.8%, and unanimity is the
+// strongest sign of a right value there is. Digits are read right 98% of the time by eng in one
 // read, but when wrong it is as sure as when right (0.98 for 175 read
 // as 195): the vote is what catches it.
 func reads(f templates.Field) []view {

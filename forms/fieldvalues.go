@@ -84,3 +84,17 @@ func (f fieldSet) anyText(ids ...string) bool {
 	}
 	return false
 }
+
+// Sure returns the fields with every value a person must still confirm
+// (Review) made unknown (nil): what the rules may judge, so that no rule
+// reports a violation the reader only guessed.
+func Sure(fields map[string]FieldValue) map[string]FieldValue {
+	out := make(map[string]FieldValue, len(fields))
+	for id, fv := range fields {
+		if fv.Review {
+			fv.Value = nil
+		}
+		out[id] = fv
+	}
+	return out
+}

@@ -50,3 +50,14 @@ func TestRecordJSON(t *testing.T) {
 		t.Errorf("DocumentID = %s", id)
 	}
 }
+
+func TestSure(t *testing.T) {
+	in := map[string]FieldValue{
+		"a": {Value: true, Confidence: 0.99},
+		"b": {Value: "x", Confidence: 0.5, Review: true},
+	}
+	out := Sure(in)
+	if out["a"].Value != true || out["b"].Value != nil || !out["b"].Review || in["b"].Value != "x" {
+		t.Errorf("Sure(%v) = %v", in, out)
+	}
+}

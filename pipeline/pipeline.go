@@ -307,7 +307,7 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: fmt.Sprintf("%s: 文字欄を読み取れませんでした / text fields could not be read (%v) — process the file again", where, err)})
 		}
 	}
-	rec.Issues = append(rec.Issues, forms.Validate(t.ID, known(rec.Fields), forms.RuleContext{Today: e.cfg.Today()})...)
+	rec.Issues = append(rec.Issues, forms.Validate(t.ID, forms.Sure(rec.Fields), forms.RuleContext{Today: e.cfg.Today()})...)
 
 	rec.Status = forms.Accepted
 	if len(rec.Issues) > 0 {
@@ -412,20 +412,6 @@ func textMessage(f templates.Field, why string) string {
 		return fmt.Sprintf("「%s」の読み取り結果が欄の形式に合いません / what was read in %q does not look like such a field", f.Label, f.ID)
 	}
 	return fmt.Sprintf("「%s」の読み取りに自信がありません / %q was not read confidently", f.Label, f.ID)
-}
-
-// known is the fields the rules may judge: a value a person must still
-// confirm is unknown to them, so no rule reports a violation it only
-// guessed.
-func known(fields map[string]forms.FieldValue) map[string]forms.FieldValue {
-	out := make(map[string]forms.FieldValue, len(fields))
-	for id, fv := range fields {
-		if fv.Review {
-			fv.Value = nil
-		}
-		out[id] = fv
-	}
-	return out
 }
 
 func (e *Engine) fill(rec *forms.Record, t *templates.Template, r marks.Reading, qr templates.QRPayload) {

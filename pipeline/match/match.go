@@ -92,7 +92,7 @@ func (m *Matcher) Answer(ctx context.Context, rec *forms.Record, ev Evidence) er
 	}
 	// The sheet against its case: PIN cells for the certificates applied
 	// for, and a date no earlier than the sheet.
-	for _, is := range forms.Validate(forms.TemplateAnswer, known(rec.Fields), forms.RuleContext{Certs: c.Certs}) {
+	for _, is := range forms.Validate(forms.TemplateAnswer, forms.Sure(rec.Fields), forms.RuleContext{Certs: c.Certs}) {
 		if (is.Code == forms.CodePINCellsMismatch || is.Code == forms.CodePINMissing) && !hasIssue(rec, is.Field, is.Code) {
 			rec.Issues = append(rec.Issues, is)
 		}
@@ -210,18 +210,6 @@ func statusJA(s forms.CaseStatus) string {
 		return "回答期限切れ"
 	}
 	return string(s)
-}
-
-// known is the fields the rules may judge: unsure values are unknown.
-func known(fields map[string]forms.FieldValue) map[string]forms.FieldValue {
-	out := make(map[string]forms.FieldValue, len(fields))
-	for id, fv := range fields {
-		if fv.Review {
-			fv.Value = nil
-		}
-		out[id] = fv
-	}
-	return out
 }
 
 func hasIssue(rec *forms.Record, field, code string) bool {

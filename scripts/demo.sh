@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OMP_THREAD_LIMIT=1
 shinsei="${SHINSEI_BIN:-bin/shinsei}"
+gen_bin="${SHINSEI_GEN_BIN:-bin/shinsei-gen}"
 
 say() { printf '\n== %s\n' "$*"; }
 
@@ -51,7 +52,7 @@ grep -o '"issues":\[.*\]' "$out/filled-application.jsonl" | head -c 600; echo
 say "handwritten forms: shinsei-gen fills and scans three (ground truth beside each), shinsei scan reads them"
 gen="$out/handwritten"
 rm -rf "$gen"
-bin/shinsei-gen -out "$gen" -n 3 -mix standard -seed 2026 >/dev/null
+$gen_bin -out "$gen" -n 3 -mix standard -seed 2026 >/dev/null
 set +e
 mapfile -t made < <(find "$gen" -type f ! -name '*.json' | sort)
 $shinsei scan "${made[@]}" 2>/dev/null
@@ -96,7 +97,7 @@ ps cases sheet "$id" --out "$out/answer-sheet-$id.png" --dpi 100
 
 say "the proxy procedure, 3: the person fills it in (shinsei-gen's hand, synthetic PINs) and the proxy brings it back"
 ps cases show "$id" --json >"$out/case-$id.json"
-returned="$(bin/shinsei-gen -out "$out/returned" -answer "$out/case-$id.json" -mix standard -seed 7)"
+returned="$($gen_bin -out "$out/returned" -answer "$out/case-$id.json" -mix standard -seed 7)"
 echo "scanned: $returned"
 set +e
 ps scan --station 本庁2番 "$returned"

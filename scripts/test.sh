@@ -33,7 +33,8 @@ go vet ./...
 log "make demo, in a scratch HOME"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/shinsei-demo.XXXXXX")"
 go build -buildvcs=auto -o "$scratch/shinsei" ./cmd/shinsei
-if ! HOME="$scratch/home" SHINSEI_BIN="$scratch/shinsei" SHINSEI_DEMO_DIR="$scratch/out" \
+go build -buildvcs=auto -o "$scratch/shinsei-gen" ./cmd/shinsei-gen
+if ! HOME="$scratch/home" SHINSEI_BIN="$scratch/shinsei" SHINSEI_GEN_BIN="$scratch/shinsei-gen" SHINSEI_DEMO_DIR="$scratch/out" \
 	scripts/demo.sh >"$repo/.cache/demo.log" 2>&1; then
 	log "make demo failed:"
 	cat "$repo/.cache/demo.log" >&2

@@ -9,32 +9,30 @@ import (
 	"time"
 
 	"shinsei/forms"
+	"shinsei/internal/evaluate"
 )
 
-// shinsei eval on the committed corpus's clean part prints the per-kind
-// table, and its JSON agrees. (internal/evaluate's own test scores the
-// whole committed corpus.)
+// shinsei eval on the committed corpus's clean part: its JSON report
+// (internal/evaluate's own test scores the whole committed corpus), then
+// the table printed from a report.
 func TestEvalCommand(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata", "corpus", "clean")
-	out, errOut, code := shinsei(t, nil, "eval", "-j", "2", dir)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	for _, want := range []string{"3 files", "form right 100.00%, orientation right 100.00%", "checkbox", "signature", "pin", "name", "kana", "address", "phone", "date", "all text", "silently wrong"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("report lacks %q:\n%s", want, out)
-		}
-	}
-	js, _, code := shinsei(t, nil, "eval", "--json", dir)
-	var rep struct {
-		Pages int                       `json:"pages"`
-		Kinds map[string]map[string]int `json:"kinds"`
-	}
+	js, errOut, code := shinsei(t, nil, "eval", "--json", "-j", "2", dir)
+	var rep evaluate.Report
 	if err := json.Unmarshal([]byte(js), &rep); err != nil || code != 0 {
-		t.Fatalf("eval --json: exit %d, %v: %q", code, err, js)
+		t.Fatalf("eval --json: exit %d, %v: %q %s", code, err, js, errOut)
 	}
-	if rep.Pages < 3 || rep.Kinds["checkbox"]["fields"] == 0 || rep.Kinds["name"]["fields"] == 0 {
+	if rep.Files != 3 || rep.Pages != 3 || rep.TemplateRight != 3 || rep.RotationRight != 3 || rep.Kinds["checkbox"].Fields == 0 || rep.Kinds["name"].Fields == 0 {
 		t.Errorf("eval --json: %+v", rep)
+	}
+	var b bytes.Buffer
+	if err := printReport(&b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"3 files, 3 pages", "form right 100.00%, orientation right 100.00%", "checkbox", "signature", "pin", "name", "kana", "address", "phone", "date", "all text", "silently wrong"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, b.String())
+		}
 	}
 	if _, errOut, code := shinsei(t, nil, "eval", t.TempDir()); code != 1 || !strings.Contains(errOut, "truth.json") {
 		t.Errorf("empty folder: exit %d, %q", code, errOut)

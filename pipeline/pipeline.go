@@ -173,9 +173,14 @@ type Detail struct {
 	Canvas   *image.Gray
 	Template *templates.Template
 	// Slots holds what was printed in an answer sheet's slots (person_name,
-	// person_address), read when its QR code gave no case; only values
-	// read confidently.
-	Slots map[string]string
+	// person_address), read when its QR code gave no case.
+	Slots map[string]SlotReading
+}
+
+// SlotReading is a printed slot as read, and whether it was read surely.
+type SlotReading struct {
+	Value string
+	Sure  bool
 }
 
 // ReadDetailed is Read, keeping the registration and the raw OCR text.
@@ -357,8 +362,8 @@ func (e *Engine) identify(img *image.Gray, res register.Result) (*templates.Temp
 }
 
 // readSlots reads the printed name and address slots of a form.
-func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *image.Gray) map[string]string {
-	out := map[string]string{}
+func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *image.Gray) map[string]SlotReading {
+	out := map[string]SlotReading{}
 	for _, el := range t.Print {
 		if el.Kind != templates.SlotElement || (el.Text != "person_name" && el.Text != "person_address") {
 			continue
@@ -369,9 +374,9 @@ func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *imag
 		// frame around it, or the text touches its edges and reads as cut.
 		b := templates.Box{X: el.Box.X - 1, Y: el.Box.Y - 1.5, W: el.Box.W + 2, H: el.Box.H + 3}
 		fd := templates.Field{ID: "slot_" + el.Text, Kind: templates.Text, Charset: templates.Kanji, Box: b}
-		if rd, err := e.cfg.Text.Read(ctx, ink, fd); err == nil && !rd.Review {
+		if rd, err := e.cfg.Text.Read(ctx, ink, fd); err == nil {
 			if v, ok := rd.Value.(string); ok && v != "" {
-				out[el.Text] = v
+				out[el.Text] = SlotReading{Value: v, Sure: !rd.Review}
 			}
 		}
 	}

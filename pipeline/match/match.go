@@ -37,15 +37,23 @@ const (
 type Evidence struct {
 	QRRef   string // from the QR code
 	ReadRef string // read from the printed reference; its check digit is valid
-	Name    string // the person's name printed on the sheet, read confidently
-	Address string // the address printed on the sheet, read confidently
+	Name    string // the person's name printed on the sheet, read surely
+	Address string // the address printed on the sheet, as read
+	// AddressSure says the address was read surely; otherwise it may be
+	// a character or two off (豊 read as 寺).
+	AddressSure bool
 }
 
 // EvidenceOf gathers what a read answer sheet says about its case: the
 // QR code's reference; else the printed reference when it was read surely
 // (its check digit valid); and the printed name and address.
 func EvidenceOf(d pipeline.Detail) Evidence {
-	ev := Evidence{QRRef: d.QR.CaseRef, Name: d.Slots["person_name"], Address: d.Slots["person_address"]}
+	ev := Evidence{QRRef: d.QR.CaseRef}
+	if n := d.Slots["person_name"]; n.Sure {
+		ev.Name = n.Value
+	}
+	a := d.Slots["person_address"]
+	ev.Address, ev.AddressSure = a.Value, a.Sure
 	if fv, ok := d.Fields["case_ref"]; ok && ev.QRRef == "" && !fv.Review {
 		ev.ReadRef, _ = fv.Value.(string)
 	}
@@ -174,23 +182,65 @@ func (m *Matcher) find(ctx context.Context, rec *forms.Record, ev Evidence) (*fo
 	if err != nil {
 		return nil, "", fmt.Errorf("match: %w", err)
 	}
-	var fit []forms.Case
+	// Among the pending cases of the person of that exact name, the one
+	// whose address is the address read — or, when it was not read
+	// surely, within two characters of it — and no other near it.
+	type cand struct {
+		c    forms.Case
+		dist int
+	}
+	var same []cand
 	for _, c := range pending {
-		if forms.CompactText(c.Person.Name) == forms.CompactText(ev.Name) && forms.CompactText(c.Person.Address) == forms.CompactText(ev.Address) {
-			fit = append(fit, c)
+		if forms.CompactText(c.Person.Name) == forms.CompactText(ev.Name) {
+			same = append(same, cand{c, editDistance(forms.CompactText(c.Person.Address), forms.CompactText(ev.Address))})
 		}
 	}
-	switch len(fit) {
-	case 0:
-		return fail(CodeCaseNotFound, "印字された氏名・住所に合う受付中の案件がありません / no pending case has the name and address printed on the sheet — find the case by hand")
-	case 1:
-		return &fit[0], "name_address", nil
+	slices.SortStableFunc(same, func(a, b cand) int { return a.dist - b.dist })
+	limit := 2
+	if ev.AddressSure {
+		limit = 0
 	}
-	ids := make([]string, len(fit))
-	for i, c := range fit {
-		ids[i] = string(c.ID)
+	switch {
+	case len(same) == 0 || same[0].dist > limit:
+		return fail(CodeCaseNotFound, "印字された氏名・住所に合う受付中の案件がありません / no pending case has the name and address printed on the sheet — find the case by hand")
+	case len(same) == 1 || same[1].dist >= same[0].dist+addressMargin:
+		return &same[0].c, "name_address", nil
+	}
+	var ids []string
+	for _, c := range same {
+		if c.dist < same[0].dist+addressMargin {
+			ids = append(ids, string(c.c.ID))
+		}
 	}
 	return fail(CodeCaseAmbiguous, fmt.Sprintf("氏名・住所が同じ受付中の案件が複数あります（%s） / several pending cases fit the name and address (%s) — choose one", strings.Join(ids, ", "), strings.Join(ids, ", ")))
+}
+
+// addressMargin is how much further than the best the next same-name
+// case's address must be for the best to be taken: two people of one name
+// at 1丁目2番3号 and 1丁目2番8号 are one misread digit apart.
+const addressMargin = 3
+
+// editDistance is the Levenshtein distance between two strings, in
+// characters.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
 
 func alreadyAnswered(c forms.Case, doc string) string {

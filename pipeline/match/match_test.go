@@ -3,6 +3,7 @@ package match
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -293,4 +294,65 @@ func TestOpen(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The printed name and address: exact when the address was read surely;
+// a character or two off when it was not, as long as no other case of the
+// same name is near.
+func TestNameAddress(t *testing.T) {
+	// Each case starts from the same fresh store: a match answers its case.
+	setup := func(t *testing.T) (*Matcher, forms.Case) {
+		s := open(t, "file://"+t.TempDir(), func(string) string { return "" })
+		r := cases.New(s, cases.Options{Now: func() time.Time { return now }, Rand: rand.New(rand.NewPCG(1, 2))})
+		c := openCase(t, r, person("山本 健太", "東京都練馬区豊玉北5丁目7番1号"), "signature", "user")
+		openCase(t, r, person("山本 健太", "東京都練馬区旭町1丁目2番3号"), "signature", "user")
+		openCase(t, r, person("中村 太郎", "東京都練馬区豊玉北2丁目2番2号"), "signature", "user")
+		openCase(t, r, person("中村 太郎", "東京都練馬区豊玉北2丁目2番8号"), "signature", "user")
+		return New(r, "窓口1", func() time.Time { return now }), c
+	}
+	_, c := setup(t) // the seeded references repeat in every store
+	for _, tc := range []struct {
+		name string
+		ev   Evidence
+		id   string // "" for no match
+		code string
+	}{
+		{"read surely, exact", Evidence{Name: "山本健太", Address: "東京都練馬区豊玉北5丁目7番1号", AddressSure: true}, string(c.ID), ""},
+		{"read surely, one off", Evidence{Name: "山本健太", Address: "東京都練馬区寺玉北5丁目7番1号", AddressSure: true}, "", CodeCaseNotFound},
+		{"read unsurely, one off", Evidence{Name: "山本健太", Address: "東京都練馬区寺玉北5丁目7番1号"}, string(c.ID), ""},
+		{"read unsurely, three off", Evidence{Name: "山本健太", Address: "東京都練馬区寺土北5丁目7番4号"}, "", CodeCaseNotFound},
+		{"two of one name a digit apart", Evidence{Name: "中村太郎", Address: "東京都練馬区豊玉北2丁目2番3号"}, "", CodeCaseAmbiguous},
+		{"no sure name", Evidence{Address: "東京都練馬区豊玉北5丁目7番1号", AddressSure: true}, "", CodeCaseUnidentified},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := setup(t)
+			rec := sheet("doc-" + tc.name)
+			if err := m.Answer(context.Background(), rec, tc.ev); err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if rec.Case != nil {
+				got = rec.Case.ID
+				if rec.Case.Match != "name_address" {
+					t.Errorf("matched by %s", rec.Case.Match)
+				}
+			}
+			if got != tc.id || (tc.code != "" && !strings.Contains(codes(rec), tc.code)) {
+				t.Errorf("matched %q with issues %q; want %q, %q", got, codes(rec), tc.id, tc.code)
+			}
+		})
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{
+		{"", "", 0}, {"豊玉北", "豊玉北", 0}, {"豊玉北", "寺玉北", 1}, {"1丁目", "1丁目の2", 2}, {"", "abc", 3}, {"kitten", "sitting", 3},
+	} {
+		if d := editDistance(c.a, c.b); d != c.d {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, d, c.d)
+		}
+	}
 }

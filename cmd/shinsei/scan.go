@@ -25,14 +25,19 @@ func scanCommand() *command {
 		station   string
 	)
 	return &command{
-		name: "scan", args: "[--json] [-j N] FILE...",
-		summary: "read scanned forms and print one record per page",
+		name: "scan", args: "[--json] [-j N] [--station S] [--no-archive] FILE...",
+		summary: "read scanned forms, archive them, open and match proxy cases",
 		details: `Each page is decoded (PDF, TIFF, PNG, JPEG), straightened by its registration
-marks, identified by its QR code, and its check boxes, signatures and PIN cells read
-(PIN cells are counted, never read). Without --json, a table says per page whether it
-is accepted, needs a person (and why) or must be rescanned. With --json, one record per
-page (JSON Lines, docs/records.md). A bad file or page gets a record saying why; the
-rest of the batch goes on. Text fields (names, dates) are not read yet.
+marks, identified by its QR code (or, when that is lost, by its print), and read: check
+boxes, signatures, PIN cells (counted, never read), and names, kana, addresses, phone
+numbers and dates with Tesseract, each with a confidence; then checked against the rules.
+Without --json, a table says per page whether it is accepted, needs a person (and why)
+or must be rescanned. With --json, one record per page (JSON Lines, docs/records.md). A
+bad file or page gets a record saying why; the rest of the batch goes on.
+
+Unless --no-archive, every page is archived in the store with its record (PIN cells
+blacked out first); a proxy's application opens a pending case, and a returned answer
+sheet is matched to its case and answers it (docs/records.md says how).
 
 Exit status: 0 every page accepted, 3 some need review or were rejected, 1 an error.`,
 		flags: func(fs *flag.FlagSet) {

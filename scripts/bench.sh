@@ -34,21 +34,23 @@ mapfile -t files < <(find "$corpus" -type f ! -name '*.json' ! -name '.complete'
 machine="$(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo "machine: $machine; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-log=$(mktemp); tim=$(mktemp)
-trap 'rm -f "$log" "$tim"' EXIT
+log=$(mktemp); tim=$(mktemp); store=$(mktemp -d)
+trap 'rm -rf "$log" "$tim" "$store"' EXIT
+# A fresh store each run: scan archives every page (and opens and matches
+# cases), and a page archived before would be recognised, not written.
 start=$(date +%s.%N)
-/usr/bin/time -v -o "$tim" bin/shinsei scan --json -j "$jobs" --log-level debug "${files[@]}" >/dev/null 2>"$log" || true
+/usr/bin/time -v -o "$tim" bin/shinsei --store "file://$store" scan --json -j "$jobs" --log-level debug "${files[@]}" >/dev/null 2>"$log" || true
 end=$(date +%s.%N)
 pages=$(grep -c 'msg="page read"' "$log" || true)
 rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); printf "%.0f", $2/1024}' "$tim")
 read -r p50 p95 < <(grep -o 'ms=[0-9]*' "$log" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5+0.5); i95=int(NR*0.95+0.5); if (i50<1) i50=1; if (i95<1) i95=1; print a[i50], a[i95]}')
 rate=$(echo "$pages $start $end" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
-echo "shinsei scan -j $jobs: $pages pages in $(echo "$start $end" | awk '{printf "%.1f", $2-$1}') s = $rate pages/min; per page p50 ${p50} ms, p95 ${p95} ms; peak RSS ${rss} MB"
+echo "shinsei scan -j $jobs (read, archive, cases): $pages pages in $(echo "$start $end" | awk '{printf "%.1f", $2-$1}') s = $rate pages/min; per page p50 ${p50} ms, p95 ${p95} ms; peak RSS ${rss} MB"
 
 # ocrmypdf on the first files, the same pages shinsei read. It takes an
 # image only with its resolution: the generator scans at the dpi in the
 # file, and --image-dpi is used only when the file has none.
-tmp=$(mktemp -d); trap 'rm -rf "$tmp" "$log" "$tim"' EXIT
+tmp=$(mktemp -d); trap 'rm -rf "$tmp" "$log" "$tim" "$store"' EXIT
 opages=0
 ostart=$(date +%s.%N)
 for f in "${files[@]:0:$ocr_files}"; do

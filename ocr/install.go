@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/otiai10/gosseract/v2"
 )
@@ -15,9 +16,19 @@ import (
 // Version is the version of the Tesseract library shinsei is linked with.
 func Version() string { return gosseract.Version() }
 
+// processWide guards what Tesseract and gosseract keep once per process,
+// not per client: GetAvailableLanguages starts a shared static Tesseract
+// object (two calls at once crash in C: seen when two scans started
+// together in one process), and a client's initialisation points file
+// descriptor 2 at /dev/null for a moment (two at once can leave it there).
+// The state it guards is global in C, so the lock must be too.
+var processWide sync.Mutex
+
 // Languages lists the traineddata files Tesseract can load, sorted.
 func Languages() ([]string, error) {
+	processWide.Lock()
 	langs, err := gosseract.GetAvailableLanguages()
+	processWide.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("listing Tesseract languages: %w", err)
 	}

@@ -48,11 +48,6 @@ type Pool struct {
 	// client at every switch. Only Workers of them run at once (tokens).
 	all []*slot
 
-	// initMu serialises Tesseract initialisations. gosseract silences Init
-	// by pointing file descriptor 2 at /dev/null and back again; two at once
-	// can leave the whole process's stderr at /dev/null for good.
-	initMu sync.Mutex
-
 	closeOnce sync.Once
 	closeErr  error
 
@@ -255,8 +250,8 @@ func (p *Pool) recognize(s *slot, img *image.Gray, spec Spec) ([]Word, error) {
 			return nil, fmt.Errorf("ocr: setting language %q: %w", spec.Lang, err)
 		}
 		s.lang = spec.Lang
-		p.initMu.Lock()
-		defer p.initMu.Unlock()
+		processWide.Lock()
+		defer processWide.Unlock()
 	}
 	// Both are set on every call: the whitelist must be emptied when a spec
 	// has none, and gosseract's SetPageSegMode is lost at initialisation,

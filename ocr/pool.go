@@ -34,7 +34,8 @@ type Stats struct {
 // Pool shares a few Tesseract clients among goroutines. A client is used by
 // one goroutine at a time; Recognize waits for a free one.
 type Pool struct {
-	opts Options
+	opts   Options
+	models string // folder of the bundled models (bundledDir)
 
 	// tokens holds one token per client in use, so sending blocks while all
 	// Workers are busy.
@@ -83,7 +84,12 @@ func NewPool(opts Options) (*Pool, error) {
 	if opts.DPI < 70 || opts.DPI > 2400 {
 		return nil, fmt.Errorf("starting the OCR pool: DPI %d is outside Tesseract's 70–2400", opts.DPI)
 	}
+	models, err := bundledDir()
+	if err != nil {
+		return nil, fmt.Errorf("starting the OCR pool: %w", err)
+	}
 	p := &Pool{
+		models: models,
 		opts:   opts,
 		tokens: make(chan struct{}, opts.Workers),
 		done:   make(chan struct{}),
@@ -246,6 +252,9 @@ func (p *Pool) recognize(s *slot, img *image.Gray, spec Spec) ([]Word, error) {
 	// same language, so it is called only on a change (or a new client),
 	// and then the recognition below initialises first.
 	if s.lang != spec.Lang {
+		// gosseract's setter refuses "", which is how a client goes back
+		// to Tesseract's own tessdata from the bundled one.
+		c.TessdataPrefix = prefixFor(spec.Lang, p.models)
 		if err := c.SetLanguage(spec.Lang); err != nil {
 			return nil, fmt.Errorf("ocr: setting language %q: %w", spec.Lang, err)
 		}

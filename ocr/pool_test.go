@@ -381,3 +381,21 @@ func BenchmarkRecognizeLine(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
 }
+
+// The bundled handwriting model loads from its own folder and Tesseract's
+// own models from theirs, on one client switching back and forth.
+func TestBundledModelBesideTesseractsOwn(t *testing.T) {
+	p := newPool(t, ocr.Options{Workers: 1})
+	img := render(t, "山田太郎", 5)
+	for _, lang := range []string{"jpn", ocr.Handwriting, "jpn", ocr.Handwriting} {
+		if got := unspaced(recognize(t, p, img, ocr.Spec{Lang: lang}).Text); got != "山田太郎" {
+			t.Errorf("%s read %q", lang, got)
+		}
+	}
+	if got := recognize(t, p, render(t, "12", 5), ocr.Spec{Lang: "eng", Whitelist: digits}).Text; got != "12" {
+		t.Errorf("eng after %s read %q", ocr.Handwriting, got)
+	}
+	if _, err := p.Recognize(t.Context(), img, ocr.Spec{Lang: ocr.Handwriting + "+eng"}); err == nil {
+		t.Error("a bundled model mixed with Tesseract's own was accepted")
+	}
+}

@@ -3,6 +3,8 @@ package ocr
 import (
 	"fmt"
 	"image"
+	"slices"
+	"strings"
 )
 
 // Mode is a Tesseract page-segmentation mode.
@@ -31,6 +33,10 @@ type Spec struct {
 func (s Spec) normalized() (Spec, error) {
 	if s.Lang == "" {
 		return s, fmt.Errorf("ocr: spec has no language")
+	}
+	langs := strings.Split(s.Lang, "+")
+	if n := len(slices.DeleteFunc(slices.Clone(langs), isBundled)); n > 0 && n < len(langs) {
+		return s, fmt.Errorf("ocr: spec %q mixes a bundled model with Tesseract's own; Tesseract loads them from one folder", s.Lang)
 	}
 	if s.Mode == 0 {
 		s.Mode = SingleLine

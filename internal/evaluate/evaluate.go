@@ -22,6 +22,7 @@ import (
 	"shinsei/internal/scangen"
 	"shinsei/pipeline"
 	"shinsei/pipeline/register"
+	"shinsei/pipeline/text"
 	"shinsei/templates"
 )
 
@@ -32,12 +33,12 @@ const (
 	KindCheckbox  = "checkbox"
 	KindSignature = "signature"
 	KindPIN       = "pin"
-	KindName      = "name"
-	KindKana      = "kana"
-	KindAddress   = "address"
-	KindPhone     = "phone"
-	KindDate      = "date"
-	KindOtherText = "other_text"
+	KindName      = text.KindName
+	KindKana      = text.KindKana
+	KindAddress   = text.KindAddress
+	KindPhone     = text.KindPhone
+	KindDate      = text.KindDate
+	KindOtherText = text.KindOther
 )
 
 // Tally counts the fields of one kind.
@@ -353,20 +354,8 @@ func kindOf(f templates.Field) string {
 		return KindSignature
 	case templates.PIN:
 		return KindPIN
-	case templates.Date:
-		return KindDate
-	case templates.Text:
-		switch {
-		case f.Charset == templates.Katakana:
-			return KindKana
-		case strings.HasSuffix(f.ID, "_phone"):
-			return KindPhone
-		case strings.HasSuffix(f.ID, "_address"):
-			return KindAddress
-		case strings.HasSuffix(f.ID, "_name"):
-			return KindName
-		}
-		return KindOtherText
+	case templates.Date, templates.Text:
+		return text.Kind(f) // the kinds the reader has its thresholds for
 	}
 	return ""
 }

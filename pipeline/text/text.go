@@ -25,26 +25,59 @@ type Recognizer interface {
 // Reader reads text fields. It is safe for concurrent use when its
 // Recognizer is (the pool hands each call its own Tesseract client).
 type Reader struct {
-	ocr       Recognizer
-	threshold float64 // for names
-	others    float64 // for every other field
-	today     func() time.Time
+	ocr        Recognizer
+	thresholds map[string]float64 // per Kind
+	today      func() time.Time
 }
 
-// The confidences under which a value goes to a person, calibrated on a
-// generated corpus kept apart from the evaluation ones (seed 101, 120
-// documents, 951 text fields: internal/evaluate/calibrate_test.go). At
-// 0.97, 0.7% of all text values passed silently wrong, but 2.0% of names:
-// Tesseract is surest of itself on a wrong kanji, so names need 0.98
-// (0.5%). Below these, values are right too seldom to pass unseen.
+// Kinds of text field, each with its own review threshold: the recogniser
+// is surer of itself on some than on others, and a wrong name costs more
+// than a wrong relationship.
 const (
-	DefaultThreshold = 0.97
-	NameThreshold    = 0.98
+	KindName    = "name"
+	KindKana    = "kana"
+	KindAddress = "address"
+	KindPhone   = "phone"
+	KindDate    = "date"
+	KindOther   = "other_text"
 )
 
-// NewReader returns a reader using r, with the calibrated threshold.
+// Kind is the kind of text or date field f is.
+func Kind(f templates.Field) string {
+	switch {
+	case f.Kind == templates.Date:
+		return KindDate
+	case f.Charset == templates.Katakana:
+		return KindKana
+	case strings.HasSuffix(f.ID, "_phone"):
+		return KindPhone
+	case strings.HasSuffix(f.ID, "_address"):
+		return KindAddress
+	case strings.HasSuffix(f.ID, "_name"):
+		return KindName
+	}
+	return KindOther
+}
+
+// DefaultThresholds are the confidences under which a value goes to a
+// person, per kind, calibrated on a generated corpus kept apart from the
+// evaluation ones (seed 101: internal/evaluate/calibrate_test.go). Each is
+// the lowest at which at most 0.5% of that kind's values passed wrong.
+// Below them, values are right too seldom to pass unseen.
+func DefaultThresholds() map[string]float64 {
+	return map[string]float64{
+		KindName:    0.98,
+		KindKana:    0.97,
+		KindAddress: 0.97,
+		KindPhone:   0.97,
+		KindDate:    0.97,
+		KindOther:   0.97,
+	}
+}
+
+// NewReader returns a reader using r, with the calibrated thresholds.
 func NewReader(r Recognizer) *Reader {
-	return &Reader{ocr: r, threshold: NameThreshold, others: DefaultThreshold, today: func() time.Time { return time.Now().In(forms.Japan()) }}
+	return &Reader{ocr: r, thresholds: DefaultThresholds(), today: func() time.Time { return time.Now().In(forms.Japan()) }}
 }
 
 // WithToday returns a copy of the reader that judges dates as of today()
@@ -56,10 +89,13 @@ func (r *Reader) WithToday(today func() time.Time) *Reader {
 }
 
 // WithThreshold returns a copy of the reader that sends values of every
-// field under t to review; calibration uses it.
+// kind of field under t to review; calibration uses it.
 func (r *Reader) WithThreshold(t float64) *Reader {
 	c := *r
-	c.threshold, c.others = t, t
+	c.thresholds = map[string]float64{}
+	for k := range DefaultThresholds() {
+		c.thresholds[k] = t
+	}
 	return &c
 }
 
@@ -91,15 +127,15 @@ const (
 func spec(f templates.Field) ocr.Spec {
 	switch {
 	case f.Kind == templates.Date:
-		return ocr.Spec{Lang: "jpn", Whitelist: "0123456789年月日元明治大正昭和平成令和/.-"}
+		return ocr.Spec{Lang: ocr.Handwriting, Whitelist: "0123456789年月日元明治大正昭和平成令和/.-"}
 	case f.Charset == templates.Katakana:
-		return ocr.Spec{Lang: "jpn", Whitelist: katakana}
+		return ocr.Spec{Lang: ocr.Handwriting, Whitelist: katakana}
 	case f.Charset == templates.Digits:
 		return ocr.Spec{Lang: "eng", Whitelist: "0123456789-"}
 	case f.Charset == templates.Alnum:
 		return ocr.Spec{Lang: "eng", Whitelist: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
 	default:
-		return ocr.Spec{Lang: "jpn"}
+		return ocr.Spec{Lang: ocr.Handwriting}
 	}
 }
 
@@ -127,6 +163,35 @@ func reads(f templates.Field) []view {
 	default:
 		return []view{{mode: ocr.RawLine}, {half: true, mode: ocr.RawLine}, {half: true, dilate: true, mode: ocr.SingleLine}}
 	}
+}
+
+// image is prepared field image img as this view shows it.
+func (v view) image(img *image.Gray) *image.Gray {
+	if v.dilate {
+		img = dilate(img)
+	}
+	if v.half {
+		img = halve(img)
+	}
+	return img
+}
+
+// A View is a prepared field image as one of a field's reads shows it to
+// Tesseract, with the page segmentation mode it is read in.
+type View struct {
+	Image *image.Gray
+	Mode  ocr.Mode
+}
+
+// Views returns the images field f's reads show Tesseract of img, a
+// Prepare'd field image. Training a recogniser uses them, so that it learns
+// from exactly what it will be shown.
+func Views(f templates.Field, img *image.Gray) []View {
+	var out []View
+	for _, v := range reads(f) {
+		out = append(out, View{Image: v.image(img), Mode: v.mode})
+	}
+	return out
 }
 
 // katakana is every full-width katakana letter and the long-vowel mark.
@@ -162,11 +227,7 @@ func (r *Reader) Read(ctx context.Context, ink *image.Gray, f templates.Field) (
 		rd.Confidence = min(rd.Confidence, 0.5)
 		rd.Review, rd.Why = true, WhyOverrun
 	}
-	th := r.others
-	if strings.HasSuffix(f.ID, "_name") {
-		th = r.threshold
-	}
-	if rd.Confidence < th && !rd.Review {
+	if rd.Confidence < r.thresholds[Kind(f)] && !rd.Review {
 		rd.Review, rd.Why = true, WhyUnsure
 	}
 	return rd, nil
@@ -188,15 +249,8 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field) (
 	var groups []*group
 	var first Reading
 	for i, v := range views {
-		in := img
-		if v.dilate {
-			in = dilate(in)
-		}
-		if v.half {
-			in = halve(in)
-		}
 		sp.Mode = v.mode
-		res, err := r.ocr.Recognize(ctx, in, sp)
+		res, err := r.ocr.Recognize(ctx, v.image(img), sp)
 		if err != nil {
 			return Reading{}, fmt.Errorf("text: reading %q: %w", f.ID, err)
 		}

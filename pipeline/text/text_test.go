@@ -120,7 +120,7 @@ func TestRead(t *testing.T) {
 			if rd.Confidence < 0 || rd.Confidence > 1 {
 				t.Errorf("confidence %v outside [0,1]", rd.Confidence)
 			}
-			if !rd.Review && rd.Confidence < DefaultThreshold {
+			if !rd.Review && rd.Confidence < DefaultThresholds()[Kind(c.f)] {
 				t.Errorf("passed with confidence %.2f under the threshold", rd.Confidence)
 			}
 		})
@@ -136,9 +136,9 @@ func TestReadSpecAndEmpty(t *testing.T) {
 		wl   string
 	}{
 		{field("x_phone", templates.Text, templates.Digits, false), "eng", "0123456789-"},
-		{field("x_kana", templates.Text, templates.Katakana, false), "jpn", katakana},
-		{field("x_name", templates.Text, templates.Kanji, false), "jpn", ""},
-		{field("x_date", templates.Date, "", false), "jpn", "0123456789年月日元明治大正昭和平成令和/.-"},
+		{field("x_kana", templates.Text, templates.Katakana, false), ocr.Handwriting, katakana},
+		{field("x_name", templates.Text, templates.Kanji, false), ocr.Handwriting, ""},
+		{field("x_date", templates.Date, "", false), ocr.Handwriting, "0123456789年月日元明治大正昭和平成令和/.-"},
 	} {
 		fake := &fakeOCR{res: line("1", 0.9)}
 		if _, err := NewReader(fake).Read(context.Background(), page(c.f.Box), c.f); err != nil {

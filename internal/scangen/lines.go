@@ -1,0 +1,30 @@
+package scangen
+
+import (
+	"image"
+	"math/rand/v2"
+
+	"shinsei/internal/scanfx"
+	"shinsei/templates"
+)
+
+// WriteText writes s into box b of img (a canvas at templates.CanvasDPI) in
+// a fresh hand, as the generator writes a form's text fields. It lets other
+// tools, such as the maker of recogniser training lines, draw exactly the
+// handwriting the test corpora hold without filling whole forms.
+func (g *Generator) WriteText(img *image.Gray, b templates.Box, s string, rng *rand.Rand) error {
+	return g.hands.newPen(rng, messiness(g.opts.Mix)).write(img, b, s, rng)
+}
+
+// messiness is how irregular a pen writes under each mix: fill in gen.go
+// gives its pens the same values; keep the two in step.
+func messiness(m scanfx.Mix) float64 {
+	switch m {
+	case scanfx.Clean:
+		return 0.3
+	case scanfx.Hard:
+		return 1.6
+	default:
+		return 1
+	}
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# train.sh is `make train`: fine-tunes Tesseract's jpn model on handwriting
+# drawn the way shinsei-gen draws it, and writes ocr/tessdata/jpn_hand.traineddata,
+# the model shinsei reads handwritten Japanese with.
+#
+#   TRAIN_LINES=20000 TRAIN_ITERATIONS=20000 TRAIN_SEED=1001 make train
+#
+# Kept apart from evaluation: the lines' text is built from the word list of
+# Tesseract's own jpn model, never from the generator's lists of names and
+# places, and the seeds (1001 on) are used for nothing else. What training
+# shares with the evaluation corpora is the handwriting faces themselves:
+# the model learns those faces, so `shinsei eval` measures faces it has
+# seen. A deployment would train on real handwriting with this same script,
+# with its lines from scanned forms in place of shinsei-lines.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export OMP_THREAD_LIMIT=1
+
+lines="${TRAIN_LINES:-20000}"
+iterations="${TRAIN_ITERATIONS:-20000}"
+seed="${TRAIN_SEED:-1001}"
+rate="${TRAIN_LEARNING_RATE:-0.0005}"
+work="${TRAIN_DIR:-.cache/train}"
+jobs="$(getconf _NPROCESSORS_ONLN)"
+base=/usr/share/tesseract-ocr/5/tessdata/jpn.traineddata
+out=ocr/tessdata/jpn_hand.traineddata
+
+for tool in combine_tessdata dawg2wordlist lstmtraining tesseract; do
+	command -v "$tool" >/dev/null || { echo "train: $tool missing (scripts/setup.sh installs tesseract-ocr)"; exit 1; }
+done
+
+mkdir -p "$work/ckpt"
+go build -o "$work/tessfloat" ./cmd/tessfloat
+go build -o "$work/shinsei-lines" ./cmd/shinsei-lines
+
+# 1. The base model, its word list, and its network in floating point.
+combine_tessdata -u "$base" "$work/jpn." >/dev/null
+dawg2wordlist "$work/jpn.lstm-unicharset" "$work/jpn.lstm-word-dawg" "$work/words.txt" >/dev/null
+"$work/tessfloat" "$work/jpn.lstm" "$work/jpn-float.lstm"
+
+# 2. Training lines: images as the reader shows them to Tesseract, with
+#    their text and a line box file each; then Tesseract's lstmf form.
+if [ ! -f "$work/lines/.complete" ] || [ "$(cat "$work/lines/.complete")" != "$lines $seed" ]; then
+	rm -rf "$work/lines"
+	"$work/shinsei-lines" -out "$work/lines" -n "$lines" -seed "$seed" -words "$work/words.txt"
+	find "$work/lines" -name '*.png' | sort | sed 's/\.png$//' |
+		xargs -P "$jobs" -I{} sh -c 'tesseract {}.png {} --psm 13 -l jpn lstm.train >/dev/null 2>&1 || echo "train: no lstmf for {}" >&2'
+	echo "$lines $seed" >"$work/lines/.complete"
+fi
+find "$work/lines" -name '*.lstmf' | sort >"$work/all.txt"
+# One line in twenty is held out to watch the error rate on.
+awk 'NR % 20 == 0' "$work/all.txt" >"$work/eval.txt"
+awk 'NR % 20 != 0' "$work/all.txt" >"$work/train.txt"
+echo "train: $(wc -l <"$work/train.txt") training lines, $(wc -l <"$work/eval.txt") held out"
+
+# 3. Fine-tune.
+rm -f "$work"/ckpt/*
+lstmtraining \
+	--continue_from "$work/jpn-float.lstm" \
+	--traineddata "$base" \
+	--train_listfile "$work/train.txt" \
+	--eval_listfile "$work/eval.txt" \
+	--model_output "$work/ckpt/jpn_hand" \
+	--learning_rate "$rate" \
+	--max_iterations "$iterations" \
+	--target_error_rate 0.001 2>&1 | tee "$work/train.log" | grep -E 'At iteration|Finished|best' || true
+
+# 4. The runtime model, integer like the one it came from.
+lstmtraining --stop_training --convert_to_int \
+	--continue_from "$work/ckpt/jpn_hand_checkpoint" \
+	--traineddata "$base" \
+	--model_output "$work/jpn_hand.traineddata" >/dev/null 2>&1
+lstmeval --model "$work/jpn_hand.traineddata" --eval_listfile "$work/eval.txt" 2>&1 | tail -1
+lstmeval --model "$base" --eval_listfile "$work/eval.txt" 2>&1 | tail -1 | sed 's/^/base jpn: /'
+mkdir -p "$(dirname "$out")"
+cp "$work/jpn_hand.traineddata" "$out"
+echo "train: wrote $out ($(du -h "$out" | cut -f1))"

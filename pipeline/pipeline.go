@@ -292,7 +292,7 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		if fd, ok := t.Field("case_ref"); ok {
 			// No QR code to say which case: read the printed reference;
 			// its check digit catches a misread digit.
-			rd, err := e.cfg.Text.Read(ctx, ink, fd)
+			rd, err := e.cfg.Text.ReadPrinted(ctx, ink, fd)
 			if err == nil && rd.Value != nil && rd.Value != "" {
 				rec.Fields[fd.ID] = forms.FieldValue{Value: rd.Value, Confidence: round(rd.Confidence, 3), Review: rd.Review}
 			}
@@ -374,7 +374,7 @@ func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *imag
 		// frame around it, or the text touches its edges and reads as cut.
 		b := templates.Box{X: el.Box.X - 1, Y: el.Box.Y - 1.5, W: el.Box.W + 2, H: el.Box.H + 3}
 		fd := templates.Field{ID: "slot_" + el.Text, Kind: templates.Text, Charset: templates.Kanji, Box: b}
-		if rd, err := e.cfg.Text.Read(ctx, ink, fd); err == nil {
+		if rd, err := e.cfg.Text.ReadPrinted(ctx, ink, fd); err == nil {
 			if v, ok := rd.Value.(string); ok && v != "" {
 				out[el.Text] = SlotReading{Value: v, Sure: !rd.Review}
 			}

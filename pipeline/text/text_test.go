@@ -85,8 +85,8 @@ func TestRead(t *testing.T) {
 	}{
 		{"a name, sure", name, line("佐藤 花子", 0.99), "佐藤花子", false, ""},
 		{"a name, unsure", name, line("佐藤 花子", 0.6), "佐藤花子", true, WhyUnsure},
-		{"a name as sure as other fields need, not names", name, line("佐藤 花子", 0.975), "佐藤花子", true, WhyUnsure},
-		{"kana as sure as other fields need", kana, line("サトウ ハナコ", 0.975), "サトウハナコ", false, ""},
+		{"a name as sure as kana need, not names", name, line("佐藤 花子", 0.78), "佐藤花子", true, WhyUnsure},
+		{"kana as sure as kana need", kana, line("サトウ ハナコ", 0.78), "サトウハナコ", false, ""},
 		{"a name with a digit", name, line("佐藤 花1", 0.99), "佐藤花1", true, WhyShape},
 		{"kana", kana, line("サトウ ハナコ", 0.99), "サトウハナコ", false, ""},
 		{"kana in hiragana", kana, line("さとう はなこ", 0.99), "サトウハナコ", false, ""},
@@ -136,9 +136,9 @@ func TestReadSpecAndEmpty(t *testing.T) {
 		wl   string
 	}{
 		{field("x_phone", templates.Text, templates.Digits, false), "eng", "0123456789-"},
-		{field("x_kana", templates.Text, templates.Katakana, false), ocr.Handwriting, katakana},
+		{field("x_kana", templates.Text, templates.Katakana, false), ocr.Handwriting, ""},
 		{field("x_name", templates.Text, templates.Kanji, false), ocr.Handwriting, ""},
-		{field("x_date", templates.Date, "", false), ocr.Handwriting, "0123456789年月日元明治大正昭和平成令和/.-"},
+		{field("x_date", templates.Date, "", false), ocr.Handwriting, ""},
 	} {
 		fake := &fakeOCR{res: line("1", 0.9)}
 		if _, err := NewReader(fake).Read(context.Background(), page(c.f.Box), c.f); err != nil {
@@ -146,6 +146,30 @@ func TestReadSpecAndEmpty(t *testing.T) {
 		}
 		if fake.spec.Lang != c.lang || fake.spec.Whitelist != c.wl {
 			t.Errorf("%s: spec %+v, want %s with whitelist %q", c.f.ID, fake.spec, c.lang, c.wl)
+		}
+	}
+	// Print the city put on the form is read with Tesseract's own model,
+	// and held to the printed threshold, not the handwriting one.
+	for _, c := range []struct {
+		f    templates.Field
+		conf float64
+		sure bool
+	}{
+		{field("slot_person_name", templates.Text, templates.Kanji, false), 0.99, true},
+		{field("slot_person_name", templates.Text, templates.Kanji, false), 0.975, false},
+		{templates.Field{ID: "case_ref", Kind: templates.CaseRef, Box: field("x", templates.Text, "", false).Box}, 0.99, true},
+	} {
+		res := line("山田花子", c.conf)
+		if c.f.Kind == templates.CaseRef {
+			res = line("4991-7264-0", c.conf)
+		}
+		fake := &fakeOCR{res: res}
+		rd, err := NewReader(fake).WithThreshold(0.5).ReadPrinted(context.Background(), page(c.f.Box), c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fake.spec.Lang != "jpn" || rd.Review == c.sure {
+			t.Errorf("printed %s at %.3f: read with %q, review %v; want jpn, review %v", c.f.ID, c.conf, fake.spec.Lang, rd.Review, !c.sure)
 		}
 	}
 	blank := image.NewGray(image.Rect(0, 0, 2480, 3508))
@@ -295,5 +319,17 @@ func TestHalveDilate(t *testing.T) {
 	h := halve(d)
 	if h.Rect.Dx() != 2 || h.GrayAt(0, 0).Y != 191 || h.GrayAt(1, 0).Y != 191 || h.GrayAt(1, 1).Y != 191 || h.GrayAt(0, 1).Y != 191 {
 		t.Errorf("halve: %v %v %v", h.Rect, h.GrayAt(0, 0), h.GrayAt(1, 1))
+	}
+}
+
+// Every kind has a threshold, and none is under the floor a calibration
+// corpus can vouch for.
+func TestDefaultThresholds(t *testing.T) {
+	th := DefaultThresholds()
+	for _, k := range []string{KindName, KindKana, KindAddress, KindPhone, KindDate, KindOther} {
+		v, ok := th[k]
+		if !ok || v < MinThreshold || v > 1 {
+			t.Errorf("%s: threshold %v (set %v), want in [%.2f, 1]", k, v, ok, MinThreshold)
+		}
 	}
 }

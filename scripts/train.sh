@@ -3,7 +3,7 @@
 # drawn the way shinsei-gen draws it, and writes ocr/tessdata/jpn_hand.traineddata,
 # the model shinsei reads handwritten Japanese with.
 #
-#   TRAIN_LINES=20000 TRAIN_ITERATIONS=20000 TRAIN_SEED=1001 make train
+#   TRAIN_LINES=20000 TRAIN_ITERATIONS=40000 TRAIN_SEED=1001 make train
 #
 # Kept apart from evaluation: the lines' text is built from the word list of
 # Tesseract's own jpn model, never from the generator's lists of names and
@@ -12,12 +12,16 @@
 # the model learns those faces, so `shinsei eval` measures faces it has
 # seen. A deployment would train on real handwriting with this same script,
 # with its lines from scanned forms in place of shinsei-lines.
+#
+# On 2 cores it takes about an hour: a minute for the lines, two for their
+# lstmf files, the rest training (about 500 lines a minute, one core, as
+# Tesseract's OpenMP is held to one thread here like everywhere else).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export OMP_THREAD_LIMIT=1
 
 lines="${TRAIN_LINES:-20000}"
-iterations="${TRAIN_ITERATIONS:-20000}"
+iterations="${TRAIN_ITERATIONS:-40000}"
 seed="${TRAIN_SEED:-1001}"
 rate="${TRAIN_LEARNING_RATE:-0.0005}"
 work="${TRAIN_DIR:-.cache/train}"

@@ -20,6 +20,16 @@ const Handwriting = "jpn_hand"
 //go:embed tessdata/*.traineddata
 var bundled embed.FS
 
+// Bundled lists the models shipped inside the binary, sorted.
+func Bundled() []string {
+	entries, _ := fs.ReadDir(bundled, "tessdata") // sorted by name
+	var out []string
+	for _, e := range entries {
+		out = append(out, strings.TrimSuffix(e.Name(), ".traineddata"))
+	}
+	return out
+}
+
 // isBundled reports whether lang is a model shipped in the binary.
 func isBundled(lang string) bool {
 	_, err := fs.Stat(bundled, "tessdata/"+lang+".traineddata")

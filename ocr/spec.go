@@ -23,7 +23,7 @@ const (
 
 // Spec says how to read one zone.
 type Spec struct {
-	Lang      string // "jpn" or "eng" (or "jpn+eng")
+	Lang      string // "jpn", "eng" (or "jpn+eng"), or Handwriting (bundled; not mixed with the others)
 	Whitelist string // characters allowed; "" = any
 	Mode      Mode   // zero means SingleLine
 }

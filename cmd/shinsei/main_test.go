@@ -99,7 +99,7 @@ func TestVersion(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"shinsei", "go1.", "tesseract 5.", "jpn", "eng"} {
+	for _, want := range []string{"shinsei", "go1.", "tesseract 5.", "jpn", "eng", "bundled: jpn_hand"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("version output lacks %q:\n%s", want, out)
 		}
@@ -108,7 +108,7 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version warns: %s", out)
 	}
 	out, _, _ = shinsei(t, nil, "version", "--json")
-	if !strings.HasPrefix(out, `{"shinsei":`) || !strings.Contains(out, `"languages":[`) {
+	if !strings.HasPrefix(out, `{"shinsei":`) || !strings.Contains(out, `"languages":[`) || !strings.Contains(out, `"bundled_models":["jpn_hand"]`) {
 		t.Errorf("version --json = %s", out)
 	}
 }

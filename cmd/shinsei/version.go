@@ -16,7 +16,7 @@ func versionCommand() *command {
 	var asJSON bool
 	return &command{
 		name: "version", args: "[--json]",
-		summary: "print the versions of shinsei, Go and Tesseract, and the OCR languages installed",
+		summary: "print the versions of shinsei, Go and Tesseract, the OCR languages installed and the models bundled",
 		flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print one JSON object") },
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
@@ -32,13 +32,14 @@ func versionCommand() *command {
 				Platform  string   `json:"platform"`
 				Tesseract string   `json:"tesseract"`
 				Languages []string `json:"languages"`
-			}{buildVersion(), runtime.Version(), runtime.GOOS + "/" + runtime.GOARCH, ocr.Version(), langs}
+				Bundled   []string `json:"bundled_models"`
+			}{buildVersion(), runtime.Version(), runtime.GOOS + "/" + runtime.GOARCH, ocr.Version(), langs, ocr.Bundled()}
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)
 				return enc.Encode(v)
 			}
-			fmt.Fprintf(e.stdout, "shinsei   %s\ngo        %s %s\ntesseract %s (languages: %s)\n",
-				v.Shinsei, v.Go, v.Platform, v.Tesseract, strings.Join(v.Languages, ", "))
+			fmt.Fprintf(e.stdout, "shinsei   %s\ngo        %s %s\ntesseract %s (languages: %s; bundled: %s)\n",
+				v.Shinsei, v.Go, v.Platform, v.Tesseract, strings.Join(v.Languages, ", "), strings.Join(v.Bundled, ", "))
 			if err := ocr.CheckInstall(); err != nil {
 				fmt.Fprintf(e.stdout, "warning: %v\n", err)
 			}

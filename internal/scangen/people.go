@@ -92,9 +92,9 @@ func phone(rng *rand.Rand) string {
 	}
 }
 
-// spellDate writes a date the way people do on forms: 和暦 or 西暦, with or
+// SpellDate writes a date the way people do on forms: 和暦 or 西暦, with or
 // without spaces, sometimes slashes; it returns the spelling and its style.
-func spellDate(rng *rand.Rand, t time.Time) (string, string) {
+func SpellDate(rng *rand.Rand, t time.Time) (string, string) {
 	switch rng.IntN(5) {
 	case 0, 1:
 		s, err := forms.FormatWareki(t)

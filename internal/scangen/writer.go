@@ -63,7 +63,7 @@ func (w *writer) text(t *templates.Template, id, s string) error {
 }
 
 func (w *writer) date(t *templates.Template, id string, d time.Time) error {
-	s, style := spellDate(w.rng, d)
+	s, style := SpellDate(w.rng, d)
 	w.fields[id] = FieldTruth{Value: d.Format("2006-01-02"), Written: s, Style: style}
 	return w.pen.write(w.img, w.box(t, id), s, w.rng)
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"shinsei/forms"
+	"shinsei/internal/scangen"
 	"shinsei/templates"
 )
 
@@ -34,17 +35,18 @@ func ReadWords(r io.Reader) ([]string, error) {
 
 // words is a word list sorted into what the text builders need.
 type words struct {
-	kanji    []string // all kanji, 1–3 runes: name parts, place names
-	kanjiTwo []string // all kanji, 1–2 runes: address parts, so addresses fit
-	kata     []string // all katakana, 2–5 runes: readings, building names
-	letters  []string // any mix of kanji and kana: free text
+	prefectures []string
+	kanji       []string // all kanji, 1–3 runes: name parts, place names
+	kanjiTwo    []string // all kanji, 1–2 runes: address parts, so addresses fit
+	kata        []string // all katakana, 2–5 runes: readings, building names
+	letters     []string // any mix of kanji and kana: free text
 }
 
 // newWords keeps the words made only of kanji, hiragana and katakana (the
 // jpn word list also holds Latin words, numbers and URLs), once each, in
 // the order given, so the same list gives the same text.
 func newWords(list []string) (*words, error) {
-	w := &words{}
+	w := &words{prefectures: forms.Prefectures()}
 	seen := map[string]bool{}
 	for _, s := range list {
 		s = strings.TrimSpace(s)
@@ -111,7 +113,7 @@ func (w *words) text(f templates.Field, rng *rand.Rand) string {
 func (w *words) draw(f templates.Field, rng *rand.Rand) string {
 	switch {
 	case f.Kind == templates.Date:
-		s, _ := spellDate(rng, randomDate(rng))
+		s, _ := scangen.SpellDate(rng, randomDate(rng))
 		return s
 	case f.Charset == templates.Katakana:
 		return w.kana(rng)
@@ -182,7 +184,7 @@ const noGeminate = "アイウエオナニヌネノマミムメモヤユヨラリ
 // room.
 func (w *words) address(rng *rand.Rand) string {
 	var b strings.Builder
-	b.WriteString(pick(rng, prefectures))
+	b.WriteString(pick(rng, w.prefectures))
 	for range 1 + rng.IntN(2) {
 		b.WriteString(pick(rng, w.kanjiTwo))
 	}
@@ -220,56 +222,6 @@ func randomDate(rng *rand.Rand) time.Time {
 	from := time.Date(1925, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2030, 12, 31, 0, 0, 0, 0, time.UTC)
 	return from.AddDate(0, 0, rng.IntN(int(to.Sub(from).Hours()/24)+1))
-}
-
-// spellDate writes a date as people do on forms, in the styles the scan
-// generator uses (internal/scangen): 和暦 or 西暦, with or without spaces
-// around the numbers, or slashes.
-func spellDate(rng *rand.Rand, t time.Time) (string, forms.DateStyle) {
-	switch rng.IntN(5) {
-	case 0, 1:
-		if s, err := forms.FormatWareki(t); err == nil {
-			if rng.IntN(3) == 0 {
-				s = spaceOut(s)
-			}
-			return s, forms.DateWareki
-		}
-		fallthrough
-	case 2, 3:
-		s := fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
-		if rng.IntN(3) == 0 {
-			s = spaceOut(s)
-		}
-		return s, forms.DateSeireki
-	default:
-		return fmt.Sprintf("%d/%02d/%02d", t.Year(), int(t.Month()), t.Day()), forms.DateSlash
-	}
-}
-
-// spaceOut puts a space between each number and the text around it, as in
-// 昭和 60 年 4 月 12 日.
-func spaceOut(s string) string {
-	var b strings.Builder
-	prevDigit := false
-	for i, r := range s {
-		d := r >= '0' && r <= '9'
-		if i > 0 && d != prevDigit {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-		prevDigit = d
-	}
-	return b.String()
-}
-
-var prefectures = []string{
-	"北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県",
-	"茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県",
-	"新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県",
-	"静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県",
-	"奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県",
-	"徳島県", "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県",
-	"熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
 }
 
 // hiragana are the letters a hiragana given name is made of (さくら, みゆき).

@@ -34,9 +34,13 @@ func (s Spec) normalized() (Spec, error) {
 	if s.Lang == "" {
 		return s, fmt.Errorf("ocr: spec has no language")
 	}
-	langs := strings.Split(s.Lang, "+")
-	if n := len(slices.DeleteFunc(slices.Clone(langs), isBundled)); n > 0 && n < len(langs) {
-		return s, fmt.Errorf("ocr: spec %q mixes a bundled model with Tesseract's own; Tesseract loads them from one folder", s.Lang)
+	// A bundled model loads from its own folder, so it cannot be combined
+	// with Tesseract's own ("jpn_hand+eng"); a lone language is one folder.
+	if strings.Contains(s.Lang, "+") {
+		langs := strings.Split(s.Lang, "+")
+		if n := len(slices.DeleteFunc(slices.Clone(langs), isBundled)); n > 0 && n < len(langs) {
+			return s, fmt.Errorf("ocr: spec %q mixes a bundled model with Tesseract's own; Tesseract loads them from one folder", s.Lang)
+		}
 	}
 	if s.Mode == 0 {
 		s.Mode = SingleLine

@@ -354,27 +354,24 @@ func (a *Archive) duplicate(ctx context.Context, id string) (Entry, error) {
 }
 
 func (a *Archive) meta(ctx context.Context, id string) (entryMeta, error) {
-	var m entryMeta
-	data, err := a.read(ctx, docKey(id, entryName), maxSmallObject)
-	if err != nil {
-		return m, err
-	}
-	if err := json.Unmarshal(data, &m); err != nil {
-		return m, fmt.Errorf("archive %s: %s: %w", id, entryName, err)
-	}
-	return m, nil
+	return readJSON[entryMeta](ctx, a, id, entryName)
 }
 
 func (a *Archive) record(ctx context.Context, id string) (forms.Record, error) {
-	var rec forms.Record
-	data, err := a.read(ctx, docKey(id, recordName), maxSmallObject)
+	return readJSON[forms.Record](ctx, a, id, recordName)
+}
+
+// readJSON reads document id's small JSON object name into a T.
+func readJSON[T any](ctx context.Context, a *Archive, id, name string) (T, error) {
+	var v T
+	data, err := a.read(ctx, docKey(id, name), maxSmallObject)
 	if err != nil {
-		return rec, err
+		return v, err
 	}
-	if err := json.Unmarshal(data, &rec); err != nil {
-		return rec, fmt.Errorf("archive %s: %s: %w", id, recordName, err)
+	if err := json.Unmarshal(data, &v); err != nil {
+		return v, fmt.Errorf("archive %s: %s: %w", id, name, err)
 	}
-	return rec, nil
+	return v, nil
 }
 
 // Read limits: a record or an audit entry is a few kilobytes, a page PDF

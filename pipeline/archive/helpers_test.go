@@ -20,7 +20,6 @@ import (
 	"shinsei/pipeline/archive"
 	"shinsei/store"
 	"shinsei/store/local"
-	"shinsei/store/s3"
 	"shinsei/store/storetest"
 	"shinsei/templates"
 )
@@ -28,26 +27,7 @@ import (
 // backends runs fn against a local store in a temporary folder and against
 // the test MinIO server: the archive must behave the same on both.
 func backends(t *testing.T, fn func(t *testing.T, s store.Store)) {
-	t.Run("local", func(t *testing.T) {
-		s, err := local.Open(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fn(t, s)
-	})
-	t.Run("s3", func(t *testing.T) {
-		raw, getenv := storetest.S3(t, "")
-		cfg, err := s3.ParseURL(raw, getenv)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := s3.Open(context.Background(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		fn(t, s)
-	})
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) { fn(t, b.Store) })
 }
 
 func localStore(t *testing.T) store.Store {

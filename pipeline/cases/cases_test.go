@@ -20,38 +20,6 @@ import (
 	"shinsei/store/storeurl"
 )
 
-// backend is a store for one test, and the URL and environment another
-// process needs to open the same store.
-type backend struct {
-	store  store.Store
-	url    string
-	getenv func(string) string
-}
-
-// eachStore runs fn against a fresh local folder and a fresh bucket on the
-// test MinIO server, so the repository is held to the same behaviour on
-// both (the S3 half follows storetest.S3: it needs make test's server).
-func eachStore(t *testing.T, fn func(t *testing.T, b backend)) {
-	t.Run("local", func(t *testing.T) {
-		url := "file://" + t.TempDir()
-		fn(t, open(t, url, func(string) string { return "" }))
-	})
-	t.Run("s3", func(t *testing.T) {
-		url, getenv := storetest.S3(t, "")
-		fn(t, open(t, url, getenv))
-	})
-}
-
-func open(t *testing.T, url string, getenv func(string) string) backend {
-	t.Helper()
-	s, err := storeurl.Open(context.Background(), url, getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return backend{store: s, url: url, getenv: getenv}
-}
-
 // slowSwap widens the window between a Load and its Swap, as a slow
 // network would, so that racers really do load the same version before any
 // of them writes: without it the race is mostly won before the next racer
@@ -106,10 +74,10 @@ func mustOpen(t *testing.T, ctx context.Context, r *cases.Repo, c forms.Case) fo
 }
 
 func TestOpenGetList(t *testing.T) {
-	eachStore(t, func(t *testing.T, b backend) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		clock := newClock()
-		r := cases.New(b.store, cases.Options{Now: clock.Now})
+		r := cases.New(b.Store, cases.Options{Now: clock.Now})
 
 		a := mustOpen(t, ctx, r, newCase("山田　太郎", "1985-04-12", "user", "signature"))
 		if _, err := forms.ParseCaseRef(string(a.ID)); err != nil {
@@ -193,9 +161,9 @@ func ids(cs []forms.Case) []forms.CaseRef {
 }
 
 func TestGetErrors(t *testing.T) {
-	eachStore(t, func(t *testing.T, b backend) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		r := cases.New(b.store, cases.Options{})
+		r := cases.New(b.Store, cases.Options{})
 		c := mustOpen(t, ctx, r, newCase("山田 太郎", "1985-04-12", "signature"))
 		// A typo in one digit: the check digit must catch it rather than
 		// find (or not find) some other case.
@@ -237,9 +205,9 @@ func TestGetErrors(t *testing.T) {
 }
 
 func TestOpenRefusesInvalid(t *testing.T) {
-	eachStore(t, func(t *testing.T, b backend) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		r := cases.New(b.store, cases.Options{})
+		r := cases.New(b.Store, cases.Options{})
 		_, err := r.Open(ctx, newCase("", "1985-02-30"))
 		if !errors.Is(err, forms.ErrInvalidCase) {
 			t.Fatalf("Open = %v, want ErrInvalidCase", err)
@@ -259,10 +227,10 @@ func TestOpenRefusesInvalid(t *testing.T) {
 // repositories drawing the same references (the same seed) still never
 // share one: the second draws again when its create finds the key taken.
 func TestUniqueReferences(t *testing.T) {
-	eachStore(t, func(t *testing.T, b backend) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		const workers, each = 4, 50
-		r := cases.New(b.store, cases.Options{})
+		r := cases.New(b.Store, cases.Options{})
 		var (
 			mu   sync.Mutex
 			seen = map[forms.CaseRef]bool{}
@@ -301,8 +269,8 @@ func TestUniqueReferences(t *testing.T) {
 
 		// Same seed, same draws: every open of the second repository
 		// clashes with the first's case and must draw again.
-		r1 := cases.New(b.store, cases.Options{Rand: rand.New(rand.NewPCG(7, 7))})
-		r2 := cases.New(b.store, cases.Options{Rand: rand.New(rand.NewPCG(7, 7))})
+		r1 := cases.New(b.Store, cases.Options{Rand: rand.New(rand.NewPCG(7, 7))})
+		r2 := cases.New(b.Store, cases.Options{Rand: rand.New(rand.NewPCG(7, 7))})
 		c1 := mustOpen(t, ctx, r1, newCase("甲", "1985-04-12", "user"))
 		c2 := mustOpen(t, ctx, r2, newCase("乙", "1985-04-12", "user"))
 		if c1.ID == c2.ID {
@@ -318,9 +286,9 @@ func TestUniqueReferences(t *testing.T) {
 // Two scanners reading the same returned sheet at once: exactly one moves
 // the case on, the other is told it is already answered.
 func TestConcurrentAnswer(t *testing.T) {
-	eachStore(t, func(t *testing.T, b backend) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		r := cases.New(b.store, cases.Options{})
+		r := cases.New(b.Store, cases.Options{})
 		c := mustOpen(t, ctx, r, newCase("山田 太郎", "1985-04-12", "signature", "user"))
 		const racers = 8
 		var wg sync.WaitGroup
@@ -330,7 +298,7 @@ func TestConcurrentAnswer(t *testing.T) {
 			wg.Go(func() {
 				<-start
 				// Each racer through its own Repo, as separate workers would.
-				w := cases.New(slowSwap{b.store}, cases.Options{})
+				w := cases.New(slowSwap{b.Store}, cases.Options{})
 				_, errs[i] = w.Transition(ctx, string(c.ID), forms.CaseAnswered, fmt.Sprintf("scanner-%d", i), "")
 			})
 		}
@@ -360,10 +328,10 @@ func TestConcurrentAnswer(t *testing.T) {
 }
 
 func TestExpiry(t *testing.T) {
-	eachStore(t, func(t *testing.T, b backend) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		clock := newClock()
-		r := cases.New(b.store, cases.Options{Now: clock.Now, Deadline: 14 * 24 * time.Hour})
+		r := cases.New(b.Store, cases.Options{Now: clock.Now, Deadline: 14 * 24 * time.Hour})
 		late := mustOpen(t, ctx, r, newCase("山田 太郎", "1985-04-12", "user"))
 		cancelled := mustOpen(t, ctx, r, newCase("佐藤 花子", "1990-01-31", "user"))
 		if _, err := r.Transition(ctx, string(cancelled.ID), forms.CaseCancelled, "clerk", ""); err != nil {
@@ -395,7 +363,7 @@ func TestExpiry(t *testing.T) {
 		if !errors.Is(err, forms.ErrBadTransition) || !strings.Contains(err.Error(), "expired") {
 			t.Fatalf("late answer: %v, want ErrBadTransition saying expired", err)
 		}
-		data, _, err := b.store.Load(ctx, cases.Key(late.ID))
+		data, _, err := b.Store.Load(ctx, cases.Key(late.ID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -420,12 +388,12 @@ func TestExpiry(t *testing.T) {
 }
 
 func TestUpdate(t *testing.T) {
-	eachStore(t, func(t *testing.T, b backend) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		clock := newClock()
-		r := cases.New(b.store, cases.Options{Now: clock.Now})
+		r := cases.New(b.Store, cases.Options{Now: clock.Now})
 		c := mustOpen(t, ctx, r, newCase("山田 太郎", "1985-04-12", "user"))
-		_, v1, err := b.store.Load(ctx, cases.Key(c.ID))
+		_, v1, err := b.Store.Load(ctx, cases.Key(c.ID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -433,7 +401,7 @@ func TestUpdate(t *testing.T) {
 		if _, err := r.Update(ctx, string(c.ID), func(c forms.Case) (forms.Case, error) { return c, nil }); err != nil {
 			t.Fatal(err)
 		}
-		if _, v, _ := b.store.Load(ctx, cases.Key(c.ID)); v.Version != v1.Version {
+		if _, v, _ := b.Store.Load(ctx, cases.Key(c.ID)); v.Version != v1.Version {
 			t.Errorf("a no-op update rewrote the case")
 		}
 		printed := clock.Now().Add(time.Minute)
@@ -468,9 +436,9 @@ func TestUpdate(t *testing.T) {
 }
 
 func TestAnswer(t *testing.T) {
-	eachStore(t, func(t *testing.T, b backend) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		r := cases.New(b.store, cases.Options{})
+		r := cases.New(b.Store, cases.Options{})
 		c := mustOpen(t, ctx, r, newCase("山田 太郎", "1985-04-12", "user"))
 		got, err := r.Answer(ctx, string(c.ID), "0123abcd-p1", "scanner")
 		if err != nil {
@@ -495,9 +463,9 @@ func TestAnswer(t *testing.T) {
 // A concurrent read-modify-write through Update loses nothing: every
 // worker's change is in the final case.
 func TestUpdateLosesNothing(t *testing.T) {
-	eachStore(t, func(t *testing.T, b backend) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		r := cases.New(slowSwap{b.store}, cases.Options{})
+		r := cases.New(slowSwap{b.Store}, cases.Options{})
 		c := mustOpen(t, ctx, r, newCase("山田 太郎", "1985-04-12", "user"))
 		const workers = 6
 		var wg sync.WaitGroup
@@ -571,9 +539,9 @@ func answerOnce(url, id, start string) int {
 // Workers are separate processes (on S3, separate machines): the answer
 // must be exclusive between them too, not only between goroutines.
 func TestAnswerAcrossProcesses(t *testing.T) {
-	eachStore(t, func(t *testing.T, b backend) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		c := mustOpen(t, ctx, cases.New(b.store, cases.Options{}), newCase("山田 太郎", "1985-04-12", "user"))
+		c := mustOpen(t, ctx, cases.New(b.Store, cases.Options{}), newCase("山田 太郎", "1985-04-12", "user"))
 		const procs = 4
 		start := time.Now().Add(2 * time.Second).UnixNano()
 		var cmds []*exec.Cmd
@@ -581,8 +549,8 @@ func TestAnswerAcrossProcesses(t *testing.T) {
 		for range procs {
 			cmd := exec.Command(os.Args[0])
 			cmd.Env = append(os.Environ(),
-				helperURL+"="+b.url, helperCase+"="+string(c.ID), helperStart+"="+strconv.FormatInt(start, 10),
-				"AWS_ACCESS_KEY_ID="+b.getenv("AWS_ACCESS_KEY_ID"), "AWS_SECRET_ACCESS_KEY="+b.getenv("AWS_SECRET_ACCESS_KEY"))
+				helperURL+"="+b.URL, helperCase+"="+string(c.ID), helperStart+"="+strconv.FormatInt(start, 10),
+				"AWS_ACCESS_KEY_ID="+b.Getenv("AWS_ACCESS_KEY_ID"), "AWS_SECRET_ACCESS_KEY="+b.Getenv("AWS_SECRET_ACCESS_KEY"))
 			out := &strings.Builder{}
 			cmd.Stdout, cmd.Stderr = out, out
 			if err := cmd.Start(); err != nil {

@@ -13,7 +13,6 @@ import (
 	"shinsei/pipeline/cases"
 	"shinsei/store"
 	"shinsei/store/storetest"
-	"shinsei/store/storeurl"
 )
 
 // Records here are made by hand: these tests are of the matching rules.
@@ -21,22 +20,9 @@ import (
 
 var now = time.Date(2026, 11, 26, 10, 0, 0, 0, forms.Japan())
 
+// eachStore runs fn against a local folder and a MinIO bucket.
 func eachStore(t *testing.T, fn func(t *testing.T, s store.Store)) {
-	t.Run("local", func(t *testing.T) { fn(t, open(t, "file://"+t.TempDir(), func(string) string { return "" })) })
-	t.Run("s3", func(t *testing.T) {
-		url, getenv := storetest.S3(t, "")
-		fn(t, open(t, url, getenv))
-	})
-}
-
-func open(t *testing.T, url string, getenv func(string) string) store.Store {
-	t.Helper()
-	s, err := storeurl.Open(context.Background(), url, getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) { fn(t, b.Store) })
 }
 
 func repo(s store.Store) *cases.Repo {
@@ -159,7 +145,7 @@ func TestAnswer(t *testing.T) {
 // Unsure marks hold a case back, and an answer dated before the sheet was
 // printed is an issue.
 func TestAnswerNeedsSureChecks(t *testing.T) {
-	s := open(t, "file://"+t.TempDir(), func(string) string { return "" })
+	s := storetest.Open(t, "file://"+t.TempDir(), func(string) string { return "" }).Store
 	r := repo(s)
 	m := New(r, "窓口1", func() time.Time { return now })
 	c := openCase(t, r, person("山田 太郎", "東京都練馬区豊玉北6丁目12番1号"), "signature", "user")
@@ -302,7 +288,7 @@ func TestOpen(t *testing.T) {
 func TestNameAddress(t *testing.T) {
 	// Each case starts from the same fresh store: a match answers its case.
 	setup := func(t *testing.T) (*Matcher, forms.Case) {
-		s := open(t, "file://"+t.TempDir(), func(string) string { return "" })
+		s := storetest.Open(t, "file://"+t.TempDir(), func(string) string { return "" }).Store
 		r := cases.New(s, cases.Options{Now: func() time.Time { return now }, Rand: rand.New(rand.NewPCG(1, 2))})
 		c := openCase(t, r, person("山本 健太", "東京都練馬区豊玉北5丁目7番1号"), "signature", "user")
 		openCase(t, r, person("山本 健太", "東京都練馬区旭町1丁目2番3号"), "signature", "user")

@@ -144,13 +144,16 @@ const (
 // Whether a value is of its field's charset is judge's to check (a kana
 // field with a kanji in it, a date that does not parse, go to a person).
 // The English model on digits keeps its whitelist: there the mask is what
-// keeps a 0 from being read as O.
-func spec(f templates.Field) ocr.Spec {
-	switch f.Charset {
-	case templates.Digits:
+// keeps a 0 from being read as O. Print the city put on the form is read
+// with Tesseract's own jpn, learnt on print.
+func spec(f templates.Field, printed bool) ocr.Spec {
+	switch {
+	case f.Charset == templates.Digits:
 		return ocr.Spec{Lang: "eng", Whitelist: "0123456789-"}
-	case templates.Alnum:
+	case f.Charset == templates.Alnum:
 		return ocr.Spec{Lang: "eng", Whitelist: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
+	case printed:
+		return ocr.Spec{Lang: "jpn"}
 	default:
 		return ocr.Spec{Lang: ocr.Handwriting}
 	}
@@ -274,10 +277,7 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 // give 0.65 — under any threshold, so a split vote always goes to a person.
 func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, printed bool) (Reading, error) {
 	views := reads(f)
-	sp := spec(f)
-	if printed && sp.Lang == ocr.Handwriting {
-		sp.Lang = "jpn"
-	}
+	sp := spec(f, printed)
 	today := r.today()
 	type group struct {
 		rd    Reading

@@ -1,12 +1,16 @@
 package storetest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"net/url"
 	"os"
 	"testing"
+
+	"shinsei/store"
+	"shinsei/store/storeurl"
 )
 
 // The environment `make test` sets after starting its MinIO server.
@@ -41,4 +45,36 @@ func S3(t testing.TB, params string) (rawURL string, getenv func(string) string)
 	}
 	env := map[string]string{"AWS_ACCESS_KEY_ID": access, "AWS_SECRET_ACCESS_KEY": secret}
 	return rawURL, func(k string) string { return env[k] }
+}
+
+// A Backend is a store opened for one test, with the URL and environment
+// another process needs to open the same store.
+type Backend struct {
+	Store  store.Store
+	URL    string
+	Getenv func(string) string
+}
+
+// Each runs fn against a fresh local folder and a fresh bucket on the test
+// MinIO server (see S3), so that code over a store is held to the same
+// behaviour on both. Each store is closed when its subtest ends.
+func Each(t *testing.T, fn func(t *testing.T, b Backend)) {
+	t.Run("local", func(t *testing.T) {
+		fn(t, Open(t, "file://"+t.TempDir(), func(string) string { return "" }))
+	})
+	t.Run("s3", func(t *testing.T) {
+		url, getenv := S3(t, "")
+		fn(t, Open(t, url, getenv))
+	})
+}
+
+// Open opens the store at url (storeurl) for one test and closes it after.
+func Open(t testing.TB, url string, getenv func(string) string) Backend {
+	t.Helper()
+	s, err := storeurl.Open(context.Background(), url, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return Backend{Store: s, URL: url, Getenv: getenv}
 }

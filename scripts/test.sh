@@ -27,21 +27,9 @@ fi
 log "go vet"
 go vet ./...
 
-# The demo is the README's first command: run it here too (in a scratch
-# HOME, so it uses a fresh default store), before the tests, so a broken
-# demo fails the run and the test summary stays the last thing printed.
-log "make demo, in a scratch HOME"
-scratch="$(mktemp -d "${TMPDIR:-/tmp}/shinsei-demo.XXXXXX")"
-go build -buildvcs=auto -o "$scratch/shinsei" ./cmd/shinsei
-go build -buildvcs=auto -o "$scratch/shinsei-gen" ./cmd/shinsei-gen
-if ! HOME="$scratch/home" SHINSEI_BIN="$scratch/shinsei" SHINSEI_GEN_BIN="$scratch/shinsei-gen" SHINSEI_DEMO_DIR="$scratch/out" \
-	scripts/demo.sh >"$repo/.cache/demo.log" 2>&1; then
-	log "make demo failed:"
-	cat "$repo/.cache/demo.log" >&2
-	rm -rf "$scratch"
-	exit 1
-fi
-rm -rf "$scratch"
+# The demo is the README's first command: cmd/shinsei's TestMakeDemoFreshClone
+# runs `make demo` on a fresh clone of this repository, in a scratch HOME,
+# with the demo's own defaults, like a new user.
 
 # --- MinIO --------------------------------------------------------------
 data="$(mktemp -d "${TMPDIR:-/tmp}/shinsei-minio.XXXXXX")"

@@ -67,10 +67,18 @@ type globalFlags struct {
 	retainDays string
 }
 
-func (g *globalFlags) register(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&g.store, "store", getenv("SHINSEI_STORE"), "`URL` of the store for documents and cases: file:///path/to/folder or s3://bucket/prefix?endpoint=host:port (env SHINSEI_STORE; default $HOME/.local/share/shinsei)")
-	fs.StringVar(&g.retainDays, "retain-days", getenv("SHINSEI_RETAIN_DAYS"), "keep archived objects write-once for `N` days (S3 object lock; env SHINSEI_RETAIN_DAYS)")
-	fs.StringVar(&g.logLevel, "log-level", "info", "log `level`: debug, info, warn or error (logs go to stderr)")
+// globalDefaults are the global flags' values before any flag is parsed.
+func globalDefaults(getenv func(string) string) globalFlags {
+	return globalFlags{store: getenv("SHINSEI_STORE"), retainDays: getenv("SHINSEI_RETAIN_DAYS"), logLevel: "info"}
+}
+
+// register adds every global flag to fs with def as its defaults. The same
+// list serves before the command and after it, so no global flag can be
+// accepted in one place and refused in the other.
+func (g *globalFlags) register(fs *flag.FlagSet, def globalFlags) {
+	fs.StringVar(&g.store, "store", def.store, "`URL` or folder of the store for documents and cases: /path/to/folder, a relative folder, file:///path/to/folder or s3://bucket/prefix?endpoint=host:port (env SHINSEI_STORE; default $HOME/.local/share/shinsei)")
+	fs.StringVar(&g.retainDays, "retain-days", def.retainDays, "keep archived objects write-once for `N` days (S3 object lock; env SHINSEI_RETAIN_DAYS)")
+	fs.StringVar(&g.logLevel, "log-level", def.logLevel, "log `level`: debug, info, warn or error (logs go to stderr)")
 }
 
 // command is one subcommand. A command without run is planned but not built
@@ -117,7 +125,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("shinsei", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported once, by exitCode
-	e.global.register(fs, getenv)
+	e.global.register(fs, globalDefaults(getenv))
 	help := fs.Bool("help", false, "show this help")
 	fs.BoolVar(help, "h", false, "show this help")
 	if err := fs.Parse(args); err != nil {
@@ -143,9 +151,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cfs.SetOutput(io.Discard)
 	// Global flags are accepted after the command too; values given before
 	// it are the defaults.
-	g := e.global
-	cfs.StringVar(&e.global.store, "store", g.store, "")
-	cfs.StringVar(&e.global.logLevel, "log-level", g.logLevel, "")
+	e.global.register(cfs, e.global)
 	if cmd.flags != nil {
 		cmd.flags(cfs)
 	}
@@ -224,7 +230,7 @@ Exit codes: 0 done, 1 error, 2 bad usage or not built yet, 3 some pages need rev
 func globalFlagSet() *flag.FlagSet {
 	fs := flag.NewFlagSet("global", flag.ContinueOnError)
 	var g globalFlags
-	g.register(fs, func(string) string { return "" })
+	g.register(fs, globalDefaults(func(string) string { return "" }))
 	return fs
 }
 

@@ -28,11 +28,14 @@ func Default(getenv func(string) string) (string, error) {
 
 // Open opens the store a URL names:
 //
-//	file:///abs/path or /abs/path  a local directory (created if missing)
+//	file:///abs/path, /abs/path    a local directory (created if missing)
+//	rel/path, ./rel, archive       a local directory relative to the working
+//	                               directory, as restic -r ./repo would take it
 //	s3://bucket/prefix?endpoint=host:port&secure=false
 //	                               an S3 bucket (see s3.ParseURL)
 //
-// An empty URL means Default.
+// An empty URL means Default. Errors quote raw as given, with only a
+// password hidden.
 func Open(ctx context.Context, raw string, getenv func(string) string) (store.Store, error) {
 	if raw == "" {
 		d, err := Default(getenv)
@@ -41,13 +44,15 @@ func Open(ctx context.Context, raw string, getenv func(string) string) (store.St
 		}
 		raw = d
 	}
-	if strings.HasPrefix(raw, "/") {
-		raw = "file://" + raw
-	}
 	shown := redact(raw)
 	scheme, _, ok := strings.Cut(raw, "://")
 	if !ok {
-		return nil, fmt.Errorf("store %q: not a URL: use file:///path/to/folder or s3://bucket/prefix?endpoint=host:port", shown)
+		// No scheme: a folder, absolute or relative to where shinsei runs.
+		dir, err := filepath.Abs(raw)
+		if err != nil {
+			return nil, fmt.Errorf("store %q: cannot resolve the folder against the working directory: %w", shown, err)
+		}
+		return local.Open(dir)
 	}
 	switch scheme {
 	case "file":
@@ -56,13 +61,13 @@ func Open(ctx context.Context, raw string, getenv func(string) string) (store.St
 			return nil, fmt.Errorf("store %q: not a valid URL", shown)
 		}
 		if u.Host != "" && u.Host != "localhost" {
-			return nil, fmt.Errorf("store %q: a file URL needs an absolute path after three slashes, as in file:///srv/shinsei", shown)
+			return nil, fmt.Errorf("store %q: a file URL needs an absolute path after three slashes, as in file:///srv/shinsei (or give the folder without file://)", shown)
 		}
 		if u.RawQuery != "" {
 			return nil, fmt.Errorf("store %q: a file URL takes no parameters", shown)
 		}
 		if u.Path == "" || !filepath.IsAbs(u.Path) {
-			return nil, fmt.Errorf("store %q: a file URL needs an absolute path, as in file:///srv/shinsei", shown)
+			return nil, fmt.Errorf("store %q: a file URL needs an absolute path, as in file:///srv/shinsei (or give the folder without file://)", shown)
 		}
 		return local.Open(u.Path)
 	case "s3":
@@ -72,14 +77,18 @@ func Open(ctx context.Context, raw string, getenv func(string) string) (store.St
 		}
 		return s3.Open(ctx, cfg)
 	default:
-		return nil, fmt.Errorf("store %q: unknown scheme %q: use file:///path/to/folder or s3://bucket/prefix?endpoint=host:port", shown, scheme)
+		return nil, fmt.Errorf("store %q: unknown scheme %q: use a folder, file:///path/to/folder or s3://bucket/prefix?endpoint=host:port", shown, scheme)
 	}
 }
 
-// redact drops anything between "://" and "@", so a password pasted into a
-// URL with the wrong scheme is not echoed.
+// redact returns raw as given, except that a user and password between
+// "://" and "@" become "…", so a password pasted into a URL is not echoed.
+// Text without "://" is returned unchanged.
 func redact(raw string) string {
-	scheme, rest, _ := strings.Cut(raw, "://")
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
 	if at := strings.IndexByte(rest, '@'); at >= 0 && !strings.Contains(rest[:at], "/") {
 		rest = "…@" + rest[at+1:]
 	}

@@ -2,6 +2,8 @@ package storeurl_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -31,14 +33,29 @@ func TestDefault(t *testing.T) {
 func TestOpenLocal(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	for _, raw := range []string{"file://" + dir + "/a", dir + "/b", "file://localhost" + dir + "/c"} {
-		s, err := storeurl.Open(ctx, raw, func(string) string { return "" })
+	t.Chdir(dir)
+	for _, c := range []struct{ raw, want string }{
+		{"file://" + dir + "/a", dir + "/a"},
+		{dir + "/b", dir + "/b"},
+		{"file://localhost" + dir + "/c", dir + "/c"},
+		// A folder without a scheme is relative to the working directory,
+		// as restic -r ./repo or git -C dir take it.
+		{"archive", dir + "/archive"},
+		{"./d", dir + "/d"},
+		{"demo-output/proxy-store", dir + "/demo-output/proxy-store"},
+		{"e/../f", dir + "/f"},
+		{"g/", dir + "/g"},
+	} {
+		s, err := storeurl.Open(ctx, c.raw, func(string) string { return "" })
 		if err != nil {
-			t.Errorf("Open(%q): %v", raw, err)
+			t.Errorf("Open(%q): %v", c.raw, err)
 			continue
 		}
-		if !strings.HasPrefix(s.String(), "file://"+dir+"/") {
-			t.Errorf("Open(%q) = %s", raw, s)
+		if got := s.String(); got != "file://"+c.want {
+			t.Errorf("Open(%q) = %s, want file://%s", c.raw, got, c.want)
+		}
+		if fi, err := os.Stat(c.want); err != nil || !fi.IsDir() {
+			t.Errorf("Open(%q) made no folder at %s: %v", c.raw, c.want, err)
 		}
 	}
 	home := t.TempDir()
@@ -53,19 +70,24 @@ func TestOpenLocal(t *testing.T) {
 	}
 }
 
+// The error quotes the value as the user typed it, a password excepted.
 func TestOpenErrors(t *testing.T) {
 	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "plain-file")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct{ url, want string }{
-		{"relative/dir", "not a URL"},
-		{"file://relative/dir", "three slashes"},
-		{"file:///srv/x?mode=1", "no parameters"},
-		{"gs://bucket", `unknown scheme "gs"`},
-		{"ftp://user:pw-123@host/x", `unknown scheme "ftp"`},
-		{"s3://bucket", "no credentials"},
+		{"file://relative/dir", `store "file://relative/dir": a file URL needs an absolute path after three slashes, as in file:///srv/shinsei (or give the folder without file://)`},
+		{"file:///srv/x?mode=1", `store "file:///srv/x?mode=1": a file URL takes no parameters`},
+		{"gs://bucket", `store "gs://bucket": unknown scheme "gs": use a folder, file:///path/to/folder or s3://bucket/prefix?endpoint=host:port`},
+		{"ftp://user:pw-123@host/x", `store "ftp://…@host/x": unknown scheme "ftp": use a folder, file:///path/to/folder or s3://bucket/prefix?endpoint=host:port`},
+		{"s3://bucket", "S3 store: no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or MINIO_ROOT_USER and MINIO_ROOT_PASSWORD)"},
+		{file + "/sub", "local store: mkdir " + file + ": not a directory"},
 	} {
 		_, err := storeurl.Open(ctx, c.url, func(string) string { return "" })
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("Open(%q): err = %v, want one mentioning %q", c.url, err, c.want)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("Open(%q): err = %v\nwant %s", c.url, err, c.want)
 		}
 		if err != nil && strings.Contains(err.Error(), "pw-123") {
 			t.Errorf("Open(%q): error echoes the password: %v", c.url, err)

@@ -15,8 +15,10 @@
 // stacked; JPEG, Flate, LZW, RunLength, CCITT G3/G4 and uncompressed
 // images in any common colour space), TIFF (every page; uncompressed, LZW,
 // Deflate, PackBits, CCITT G3/G4), PNG, JPEG (EXIF orientation honoured),
-// GIF and BMP. Refused with advice: JBIG2 and JPEG 2000 images, encrypted
-// PDFs, JPEG-in-TIFF, BigTIFF, WebP, HEIC and anything that is not a scan.
+// GIF (every frame, as a page) and BMP. Refused with advice: JBIG2 and
+// JPEG 2000 images, encrypted PDFs, JPEG-in-TIFF, BigTIFF, WebP, HEIC,
+// animated PNG (APNG), a JPEG with more images after its end (MPO, HDR
+// gain maps, joined files) and anything that is not a scan.
 package decode
 
 import (
@@ -127,8 +129,15 @@ func Walk(ctx context.Context, name string, data []byte, lim Limits, fn func(Res
 		return d.walkPDF()
 	case fmtTIFF:
 		return d.walkTIFF()
-	case fmtPNG, fmtJPEG, fmtGIF, fmtBMP:
-		p, err := safely(func() (Page, error) { return decodeRaster(data, f, lim) })
+	case fmtGIF:
+		return d.walkGIF()
+	case fmtPNG, fmtJPEG, fmtBMP:
+		p, err := safely(func() (Page, error) {
+			if err := refuseHidden(data, f); err != nil {
+				return Page{}, err
+			}
+			return decodeRaster(data, f, lim)
+		})
 		return d.emit(1, p, err)
 	default:
 		return toError(name, 0, unknownFormat(name, data))

@@ -32,7 +32,7 @@ func rasterCodecFor(f format) rasterCodec {
 	case fmtJPEG:
 		return rasterCodec{"jpeg", jpeg.DecodeConfig, jpeg.Decode, jpegMeta}
 	case fmtGIF:
-		// Only the first frame: an animated GIF is not a stack of pages.
+		// The first frame; walkGIF reads the others (multi.go).
 		return rasterCodec{"gif", gif.DecodeConfig, gif.Decode, noMeta}
 	default:
 		return rasterCodec{"bmp", bmp.DecodeConfig, bmp.Decode, bmpMeta}

@@ -39,15 +39,15 @@ func sniff(b []byte) format {
 	return fmtUnknown
 }
 
-// SingleImage reports whether data is a one-image format (PNG, JPEG, GIF,
-// BMP). A PDF or TIFF may hold more pages than the one in hand, so whoever
-// keeps an original for one page's sake must not assume it holds only that.
+// SingleImage reports whether data holds exactly one image, the one
+// Decode reads, and nothing after it: a PNG without APNG frames, a JPEG
+// without an embedded thumbnail or appended pictures, a GIF of one frame,
+// a BMP as long as its header says. A PDF or TIFF may hold more pages
+// than the one in hand, and a file with a second picture may hide one
+// nobody read (an answer sheet behind an application), so whoever keeps
+// an original for one page's sake keeps it only when this is true.
 func SingleImage(data []byte) bool {
-	switch sniff(data) {
-	case fmtPNG, fmtJPEG, fmtGIF, fmtBMP:
-		return true
-	}
-	return false
+	return oneImage(data, sniff(data))
 }
 
 // isPDF accepts a header anywhere in the first KB, as PDF readers do:

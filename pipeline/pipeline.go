@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"shinsei/forms"
+	"shinsei/forms/names"
 	"shinsei/pipeline/decode"
 	"shinsei/pipeline/deskew"
 	"shinsei/pipeline/marks"
@@ -31,6 +32,8 @@ type Engine struct {
 	cfg      Config
 
 	mu    sync.Mutex
+	names *names.Lexicon // read-only once loaded
+
 	forms map[string]*marks.Form
 }
 
@@ -63,7 +66,11 @@ func New(reg *templates.Registry, cfg Config) (*Engine, error) {
 			return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 		}
 	}
-	return &Engine{reg: reg, renderer: r, cfg: cfg, forms: map[string]*marks.Form{}}, nil
+	lex, err := names.Load()
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{reg: reg, renderer: r, cfg: cfg, forms: map[string]*marks.Form{}, names: lex}, nil
 }
 
 func (e *Engine) form(t *templates.Template) (*marks.Form, error) {
@@ -311,6 +318,8 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		} else if err := e.readText(ctx, &rec, d, t, ink); err != nil {
 			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: fmt.Sprintf("%s: 文字欄を読み取れませんでした / text fields could not be read (%v) — process the file again", where, err)})
 		}
+		} else {
+			e.checkNames(&rec, t)
 	}
 	rec.Issues = append(rec.Issues, forms.Validate(t.ID, forms.Sure(rec.Fields), forms.RuleContext{Today: e.cfg.Today()})...)
 

@@ -1,0 +1,163 @@
+// Package names is evidence about a person's name that does not come from
+// the recognizer: a lexicon of Japanese family and given names with their
+// readings (names.tsv, derived from the IPA dictionary by
+// cmd/shinsei-lexicon). A read 氏名 and a read フリガナ that make a known
+// family name and a known given name with matching readings support each
+// other; a known name whose フリガナ is none of its readings, or kanji that
+// make no known name, mean one of them was misread — or the person has a
+// rare name — and a person must look.
+package names
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+
+	"shinsei/forms"
+)
+
+//go:embed names.tsv
+var embedded []byte
+
+//go:embed names-recent.tsv
+var recent []byte
+
+// Lexicon maps family and given names to their readings in katakana.
+type Lexicon struct {
+	family, given map[string][]string
+}
+
+// Load parses the lexicon bundled with shinsei: the IPA dictionary's names
+// and the recent given names it lacks (names-recent.tsv).
+func Load() (*Lexicon, error) {
+	return Parse(append(append(append([]byte(nil), embedded...), '\n'), recent...))
+}
+
+// Parse reads a lexicon in names.tsv's format: "#" comments, then lines of
+// kind (s or g), name and comma-separated readings, tab-separated.
+func Parse(data []byte) (*Lexicon, error) {
+	l := &Lexicon{family: map[string][]string{}, given: map[string][]string{}}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.Split(line, "\t")
+		if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+			return nil, fmt.Errorf("names: line %d: want kind, name and readings separated by tabs", n)
+		}
+		m := l.given
+		switch parts[0] {
+		case "s":
+			m = l.family
+		case "g":
+		default:
+			return nil, fmt.Errorf("names: line %d: kind %q is neither s nor g", n, parts[0])
+		}
+		for _, rd := range strings.Split(parts[2], ",") {
+			if !slices.Contains(m[parts[1]], rd) {
+				m[parts[1]] = append(m[parts[1]], rd)
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("names: %w", err)
+	}
+	return l, nil
+}
+
+// Verdict is what the lexicon says of a name and its reading.
+type Verdict int
+
+const (
+	// Unknown: the name splits into no known family and given name, so
+	// the lexicon can neither confirm nor refute it.
+	Unknown Verdict = iota
+	// Agrees: a known family name and a known given name whose readings
+	// make exactly the フリガナ.
+	Agrees
+	// Disagrees: the name splits into known names, but no reading of them
+	// is the フリガナ.
+	Disagrees
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Agrees:
+		return "agrees"
+	case Disagrees:
+		return "disagrees"
+	}
+	return "unknown"
+}
+
+// Check judges a name (kanji, kana or both, spacing ignored) against its
+// フリガナ (katakana or hiragana, spacing and the middle dot ignored).
+func (l *Lexicon) Check(name, kana string) Verdict {
+	k, _ := forms.NormalizeKatakana(kana)
+	k = strings.NewReplacer(" ", "", "・", "").Replace(k)
+	known := false
+	for _, s := range l.splits(name) {
+		known = true
+		for _, fr := range s.family {
+			if !strings.HasPrefix(k, fr) {
+				continue
+			}
+			for _, gr := range s.given {
+				if len(fr)+len(gr) == len(k) && strings.HasSuffix(k, gr) {
+					return Agrees
+				}
+			}
+		}
+	}
+	if known {
+		return Disagrees
+	}
+	return Unknown
+}
+
+// Known reports whether a name splits into a known family name and a known
+// given name.
+func (l *Lexicon) Known(name string) bool { return len(l.splits(name)) > 0 }
+
+type split struct{ family, given []string }
+
+// splits are the ways name divides into a family name and a given name
+// that the lexicon knows, with their readings. A given name written in
+// kana (さくら) is its own reading.
+func (l *Lexicon) splits(name string) []split {
+	rs := []rune(forms.CompactText(name))
+	var out []split
+	for i := 1; i < len(rs); i++ {
+		fr := l.family[string(rs[:i])]
+		if len(fr) == 0 {
+			continue
+		}
+		g := string(rs[i:])
+		gr := l.given[g]
+		if len(gr) == 0 {
+			if k, ok := forms.NormalizeKatakana(g); ok && kanaOnly(g) {
+				gr = []string{k}
+			}
+		}
+		if len(gr) > 0 {
+			out = append(out, split{fr, gr})
+		}
+	}
+	return out
+}
+
+func kanaOnly(s string) bool {
+	for _, r := range s {
+		if !(r >= 'ぁ' && r <= 'ゖ') && !(r >= 'ァ' && r <= 'ヺ') && r != 'ー' {
+			return false
+		}
+	}
+	return s != ""
+}

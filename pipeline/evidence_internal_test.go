@@ -1,0 +1,78 @@
+package pipeline
+
+import (
+	"slices"
+	"testing"
+
+	"shinsei/forms"
+	"shinsei/templates"
+)
+
+// The name cross-check sends a pair to a person when the lexicon does not
+// back it, whatever the recognizer's confidence; the values themselves are
+// never changed. Names are the misreadings an independent hold-out found
+// passed as sure.
+func TestCheckNames(t *testing.T) {
+	e, err := New(templates.Builtin(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := templates.Builtin().Get(forms.TemplateApplication, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, err := templates.Builtin().Get(forms.TemplateAnswer, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sure := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.98} }
+	flagged := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.4, Review: true} }
+	for _, c := range []struct {
+		name     string
+		tmpl     *templates.Template
+		fields   map[string]forms.FieldValue
+		review   []string // fields that must end flagged (all others keep their flag)
+		wantCode string
+	}{
+		{"agree", app, map[string]forms.FieldValue{"applicant_name": sure("鈴木翔太"), "applicant_kana": sure("スズキショウタ")}, nil, ""},
+		{"kana misread", app, map[string]forms.FieldValue{"applicant_name": sure("木村陽菜"), "applicant_kana": sure("キムラレナ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading},
+		{"kanji misread to no name", app, map[string]forms.FieldValue{"applicant_name": sure("鈴木翔大"), "applicant_kana": sure("スズキショウタ")}, []string{"applicant_name", "applicant_kana"}, CodeNameUnknown},
+		{"proxy pair", app, map[string]forms.FieldValue{"proxy_name": sure("加藤大郎"), "proxy_kana": sure("カトウタロウ")}, []string{"proxy_name", "proxy_kana"}, CodeNameUnknown},
+		{"kana unsure, name known", app, map[string]forms.FieldValue{"applicant_name": sure("山田花子"), "applicant_kana": flagged("ヤマダハナコ")}, []string{"applicant_kana"}, ""},
+		{"kana unsure, name unknown", app, map[string]forms.FieldValue{"applicant_name": sure("高橋拓志"), "applicant_kana": flagged("タカハシ")}, []string{"applicant_name", "applicant_kana"}, CodeNameUnknown},
+		{"name already unsure", app, map[string]forms.FieldValue{"applicant_name": flagged("高橋拓志"), "applicant_kana": sure("タカハシタクヤ")}, []string{"applicant_name"}, ""},
+		{"answer sheet, no kana, known", answer, map[string]forms.FieldValue{"proxy_name": sure("山田花子")}, nil, ""},
+		{"answer sheet, no kana, unknown", answer, map[string]forms.FieldValue{"proxy_name": sure("6331")}, []string{"proxy_name"}, CodeNameUnknown},
+		{"empty name", app, map[string]forms.FieldValue{"proxy_name": sure(""), "proxy_kana": sure("")}, nil, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := forms.Record{Fields: map[string]forms.FieldValue{}}
+			for id, fv := range c.fields {
+				rec.Fields[id] = fv
+			}
+			e.checkNames(&rec, c.tmpl)
+			for id, fv := range rec.Fields {
+				want := slices.Contains(c.review, id)
+				if fv.Review != want {
+					t.Errorf("%s: review = %v, want %v", id, fv.Review, want)
+				}
+				if fv.Review && fv.Confidence > unsureCap {
+					t.Errorf("%s: flagged at confidence %v", id, fv.Confidence)
+				}
+				if fv.Value != c.fields[id].Value {
+					t.Errorf("%s: value changed to %v", id, fv.Value)
+				}
+			}
+			var codes []string
+			for _, is := range rec.Issues {
+				codes = append(codes, is.Code)
+			}
+			switch {
+			case c.wantCode == "" && len(codes) > 0:
+				t.Errorf("issues %v, want none", codes)
+			case c.wantCode != "" && !slices.Contains(codes, c.wantCode):
+				t.Errorf("issues %v, want %s", codes, c.wantCode)
+			}
+		})
+	}
+}

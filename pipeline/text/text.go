@@ -448,13 +448,20 @@ func joined(res ocr.Result) string {
 
 // plausibleDate: a birth date lies between 1900 and today; any other date
 // on these forms (申請日, 回答日) is the day it was filled in, within the
-// last year and not after today. A misread digit (2026 → 7026, 11月 →
-// 1月) often still makes a real date, but seldom a plausible one.
+// last DateWindowDays days and not after today. A misread digit (2026 →
+// 7026, 11月 → 1月: 令和8年11月26日 read as 2026-01-26, ten months back)
+// often still makes a real date, but seldom one inside the window.
 func plausibleDate(f templates.Field, d, today time.Time) bool {
 	y, m, dd := today.Date()
 	today = time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
 	if strings.Contains(f.ID, "birth") {
 		return d.Year() >= 1900 && !d.After(today)
 	}
-	return !d.After(today) && !d.Before(today.AddDate(-1, 0, 0))
+	return !d.After(today) && !d.Before(today.AddDate(0, 0, -DateWindowDays))
 }
+
+// DateWindowDays is how far before the scan a form's own date (申請日,
+// 回答日) may lie and still be read as sure: an application is handed in
+// within days of being written, and an answer sheet must come back within
+// the case's reply period (a month by default; see shinsei cases open).
+const DateWindowDays = 90

@@ -85,6 +85,11 @@ type Case struct {
 	// Source is the document_id of the application that opened the case,
 	// "" when a clerk opened it by hand.
 	Source string `json:"source,omitempty"`
+	// Duplicate: two stations opened this case's application at the same
+	// moment and this one was cancelled at once, the other kept (its
+	// reference is in the history's note). No sheet was meant to go out
+	// for it, so no sheet is matched to it.
+	Duplicate bool `json:"duplicate,omitempty"`
 }
 
 // Japan is the time zone of the counter. A fixed offset rather than
@@ -239,6 +244,21 @@ func (c Case) Validate() error {
 		return fmt.Errorf("%w: %s", ErrInvalidCase, strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// SameApplication reports whether c and o come from one application: the
+// same person (name and birth date), the same certificates and the same
+// proxy. Spacing and width do not count (CompactText); the address does
+// not either, since a rescan may read it differently and a person may
+// move. A case with no proxy name is never the same application as one
+// with a proxy: nothing says the proxy is the same.
+func (c Case) SameApplication(o Case) bool {
+	a, b := c.Normalize(), o.Normalize()
+	return CompactText(a.Person.Name) != "" &&
+		CompactText(a.Person.Name) == CompactText(b.Person.Name) &&
+		a.Person.BirthDate != "" && a.Person.BirthDate == b.Person.BirthDate &&
+		slices.Equal(a.Certs, b.Certs) &&
+		CompactText(a.ProxyName) == CompactText(b.ProxyName)
 }
 
 // CertsJapanese names the certificates of a case as the answer sheet

@@ -274,3 +274,46 @@ func TestCaseJSONKeys(t *testing.T) {
 		t.Errorf("round trip: %+v", back)
 	}
 }
+
+// One application, one case: what makes two cases the same application.
+func TestCaseSameApplication(t *testing.T) {
+	base := testCase(CasePending)
+	base.ProxyName = "山田 花子"
+	for _, tc := range []struct {
+		name string
+		edit func(*Case)
+		want bool
+	}{
+		{"identical", func(*Case) {}, true},
+		{"spacing and width", func(c *Case) { c.Person.Name = "山田太郎"; c.ProxyName = "山田　花子" }, true},
+		{"another address", func(c *Case) { c.Person.Address = "東京都千代田区千代田2-2" }, true},
+		{"certificates in another order", func(c *Case) { c.Certs = []string{CertUser, CertSignature} }, true},
+		{"another person of the same name", func(c *Case) { c.Person.BirthDate = "1985-04-13" }, false},
+		{"another name", func(c *Case) { c.Person.Name = "山田 次郎" }, false},
+		{"fewer certificates", func(c *Case) { c.Certs = []string{CertUser} }, false},
+		{"another proxy", func(c *Case) { c.ProxyName = "山田 一郎" }, false},
+		{"no proxy named", func(c *Case) { c.ProxyName = "" }, false},
+		{"no name", func(c *Case) { c.Person.Name = "" }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := testCase(CaseAnswered)
+			o.ID = "1234-5678-4"
+			o.ProxyName = base.ProxyName
+			tc.edit(&o)
+			if tc.name == "no name" {
+				b := base
+				b.Person.Name = ""
+				if got := b.SameApplication(o); got {
+					t.Errorf("two cases without a name are the same application")
+				}
+				return
+			}
+			if got := base.SameApplication(o); got != tc.want {
+				t.Errorf("SameApplication = %v, want %v", got, tc.want)
+			}
+			if got := o.SameApplication(base); got != tc.want {
+				t.Errorf("not symmetric: %v", got)
+			}
+		})
+	}
+}

@@ -2,12 +2,15 @@
 // application opens a pending case, and the answer sheet the person sends
 // back is matched to it — by the QR code, else by the printed reference
 // and its check digit, else by the printed name and address among the
-// pending cases — checked against it, and moves it to answered. Anything
-// short of one confident candidate goes to a person, with the reason.
+// cases in every state — checked against what else the sheet says surely,
+// and moves it to answered. Anything short of one confident pending
+// candidate goes to a person, with the reason.
 package match
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -24,13 +27,18 @@ import (
 const (
 	CodeCaseUnidentified = "case_unidentified"       // neither QR, reference nor name could be read
 	CodeCaseUnknown      = "case_unknown"            // the reference names no case
-	CodeCaseNotFound     = "case_not_found"          // no pending case has the printed name and address
-	CodeCaseAmbiguous    = "case_ambiguous"          // several pending cases fit
+	CodeCaseNotFound     = "case_not_found"          // no case, in any state, has the printed name and address
+	CodeCaseAmbiguous    = "case_ambiguous"          // several cases fit (pending or closed)
 	CodeCaseNotPending   = "case_not_pending"        // the case is completed, cancelled or expired
 	CodeAlreadyAnswered  = "case_already_answered"   // another sheet (or this one, before) answered it
 	CodeAnswerBeforeSent = "answer_before_sheet"     // dated before the sheet was printed
 	CodeCaseOpenFailed   = "case_open_failed"        // a proxy application whose case could not be opened
-	CodeCaseIncomplete   = "case_application_unsure" // a proxy application whose person could not be read surely
+	CodeCaseIncomplete   = "case_application_unsure" // a proxy application whose person, certificates or proxy could not be read surely
+	// A case found by QR, reference or name that the rest of the sheet,
+	// read surely, contradicts: the sheet is not taken as its answer.
+	CodePersonMismatch  = "case_person_mismatch"  // the printed name is not the case's person
+	CodeAddressMismatch = "case_address_mismatch" // the printed address is not the case's address
+	CodeProxyMismatch   = "case_proxy_mismatch"   // the proxy named on the sheet is not the case's proxy
 )
 
 // Evidence is what an answer sheet says about its case.
@@ -86,6 +94,14 @@ func (m *Matcher) Answer(ctx context.Context, rec *forms.Record, ev Evidence) er
 	if err != nil || c == nil {
 		return err
 	}
+	if bad := disagreements(rec, ev, *c); len(bad) > 0 {
+		// Whatever the QR code or reference says, a sheet printed for or
+		// filled in by someone else is not this case's answer: no link,
+		// so nothing downstream reads it as matched.
+		rec.Issues = append(rec.Issues, bad...)
+		rec.Status = forms.NeedsReview
+		return nil
+	}
 	link := &forms.CaseLink{ID: string(c.ID), Match: how, Status: string(c.Effective(m.now()))}
 	rec.Case = link
 	issue := func(field, code, msg string) {
@@ -136,6 +152,25 @@ func (m *Matcher) Answer(ctx context.Context, rec *forms.Record, ev Evidence) er
 	return nil
 }
 
+// disagreements lists what the sheet, read surely, says against case c:
+// the printed name, the printed address, and the proxy named in writing.
+// What was not read surely says nothing either way.
+func disagreements(rec *forms.Record, ev Evidence, c forms.Case) []forms.Issue {
+	var out []forms.Issue
+	if ev.Name != "" && forms.CompactText(ev.Name) != forms.CompactText(c.Person.Name) {
+		out = append(out, forms.Issue{Field: "case_ref", Code: CodePersonMismatch, Message: fmt.Sprintf("印字された氏名が案件 %s の本人と一致しません / the name printed on the sheet is not the person of case %s — check which case the sheet belongs to", c.ID, c.ID)})
+	}
+	if ev.AddressSure && ev.Address != "" && forms.CompactText(ev.Address) != forms.CompactText(c.Person.Address) {
+		out = append(out, forms.Issue{Field: "case_ref", Code: CodeAddressMismatch, Message: fmt.Sprintf("印字された住所が案件 %s の住所と一致しません / the address printed on the sheet is not the address of case %s — check which case the sheet belongs to", c.ID, c.ID)})
+	}
+	if fv := rec.Fields["proxy_name"]; !fv.Review && c.ProxyName != "" {
+		if v, ok := fv.Value.(string); ok && v != "" && forms.CompactText(v) != forms.CompactText(c.ProxyName) {
+			out = append(out, forms.Issue{Field: "proxy_name", Code: CodeProxyMismatch, Message: fmt.Sprintf("回答書に書かれた代理人氏名が案件 %s の代理人と一致しません / the proxy named on the sheet is not the proxy of case %s — check who brought the sheet", c.ID, c.ID)})
+		}
+	}
+	return out
+}
+
 // answerable: every check that decides an answer was made surely and
 // passed.
 func (m *Matcher) answerable(rec *forms.Record) bool {
@@ -178,19 +213,25 @@ func (m *Matcher) find(ctx context.Context, rec *forms.Record, ev Evidence) (*fo
 	if ev.Name == "" || ev.Address == "" {
 		return fail(CodeCaseUnidentified, "QRコードも照会番号も、印字された氏名・住所も読み取れません / neither the QR code, the case reference nor the printed name and address could be read — find the case by hand")
 	}
-	pending, err := m.repo.List(ctx, forms.CasePending)
+	// Cases in every state: a late reply to a cancelled, expired or
+	// answered case must find that case (and be refused), not a pending
+	// neighbour of the same name.
+	all, err := m.repo.List(ctx, "")
 	if err != nil {
 		return nil, "", fmt.Errorf("match: %w", err)
 	}
-	// Among the pending cases of the person of that exact name, the one
-	// whose address is the address read — or, when it was not read
-	// surely, within two characters of it — and no other near it.
+	// Among the cases of the person of that exact name, the one whose
+	// address is the address read — or, when it was not read surely,
+	// within two characters of it — and no other near it.
 	type cand struct {
 		c    forms.Case
 		dist int
 	}
 	var same []cand
-	for _, c := range pending {
+	for _, c := range all {
+		if c.Duplicate {
+			continue // cancelled the moment it was opened; no sheet went out
+		}
 		if forms.CompactText(c.Person.Name) == forms.CompactText(ev.Name) {
 			same = append(same, cand{c, editDistance(forms.CompactText(c.Person.Address), forms.CompactText(ev.Address))})
 		}
@@ -202,17 +243,19 @@ func (m *Matcher) find(ctx context.Context, rec *forms.Record, ev Evidence) (*fo
 	}
 	switch {
 	case len(same) == 0 || same[0].dist > limit:
-		return fail(CodeCaseNotFound, "印字された氏名・住所に合う受付中の案件がありません / no pending case has the name and address printed on the sheet — find the case by hand")
+		return fail(CodeCaseNotFound, "印字された氏名・住所に合う案件がありません / no case has the name and address printed on the sheet — find the case by hand")
 	case len(same) == 1 || same[1].dist >= same[0].dist+addressMargin:
 		return &same[0].c, "name_address", nil
 	}
+	// The message lists each candidate with its state: a closed one
+	// among them is most often the sheet's own case, answered late.
 	var ids []string
 	for _, c := range same {
 		if c.dist < same[0].dist+addressMargin {
-			ids = append(ids, string(c.c.ID))
+			ids = append(ids, fmt.Sprintf("%s %s", c.c.ID, c.c.Status))
 		}
 	}
-	return fail(CodeCaseAmbiguous, fmt.Sprintf("氏名・住所が同じ受付中の案件が複数あります（%s） / several pending cases fit the name and address (%s) — choose one", strings.Join(ids, ", "), strings.Join(ids, ", ")))
+	return fail(CodeCaseAmbiguous, fmt.Sprintf("氏名・住所が合う案件が複数あります（%s） / several cases fit the name and address (%s) — choose one", strings.Join(ids, ", "), strings.Join(ids, ", ")))
 }
 
 // addressMargin is how much further than the best the next same-name
@@ -267,64 +310,194 @@ func hasIssue(rec *forms.Record, field, code string) bool {
 }
 
 // Open opens the pending case of a proxy application: the person from the
-// applicant's block, the certificates ticked, the proxy's name. Opening is
-// idempotent per document: scanning the same application twice, even from
-// two stations at once, opens one case (the index object under
-// cases/sources/ decides). A person the reader was unsure of is not made
-// into a case: the record says so and a clerk opens it by hand.
+// applicant's block, the certificates ticked, the proxy's name, every one
+// of them read surely — otherwise the record says so and a clerk opens the
+// case by hand. One application, one case: the same file scanned again
+// (cases/sources/<document>) links the case it opened, whatever its state
+// now, and another scan of the application — another station, another
+// file — links the case still open for the same person, certificates and
+// proxy (forms.Case.SameApplication). Two stations opening one
+// application at once are kept to one case by a conditional create of
+// cases/applications/<hash of the application>.
 func (m *Matcher) Open(ctx context.Context, s store.Store, rec *forms.Record) error {
 	if rec.Template == nil || rec.Template.ID != forms.TemplateApplication || !proxyFilled(rec) {
 		return nil
 	}
+	app, ok := applicationOf(rec)
+	if !ok {
+		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeCaseIncomplete, Message: "代理人申請ですが、本人の氏名・生年月日・住所、申請する証明書、代理人氏名のいずれかが確実に読めないため案件を開いていません / a proxy application, but the person's name, birth date or address, the certificates ticked or the proxy's name were not read surely: no case was opened — confirm them and open it with shinsei cases open"})
+		rec.Status = forms.NeedsReview
+		return nil
+	}
+	srcKey := "cases/sources/" + rec.DocumentID
+	if data, _, err := s.Load(ctx, srcKey); err == nil {
+		return m.link(ctx, rec, strings.TrimSpace(string(data)))
+	} else if !errors.Is(err, store.ErrNotExist) {
+		return fmt.Errorf("match: %w", err)
+	}
+	appKey := applicationKey(app)
+	for range maxOpenRaces {
+		// The version of the application's index as found: a new case
+		// replaces it only if nobody else did in between.
+		version := ""
+		data, info, err := s.Load(ctx, appKey)
+		switch {
+		case err == nil:
+			version = info.Version
+		case !errors.Is(err, store.ErrNotExist):
+			return fmt.Errorf("match: %w", err)
+		}
+		open, err := m.openCaseOf(ctx, app, strings.TrimSpace(string(data)))
+		if err != nil {
+			return err
+		}
+		if open != nil {
+			if err := remember(ctx, s, srcKey, open.ID); err != nil {
+				return err
+			}
+			rec.Case = &forms.CaseLink{ID: string(open.ID), Match: "opened", Status: string(open.Status)}
+			return nil
+		}
+		c, err := m.repo.Open(ctx, app)
+		if err != nil {
+			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeCaseOpenFailed, Message: fmt.Sprintf("案件を開けませんでした / the case could not be opened (%v) — open it with shinsei cases open", err)})
+			rec.Status = forms.NeedsReview
+			return nil
+		}
+		if _, err := s.Swap(ctx, appKey, version, []byte(c.ID)); errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrExist) {
+			// Another station opened it at the same moment: keep theirs.
+			if err := m.cancelDuplicate(ctx, s, appKey, c.ID); err != nil {
+				return err
+			}
+			continue
+		} else if err != nil {
+			return fmt.Errorf("match: %w", err)
+		}
+		if err := remember(ctx, s, srcKey, c.ID); err != nil {
+			return err
+		}
+		rec.Case = &forms.CaseLink{ID: string(c.ID), Match: "opened", Status: string(c.Status)}
+		return nil
+	}
+	return fmt.Errorf("match: opening the case of %s: %d attempts in a row lost a race to another station", rec.DocumentID, maxOpenRaces)
+}
+
+// cancelDuplicate cancels the case dup, opened for an application another
+// station opened at the same moment, saying which case was kept.
+func (m *Matcher) cancelDuplicate(ctx context.Context, s store.Store, appKey string, dup forms.CaseRef) error {
+	note := "duplicate of the case opened for the same application"
+	if data, _, err := s.Load(ctx, appKey); err == nil {
+		note += " " + strings.TrimSpace(string(data))
+	}
+	_, err := m.repo.Update(ctx, string(dup), func(c forms.Case) (forms.Case, error) {
+		// Recorded as the repository records times: counter time, whole seconds.
+		n, err := c.Transition(forms.CaseCancelled, m.now().Round(0).Truncate(time.Second).In(forms.Japan()), m.by, note)
+		n.Duplicate = true
+		return n, err
+	})
+	if err != nil {
+		return fmt.Errorf("match: cancelling duplicate case %s: %w", dup, err)
+	}
+	return nil
+}
+
+// maxOpenRaces bounds the retries of Open when other stations keep opening
+// the same application at the same moment; each retry finds their case.
+const maxOpenRaces = 10
+
+// applicationOf is the case a proxy application asks for, from values read
+// surely only; ok is false when anything the case needs is unsure. The
+// reading (kana) is optional: an unsure one is left out, not guessed.
+func applicationOf(rec *forms.Record) (forms.Case, bool) {
 	text := func(id string) (string, bool) {
 		fv := rec.Fields[id]
 		v, ok := fv.Value.(string)
 		return v, ok && v != "" && !fv.Review
 	}
 	name, ok1 := text("applicant_name")
-	kana, _ := text("applicant_kana")
 	birth, ok2 := text("applicant_birth_date")
 	addr, ok3 := text("applicant_address")
-	proxy, _ := text("proxy_name")
+	proxy, ok4 := text("proxy_name")
+	kana, okKana := text("applicant_kana")
+	if !okKana {
+		kana = ""
+	}
 	var certs []string
-	for id, cert := range map[string]string{"cert_signature": forms.CertSignature, "cert_user": forms.CertUser} {
-		if v, ok := rec.Fields[id].Value.(bool); ok && v && !rec.Fields[id].Review {
-			certs = append(certs, cert)
+	for _, t := range []struct{ id, cert string }{{"cert_signature", forms.CertSignature}, {"cert_user", forms.CertUser}} {
+		// A tick flagged for review, or not read at all, leaves the
+		// certificates unknown: a case for the other one alone would be
+		// a case for less than was applied for.
+		fv, ok := rec.Fields[t.id]
+		v, isBool := fv.Value.(bool)
+		if !ok || !isBool || fv.Review {
+			return forms.Case{}, false
+		}
+		if v {
+			certs = append(certs, t.cert)
 		}
 	}
-	slices.Sort(certs)
-	if !ok1 || !ok2 || !ok3 || len(certs) == 0 {
-		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeCaseIncomplete, Message: "代理人申請ですが、本人の氏名・生年月日・住所・証明書のいずれかが確実に読めないため案件を開いていません / a proxy application, but the person's name, birth date, address or certificates were not read surely: no case was opened — open it with shinsei cases open"})
-		rec.Status = forms.NeedsReview
-		return nil
+	if !ok1 || !ok2 || !ok3 || !ok4 || len(certs) == 0 {
+		return forms.Case{}, false
 	}
-	key := "cases/sources/" + rec.DocumentID
-	if data, _, err := s.Load(ctx, key); err == nil {
-		c, err := m.repo.Get(ctx, strings.TrimSpace(string(data)))
-		if err != nil {
-			return fmt.Errorf("match: case of %s: %w", rec.DocumentID, err)
+	return forms.Case{Person: forms.Person{Name: name, Kana: kana, BirthDate: birth, Address: addr}, Certs: certs, ProxyName: proxy, Source: rec.DocumentID}.Normalize(), true
+}
+
+// applicationKey is the store key that serialises opening app's case. It
+// is a hash, so the key (which listings show) carries no name.
+func applicationKey(app forms.Case) string {
+	h := sha256.Sum256([]byte(strings.Join([]string{forms.CompactText(app.Person.Name), app.Person.BirthDate, strings.Join(app.Certs, ","), forms.CompactText(app.ProxyName)}, "\x00")))
+	return "cases/applications/" + hex.EncodeToString(h[:])
+}
+
+// openCaseOf is the case still open (pending or answered: an answered case
+// still waits for the second visit) for the same application as app: the
+// one the application's index names, else any open case that is the same
+// application — one a clerk opened by hand, or one opened before the index
+// existed. nil if there is none.
+func (m *Matcher) openCaseOf(ctx context.Context, app forms.Case, indexed string) (*forms.Case, error) {
+	isOpen := func(c forms.Case) bool {
+		st := c.Effective(m.now())
+		return (st == forms.CasePending || st == forms.CaseAnswered) && c.SameApplication(app)
+	}
+	if indexed != "" {
+		c, err := m.repo.Get(ctx, indexed)
+		switch {
+		case err == nil && isOpen(c):
+			return &c, nil
+		case err != nil && !errors.Is(err, cases.ErrNotFound) && !errors.Is(err, forms.ErrBadCaseRef):
+			return nil, fmt.Errorf("match: %w", err)
 		}
-		rec.Case = &forms.CaseLink{ID: string(c.ID), Match: "opened", Status: string(c.Effective(m.now()))}
-		return nil
-	} else if !errors.Is(err, store.ErrNotExist) {
-		return fmt.Errorf("match: %w", err)
 	}
-	c, err := m.repo.Open(ctx, forms.Case{Person: forms.Person{Name: name, Kana: kana, BirthDate: birth, Address: addr}, Certs: certs, ProxyName: proxy, Source: rec.DocumentID})
+	all, err := m.repo.List(ctx, "")
 	if err != nil {
-		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeCaseOpenFailed, Message: fmt.Sprintf("案件を開けませんでした / the case could not be opened (%v) — open it with shinsei cases open", err)})
-		rec.Status = forms.NeedsReview
-		return nil
+		return nil, fmt.Errorf("match: %w", err)
 	}
-	if _, err := s.Swap(ctx, key, "", []byte(c.ID)); errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrExist) {
-		// Another station opened it at the same moment: keep theirs.
-		if _, terr := m.repo.Transition(ctx, string(c.ID), forms.CaseCancelled, m.by, "duplicate of the case opened for the same application"); terr != nil {
-			return fmt.Errorf("match: %w", terr)
+	for _, c := range all {
+		if isOpen(c) {
+			return &c, nil
 		}
-		return m.Open(ctx, s, rec)
-	} else if err != nil {
-		return fmt.Errorf("match: %w", err)
 	}
-	rec.Case = &forms.CaseLink{ID: string(c.ID), Match: "opened", Status: string(c.Status)}
+	return nil, nil
+}
+
+// remember records which case a scanned document opened or joined, so the
+// same file scanned again links it whatever its state by then. A record
+// already there was written by a station that read the same file at the
+// same moment, through the same application index: the same case.
+func remember(ctx context.Context, s store.Store, key string, id forms.CaseRef) error {
+	if _, err := s.Swap(ctx, key, "", []byte(id)); err != nil && !errors.Is(err, store.ErrExist) && !errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("match: recording the case of %s: %w", strings.TrimPrefix(key, "cases/sources/"), err)
+	}
+	return nil
+}
+
+// link points rec at the case id, as opened from this application.
+func (m *Matcher) link(ctx context.Context, rec *forms.Record, id string) error {
+	c, err := m.repo.Get(ctx, id)
+	if err != nil {
+		return fmt.Errorf("match: case of %s: %w", rec.DocumentID, err)
+	}
+	rec.Case = &forms.CaseLink{ID: string(c.ID), Match: "opened", Status: string(c.Effective(m.now()))}
 	return nil
 }
 

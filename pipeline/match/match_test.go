@@ -342,3 +342,377 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// Issue 13, point 1: name-and-address matching looks at cases in every
+// state. A late reply to a closed case must not answer a pending neighbour
+// of the same name, and a sheet that fits a closed case as well as a
+// pending one goes to a person.
+func TestNameAddressClosedCases(t *testing.T) {
+	const (
+		own       = "東京都練馬区豊玉北1丁目2番3号"
+		neighbour = "東京都練馬区豊玉北1丁目2番8号"
+		far       = "東京都練馬区旭町4丁目10番7号"
+	)
+	// close moves a freshly opened case into state st.
+	closeAs := func(t *testing.T, r *cases.Repo, c forms.Case, st forms.CaseStatus) {
+		t.Helper()
+		ctx := context.Background()
+		var err error
+		switch st {
+		case forms.CaseCancelled:
+			_, err = r.Transition(ctx, string(c.ID), forms.CaseCancelled, "test", "")
+		case forms.CaseAnswered:
+			_, err = r.Answer(ctx, string(c.ID), "doc-earlier", "test")
+		case forms.CaseCompleted:
+			if _, err = r.Answer(ctx, string(c.ID), "doc-earlier", "test"); err == nil {
+				_, err = r.Transition(ctx, string(c.ID), forms.CaseCompleted, "test", "")
+			}
+		case forms.CaseExpired:
+			// Opened (below) while the clock read 40 days ago.
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, st := range []forms.CaseStatus{forms.CaseCancelled, forms.CaseExpired, forms.CaseAnswered, forms.CaseCompleted} {
+		for _, tc := range []struct {
+			name        string
+			ownAt       string // where the sheet's own (closed) case is
+			pendingAt   string // where the pending case of the same name is
+			ev          Evidence
+			wantCode    string
+			wantLink    bool // linked to the closed case
+			wantPending bool // the pending case is still pending
+		}{
+			// The issue's example: the address read unsurely, the neighbour
+			// one digit away.
+			{"neighbour pending, address unsure", own, neighbour, Evidence{Name: "佐藤花子", Address: own}, CodeCaseAmbiguous, false, true},
+			{"neighbour pending, address misread", own, neighbour, Evidence{Name: "佐藤花子", Address: "東京都練馬区豊玉北1丁目2番9号"}, CodeCaseAmbiguous, false, true},
+			{"neighbour pending, address sure", own, neighbour, Evidence{Name: "佐藤花子", Address: own, AddressSure: true}, CodeCaseAmbiguous, false, true},
+			{"the same address pending again", own, own, Evidence{Name: "佐藤花子", Address: own, AddressSure: true}, CodeCaseAmbiguous, false, true},
+			{"only the closed case fits", own, far, Evidence{Name: "佐藤花子", Address: own}, "", true, true},
+			{"the pending case fits, the closed one is far", far, own, Evidence{Name: "佐藤花子", Address: own}, "", false, false},
+		} {
+			t.Run(string(st)+"/"+tc.name, func(t *testing.T) {
+				clock := now.AddDate(0, 0, -40)
+				s := storetest.Open(t, "file://"+t.TempDir(), func(string) string { return "" }).Store
+				r := cases.New(s, cases.Options{Now: func() time.Time { return clock }})
+				var closed forms.Case
+				if st == forms.CaseExpired {
+					closed = openCase(t, r, person("佐藤 花子", tc.ownAt), "signature", "user")
+					clock = now
+				} else {
+					clock = now
+					closed = openCase(t, r, person("佐藤 花子", tc.ownAt), "signature", "user")
+					closeAs(t, r, closed, st)
+				}
+				pending := openCase(t, r, person("佐藤 花子", tc.pendingAt), "signature", "user")
+				m := New(r, "窓口1", func() time.Time { return now })
+				rec := sheet("doc-late")
+				if err := m.Answer(context.Background(), rec, tc.ev); err != nil {
+					t.Fatal(err)
+				}
+				got, err := r.Get(context.Background(), string(pending.ID))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tc.wantPending != (got.Status == forms.CasePending) {
+					t.Errorf("the pending case is now %s", got.Status)
+				}
+				switch {
+				case tc.wantLink:
+					// The sheet's own case, closed: linked and refused.
+					if rec.Case == nil || rec.Case.ID != string(closed.ID) || rec.Case.Match != "name_address" {
+						t.Fatalf("linked %+v, want the closed case %s", rec.Case, closed.ID)
+					}
+					want := CodeCaseNotPending
+					if st == forms.CaseAnswered {
+						want = CodeAlreadyAnswered
+					}
+					if !strings.Contains(codes(rec), want) || rec.Status != forms.NeedsReview {
+						t.Errorf("issues %q, status %s; want %s", codes(rec), rec.Status, want)
+					}
+				case tc.wantCode != "":
+					if rec.Case != nil || !strings.Contains(codes(rec), tc.wantCode) || rec.Status != forms.NeedsReview {
+						t.Errorf("linked %+v, issues %q, status %s; want no link and %s", rec.Case, codes(rec), rec.Status, tc.wantCode)
+					}
+				default:
+					// The pending case, clearly the only one near.
+					if rec.Case == nil || rec.Case.ID != string(pending.ID) || got.Status != forms.CaseAnswered {
+						t.Errorf("linked %+v, issues %q; want %s answered", rec.Case, codes(rec), pending.ID)
+					}
+				}
+			})
+		}
+	}
+}
+
+// Issue 13, point 2: a case found by QR code, reference or name must agree
+// with what else the sheet says surely, or the sheet goes to a person.
+func TestAnswerAgreesWithSheet(t *testing.T) {
+	const (
+		addr  = "東京都練馬区豊玉北6丁目12番1号"
+		other = "東京都練馬区豊玉北3丁目4番5号"
+	)
+	for _, tc := range []struct {
+		name  string
+		ev    func(ref string) Evidence
+		proxy *forms.FieldValue // the proxy name written on the sheet; nil: the case's own
+		code  string            // "" for answered
+	}{
+		{"QR, everything agrees", func(ref string) Evidence {
+			return Evidence{QRRef: ref, Name: "鈴木一郎", Address: addr, AddressSure: true}
+		}, nil, ""},
+		{"QR, printed for another person", func(ref string) Evidence {
+			return Evidence{QRRef: ref, Name: "佐藤花子", Address: addr, AddressSure: true}
+		}, nil, CodePersonMismatch},
+		{"reference, printed for another person", func(ref string) Evidence { return Evidence{ReadRef: ref, Name: "佐藤花子"} }, nil, CodePersonMismatch},
+		{"reference, another address read surely", func(ref string) Evidence {
+			return Evidence{ReadRef: ref, Name: "鈴木一郎", Address: other, AddressSure: true}
+		}, nil, CodeAddressMismatch},
+		{"reference, another address read unsurely", func(ref string) Evidence { return Evidence{ReadRef: ref, Name: "鈴木一郎", Address: other} }, nil, ""},
+		{"reference, no name read surely", func(ref string) Evidence { return Evidence{ReadRef: ref} }, nil, ""},
+		{"QR, another proxy written", func(ref string) Evidence { return Evidence{QRRef: ref} }, &forms.FieldValue{Value: "田中 修", Confidence: 0.99}, CodeProxyMismatch},
+		{"QR, the proxy written unsurely", func(ref string) Evidence { return Evidence{QRRef: ref} }, &forms.FieldValue{Value: "田中 修", Confidence: 0.4, Review: true}, ""},
+		{"QR, the proxy with other spacing", func(ref string) Evidence { return Evidence{QRRef: ref} }, &forms.FieldValue{Value: "山田　花子", Confidence: 0.99}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := storetest.Open(t, "file://"+t.TempDir(), func(string) string { return "" }).Store
+			r := repo(s)
+			c := openCase(t, r, person("鈴木 一郎", addr), "signature", "user")
+			openCase(t, r, person("佐藤 花子", addr), "signature", "user")
+			m := New(r, "窓口1", func() time.Time { return now })
+			rec := sheet("doc-" + tc.name)
+			if tc.proxy != nil {
+				rec.Fields["proxy_name"] = *tc.proxy
+			}
+			if err := m.Answer(context.Background(), rec, tc.ev(string(c.ID))); err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.Get(context.Background(), string(c.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.code == "" {
+				if got.Status != forms.CaseAnswered || rec.Case == nil || rec.Case.ID != string(c.ID) {
+					t.Errorf("case %s, link %+v, issues %q; want answered", got.Status, rec.Case, codes(rec))
+				}
+				return
+			}
+			if got.Status != forms.CasePending || rec.Case != nil || rec.Status != forms.NeedsReview || !strings.Contains(codes(rec), tc.code) {
+				t.Errorf("case %s, link %+v, status %s, issues %q; want pending, no link, %s", got.Status, rec.Case, rec.Status, codes(rec), tc.code)
+			}
+			for _, is := range rec.Issues {
+				for _, personal := range []string{"鈴木", "佐藤", "田中", "山田", "豊玉北"} {
+					if strings.Contains(is.Message, personal) {
+						t.Errorf("message repeats personal data: %s", is.Message)
+					}
+				}
+			}
+		})
+	}
+}
+
+// Issue 13, point 3: one application, one case. Another scan of the same
+// application (another file, another station) joins the case still open
+// for the same person, certificates and proxy; the same file scanned again
+// links its case whatever its state.
+func TestOpenOneCasePerApplication(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		r := repo(s)
+		m := New(r, "窓口1", func() time.Time { return now })
+		open := func(rec *forms.Record) string {
+			t.Helper()
+			if err := m.Open(ctx, s, rec); err != nil {
+				t.Fatal(err)
+			}
+			if rec.Case == nil || rec.Case.Match != "opened" {
+				t.Fatalf("%s: case %+v, issues %q", rec.DocumentID, rec.Case, codes(rec))
+			}
+			return rec.Case.ID
+		}
+		first := open(application("scan-1"))
+		// A rescan at another station: another file, read alike but for
+		// spacing.
+		again := application("scan-2")
+		again.Fields["applicant_name"] = forms.FieldValue{Value: "山田 太郎", Confidence: 0.99}
+		again.Fields["applicant_address"] = forms.FieldValue{Value: "東京都練馬区豊玉北6丁目12番1号 ", Confidence: 0.99}
+		if id := open(again); id != first {
+			t.Errorf("a rescan opened %s, want the open case %s", id, first)
+		}
+		// Other certificates, or another proxy: another application.
+		both := application("scan-3")
+		both.Fields["cert_user"] = forms.FieldValue{Value: true, Confidence: 0.99}
+		otherProxy := application("scan-4")
+		otherProxy.Fields["proxy_name"] = forms.FieldValue{Value: "山田一郎", Confidence: 0.99}
+		for _, rec := range []*forms.Record{both, otherProxy} {
+			if id := open(rec); id == first {
+				t.Errorf("%s joined %s, want a case of its own", rec.DocumentID, first)
+			}
+		}
+		// Answered, the case still waits for the second visit: joined.
+		if _, err := r.Answer(ctx, first, "answer-1", "test"); err != nil {
+			t.Fatal(err)
+		}
+		if id := open(application("scan-5")); id != first {
+			t.Errorf("a rescan after the answer opened %s, want %s", id, first)
+		}
+		// Closed, it is not: a new application opens a new case, and the
+		// file that opened the old one still links the old one.
+		if _, err := r.Transition(ctx, first, forms.CaseCancelled, "test", ""); err != nil {
+			t.Fatal(err)
+		}
+		renewed := open(application("scan-6"))
+		if renewed == first {
+			t.Errorf("an application after the case was cancelled joined it")
+		}
+		if id := open(application("scan-7")); id != renewed {
+			t.Errorf("a rescan of the new application opened %s, want %s", id, renewed)
+		}
+		if id := open(application("scan-1")); id != first {
+			t.Errorf("the first file scanned again links %s, want %s", id, first)
+		}
+		all, err := r.List(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 4 {
+			t.Errorf("%d cases, want 4 (first, both certificates, other proxy, renewed)", len(all))
+		}
+	})
+}
+
+// A case a clerk opened by hand (after case_application_unsure, say) is
+// joined by a later scan of the same application.
+func TestOpenJoinsHandOpenedCase(t *testing.T) {
+	s := storetest.Open(t, "file://"+t.TempDir(), func(string) string { return "" }).Store
+	r := repo(s)
+	byHand, err := r.Open(context.Background(), forms.Case{Person: forms.Person{Name: "山田 太郎", BirthDate: "1985-04-12", Address: "東京都練馬区豊玉北6丁目12番1号"}, Certs: []string{"signature"}, ProxyName: "山田 花子"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := application("scan-after-hand")
+	if err := New(r, "窓口1", func() time.Time { return now }).Open(context.Background(), s, rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Case == nil || rec.Case.ID != string(byHand.ID) {
+		t.Errorf("linked %+v, want the case opened by hand %s", rec.Case, byHand.ID)
+	}
+}
+
+// Several stations scanning different files of one application at the
+// same moment: one case stays open, the others are cancelled as
+// duplicates, every record links the one kept, and the duplicates are
+// never offered to an answer sheet.
+func TestOpenRaceDifferentFiles(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		r := repo(s)
+		var wg sync.WaitGroup
+		recs := make([]*forms.Record, 4)
+		for i := range recs {
+			recs[i] = application(fmt.Sprintf("station-%d", i))
+			m := New(r, fmt.Sprintf("窓口%d", i), func() time.Time { return now })
+			wg.Go(func() {
+				if err := m.Open(ctx, s, recs[i]); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		pending, err := r.List(ctx, forms.CasePending)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pending) != 1 {
+			t.Fatalf("%d pending cases, want 1", len(pending))
+		}
+		for _, rec := range recs {
+			if rec.Case == nil || rec.Case.ID != string(pending[0].ID) {
+				t.Errorf("%s links %+v, want %s", rec.DocumentID, rec.Case, pending[0].ID)
+			}
+		}
+		all, err := r.List(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range all {
+			if c.ID != pending[0].ID && (c.Status != forms.CaseCancelled || !c.Duplicate) {
+				t.Errorf("case %s is %s (duplicate %v), want cancelled as a duplicate", c.ID, c.Status, c.Duplicate)
+			}
+		}
+		rec := sheet("answer-race")
+		rec.Fields["pin_user"] = forms.FieldValue{Value: 0, Confidence: 0.99} // the signature certificate only
+		if err := New(r, "窓口1", func() time.Time { return now }).Answer(ctx, rec, Evidence{Name: "山田太郎", Address: "東京都練馬区豊玉北6丁目12番1号", AddressSure: true}); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Case == nil || rec.Case.ID != string(pending[0].ID) || rec.Case.Status != string(forms.CaseAnswered) {
+			t.Errorf("by name and address: %+v, issues %q; want %s answered", rec.Case, codes(rec), pending[0].ID)
+		}
+	})
+}
+
+// Issue 13, point 4: a case is opened only from values read surely.
+func TestOpenNeedsSureValues(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(*forms.Record)
+		open bool
+	}{
+		{"all sure", func(*forms.Record) {}, true},
+		{"signature tick flagged", func(r *forms.Record) {
+			r.Fields["cert_signature"] = forms.FieldValue{Value: true, Confidence: 0.6, Review: true}
+			r.Fields["cert_user"] = forms.FieldValue{Value: true, Confidence: 0.99}
+		}, false},
+		{"user tick flagged as not ticked", func(r *forms.Record) {
+			r.Fields["cert_user"] = forms.FieldValue{Value: false, Confidence: 0.55, Review: true}
+		}, false},
+		{"a tick not read", func(r *forms.Record) { r.Fields["cert_user"] = forms.FieldValue{Confidence: 0, Review: true} }, false},
+		{"proxy name unsure", func(r *forms.Record) {
+			r.Fields["proxy_name"] = forms.FieldValue{Value: "山田花子", Confidence: 0.5, Review: true}
+		}, false},
+		{"proxy signed, name empty", func(r *forms.Record) { r.Fields["proxy_name"] = forms.FieldValue{Value: "", Confidence: 0.99} }, false},
+		{"name unsure", func(r *forms.Record) {
+			r.Fields["applicant_name"] = forms.FieldValue{Value: "山田太郎", Confidence: 0.5, Review: true}
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := storetest.Open(t, "file://"+t.TempDir(), func(string) string { return "" }).Store
+			r := repo(s)
+			rec := application("app-" + tc.name)
+			tc.edit(rec)
+			if err := New(r, "窓口1", func() time.Time { return now }).Open(context.Background(), s, rec); err != nil {
+				t.Fatal(err)
+			}
+			all, err := r.List(context.Background(), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.open {
+				if len(all) != 1 || rec.Case == nil || codes(rec) != "" {
+					t.Errorf("%d cases, link %+v, issues %q; want one case opened", len(all), rec.Case, codes(rec))
+				}
+				return
+			}
+			if len(all) != 0 || rec.Case != nil || codes(rec) != CodeCaseIncomplete || rec.Status != forms.NeedsReview {
+				t.Errorf("%d cases, link %+v, issues %q, status %s; want none and %s", len(all), rec.Case, codes(rec), rec.Status, CodeCaseIncomplete)
+			}
+		})
+	}
+	// An unsure reading (kana) is optional: left out, not stored as read.
+	s := storetest.Open(t, "file://"+t.TempDir(), func(string) string { return "" }).Store
+	r := repo(s)
+	rec := application("app-kana")
+	rec.Fields["applicant_kana"] = forms.FieldValue{Value: "ヤマダタロ", Confidence: 0.4, Review: true}
+	if err := New(r, "窓口1", func() time.Time { return now }).Open(context.Background(), s, rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Case == nil {
+		t.Fatalf("no case opened: %q", codes(rec))
+	}
+	c, err := r.Get(context.Background(), rec.Case.ID)
+	if err != nil || c.Person.Kana != "" {
+		t.Errorf("kana %q (%v), want the unsure reading left out", c.Person.Kana, err)
+	}
+}

@@ -424,6 +424,8 @@ func textMessage(f templates.Field, why string) string {
 		return fmt.Sprintf("「%s」の記入が枠からはみ出しています / the writing in %q runs out of its box and may be cut", f.Label, f.ID)
 	case text.WhyShape:
 		return fmt.Sprintf("「%s」の読み取り結果が欄の形式に合いません / what was read in %q does not look like such a field", f.Label, f.ID)
+	case text.WhyNotAllowed:
+		return fmt.Sprintf("「%s」にこの欄では使えない文字（数字・英字など）が書かれているため、値は記録していません / %q holds characters the field cannot hold (digits or letters in a name, kanji in a kana field): its value is not kept — read it on the page image", f.Label, f.ID)
 	}
 	return fmt.Sprintf("「%s」の読み取りに自信がありません / %q was not read confidently", f.Label, f.ID)
 }

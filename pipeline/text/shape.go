@@ -40,6 +40,45 @@ func plausibleJapanese(f templates.Field, v string) bool {
 	return true
 }
 
+// kanjiCharsetHolds reports whether v is made of characters a field of
+// the kanji charset can hold: a name or relationship only Japanese letters
+// (kanji, kana, 々, ー) and ・; an address no Latin letter (it holds
+// digits: 6丁目12番1号); any other such field no Latin letter or digit.
+// This is the charset, not the shape: a name of kanji that is no name is
+// plausibleJapanese's to judge, and keeps its value for the reviewer.
+func kanjiCharsetHolds(f templates.Field, v string) bool {
+	name := strings.HasSuffix(f.ID, "_name") || strings.HasSuffix(f.ID, "_relationship")
+	address := strings.HasSuffix(f.ID, "_address")
+	for _, r := range v {
+		latin := r < utf8.RuneSelf && unicode.IsLetter(r)
+		digit := r >= '0' && r <= '9'
+		switch {
+		case name && !isJapaneseLetter(r) && r != '・',
+			latin,
+			digit && !address:
+			return false
+		}
+	}
+	return true
+}
+
+// hasAlnumRun reports whether s holds n or more ASCII letters and digits
+// in a row: as many as the shortest PIN (four digits).
+func hasAlnumRun(s string, n int) bool {
+	run := 0
+	for _, r := range s {
+		if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			run++
+			if run >= n {
+				return true
+			}
+			continue
+		}
+		run = 0
+	}
+	return false
+}
+
 // prefectures are the 47 都道府県, which an address that starts with one
 // must name exactly.
 var prefectures = forms.Prefectures()
@@ -51,6 +90,7 @@ var (
 	chome     = regexp.MustCompile(`[0-9]+丁目`)
 	// The house number: 〇番〇号, 〇番地〇, 〇番〇, or 〇-〇(-〇).
 	houseNumber = regexp.MustCompile(`[0-9]+(番地?[0-9]+号?|番地|番|-[0-9]+(-[0-9]+)?)`)
+	longNumber  = regexp.MustCompile(`[0-9]{4,}`)
 )
 
 // prefectureBase is a prefecture's name without its last character (京都府
@@ -93,6 +133,14 @@ func plausibleAddress(a string) bool {
 	}
 	if !strings.ContainsAny(a, "市区町村郡") || !houseNumber.MatchString(a) {
 		return false
+	}
+	// Four digits or more are a 番地 (1234番地, 1234-5) or nothing an
+	// address holds: a run standing alone may be a PIN written after it.
+	for _, loc := range longNumber.FindAllStringIndex(a, -1) {
+		rest := a[loc[1]:]
+		if loc[1]-loc[0] > 5 || !(strings.HasPrefix(rest, "番") || strings.HasPrefix(rest, "丁目") || strings.HasPrefix(rest, "号") || strings.HasPrefix(rest, "-")) {
+			return false
+		}
 	}
 	for _, m := range chomeLike.FindAllString(a, -1) {
 		if !chome.MatchString(m) {

@@ -130,6 +130,12 @@ const (
 	WhyDate    = "date_invalid"   // a date that does not exist or cannot be parsed
 	WhyEmpty   = "field_empty"    // a required field with nothing written
 	WhyOverrun = "text_overrun"   // writing runs out of the box and may be cut
+	// WhyNotAllowed: what was read holds characters the field's charset
+	// cannot hold (a digit or letter in a name, a kanji in a kana field, a
+	// letter in a phone number). Its Value is nil: it is not the field's
+	// value, and may be a PIN written in the wrong box, so it is never
+	// stored; a person reads the (redacted) page instead.
+	WhyNotAllowed = "text_not_allowed"
 )
 
 // spec is how a charset is recognised: language and whitelist. The page
@@ -359,14 +365,23 @@ func judge(f templates.Field, res ocr.Result, today time.Time) Reading {
 		}
 	case f.Charset == templates.Katakana:
 		v, ok := forms.NormalizeKatakana(raw)
-		rd.Value = strings.ReplaceAll(v, " ", "")
-		if !ok || !plausibleKana(v) {
+		v = strings.ReplaceAll(v, " ", "")
+		rd.Value = v
+		switch {
+		case !ok && v != "":
+			// NormalizeKatakana turned every kana it could: what is left
+			// is not kana.
+			return notAllowed(rd)
+		case !ok || !plausibleKana(v):
 			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
 		}
 	case f.Charset == templates.Digits:
 		v, ok := forms.NormalizePhone(raw)
 		rd.Value = v
 		if !ok {
+			if strings.Trim(v, "0123456789-()") != "" {
+				return notAllowed(rd)
+			}
 			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
 		}
 	default:
@@ -375,10 +390,28 @@ func judge(f templates.Field, res ocr.Result, today time.Time) Reading {
 		// Tesseract's own word breaks fall anywhere. Values keep none.
 		v := forms.CompactText(raw)
 		rd.Value = v
+		if !kanjiCharsetHolds(f, v) {
+			return notAllowed(rd)
+		}
 		if !plausibleJapanese(f, v) {
 			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
 		}
 	}
+	// (Dates are left out: their value is the date understood, not the
+	// characters read.)
+	if v, ok := rd.Value.(string); ok && f.Kind == templates.Text && rd.Why == WhyShape && hasAlnumRun(v, 4) {
+		// A value of the wrong shape is kept as a hint for the reviewer,
+		// unless it holds a run of letters or digits a PIN could be (a
+		// PIN written in the phone box, or after an address): then the
+		// image is the only place it may be seen, blacked out or not.
+		rd.Value, rd.Confidence = nil, min(conf, 0.2)
+	}
+	return rd
+}
+
+// notAllowed withholds a reading whose characters its field cannot hold.
+func notAllowed(rd Reading) Reading {
+	rd.Value, rd.Confidence, rd.Review, rd.Why = nil, min(rd.Confidence, 0.2), true, WhyNotAllowed
 	return rd
 }
 

@@ -75,6 +75,8 @@ func TestRead(t *testing.T) {
 	birth := field("applicant_birth_date", templates.Date, "", true)
 	applied := field("application_date", templates.Date, "", true)
 	caseRef := field("case_ref", templates.CaseRef, templates.Digits, true)
+	proxyName := field("proxy_name", templates.Text, templates.Kanji, false)
+	relation := field("proxy_relationship", templates.Text, templates.Kanji, false)
 	for _, c := range []struct {
 		name   string
 		f      templates.Field
@@ -87,7 +89,20 @@ func TestRead(t *testing.T) {
 		{"a name, unsure", name, line("佐藤 花子", 0.6), "佐藤花子", true, WhyUnsure},
 		{"a name as sure as kana need, not names", name, line("佐藤 花子", 0.78), "佐藤花子", true, WhyUnsure},
 		{"kana as sure as kana need", kana, line("サトウ ハナコ", 0.78), "サトウハナコ", false, ""},
-		{"a name with a digit", name, line("佐藤 花1", 0.99), "佐藤花1", true, WhyShape},
+		// What a field's charset cannot hold is not its value, and may be
+		// a PIN in the wrong box: it is never kept (issue 14, point 3).
+		{"a name with a digit", name, line("佐藤 花1", 0.99), nil, true, WhyNotAllowed},
+		{"a PIN in the proxy's name", proxyName, line("6331", 0.99), nil, true, WhyNotAllowed},
+		{"a PIN in full-width digits", proxyName, line("６３３１", 0.99), nil, true, WhyNotAllowed},
+		{"a name with Latin letters", name, line("佐藤 AB12CD", 0.99), nil, true, WhyNotAllowed},
+		{"a relationship with digits", relation, line("妻 1234", 0.99), nil, true, WhyNotAllowed},
+		{"kana with kanji", kana, line("サトウ 花子", 0.99), nil, true, WhyNotAllowed},
+		{"kana with digits", kana, line("サトウ 6331", 0.99), nil, true, WhyNotAllowed},
+		{"a phone number with letters", phone, line("03-12AB-5678", 0.99), nil, true, WhyNotAllowed},
+		{"a PIN in the phone box", phone, line("6331", 0.99), nil, true, WhyShape},
+		{"an address with letters", addr, line("東京都練馬区豊玉北3丁目7番19号 A1B2C3", 0.99), nil, true, WhyNotAllowed},
+		{"an address with a PIN after it", addr, line("東京都練馬区豊玉北3丁目7番19号 6331", 0.99), nil, true, WhyShape},
+		{"an address with a four-digit 番地", addr, line("北海道夕張郡栗山町湯地1234番地", 0.99), "北海道夕張郡栗山町湯地1234番地", false, ""},
 		{"kana", kana, line("サトウ ハナコ", 0.99), "サトウハナコ", false, ""},
 		{"kana in hiragana", kana, line("さとう はなこ", 0.99), "サトウハナコ", false, ""},
 		{"kana with an impossible small ュ", kana, line("サトウハナユュ", 0.99), "サトウハナユュ", true, WhyShape},
@@ -97,7 +112,8 @@ func TestRead(t *testing.T) {
 		{"an address in no prefecture", addr, line("千葉上船橋市本町5丁目19番16号", 0.99), "千葉上船橋市本町5丁目19番16号", true, WhyShape},
 		{"an address without a number", addr, line("東京都練馬区豊玉北", 0.99), "東京都練馬区豊玉北", true, WhyShape},
 		{"a phone number", phone, line("03-1234-5678", 0.99), "03-1234-5678", false, ""},
-		{"a phone number a digit short", phone, line("03-1234-567", 0.99), "03-1234-567", true, WhyShape},
+		{"a phone number a digit short", phone, line("03-1234-567", 0.99), nil, true, WhyShape},
+		{"a phone number in short groups", phone, line("03-12-34", 0.99), "03-12-34", true, WhyShape},
 		{"a 和暦 birth date", birth, line("昭和60年4月12日", 0.99), "1985-04-12", false, ""},
 		{"平成31年5月1日 does not exist", birth, line("平成31年5月1日", 0.99), nil, true, WhyDate},
 		{"a birth date in the future", birth, line("2027年1月1日", 0.99), "2027-01-01", true, WhyShape},
@@ -238,16 +254,20 @@ func TestPlausibleKana(t *testing.T) {
 
 func TestPlausibleAddress(t *testing.T) {
 	for a, want := range map[string]bool{
-		"京都市左京区北白川1番2号":        true, // the city, not the prefecture
-		"京都府京都市左京区北白川1番2号":     true,
-		"練馬区豊玉北3丁目7番19号":       true, // no prefecture is fine
-		"大阪府堺市堺区桜台1丁目11番15号":   true,
-		"札幌市中央区北1条西2丁目1-1":     true,
-		"京都上京区1番":              false,
-		"東京都練馬区豊玉北3了目7番19号":    false,
-		"愛知県名古屋市中区富士見町5目27番4号": false,
-		"東京都練馬区":               false,
-		"Tokyo 1-2-3":          false,
+		"京都市左京区北白川1番2号":         true, // the city, not the prefecture
+		"京都府京都市左京区北白川1番2号":      true,
+		"練馬区豊玉北3丁目7番19号":        true, // no prefecture is fine
+		"大阪府堺市堺区桜台1丁目11番15号":    true,
+		"札幌市中央区北1条西2丁目1-1":      true,
+		"京都上京区1番":               false,
+		"東京都練馬区豊玉北3了目7番19号":     false,
+		"愛知県名古屋市中区富士見町5目27番4号":  false,
+		"東京都練馬区":                false,
+		"Tokyo 1-2-3":           false,
+		"北海道夕張郡栗山町湯地1234番地":     true, // a four-digit 番地
+		"東京都練馬区豊玉北3丁目1234-5":    true,
+		"東京都練馬区豊玉北3丁目7番19号6331": false, // a run standing alone
+		"東京都練馬区豊玉北3丁目123456番":   false,
 	} {
 		if got := plausibleAddress(a); got != want {
 			t.Errorf("plausibleAddress(%q) = %v, want %v", a, got, want)
@@ -283,7 +303,7 @@ func TestVote(t *testing.T) {
 		{"two of three", []ocr.Result{wrong, right, right}, "佐藤花子", true, WhyUnsure},
 		{"one sensible read", []ocr.Result{junk, junk, right}, "佐藤花子", true, WhyUnsure},
 		{"all different", []ocr.Result{wrong, right, junk}, "佐藤花千", true, WhyUnsure},
-		{"nonsense only", []ocr.Result{junk, junk, junk}, "12ab", true, WhyShape},
+		{"nonsense only", []ocr.Result{junk, junk, junk}, nil, true, WhyNotAllowed},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := &seqOCR{res: c.reads}

@@ -177,11 +177,13 @@ func (a *Archive) Put(ctx context.Context, p Page) (Entry, error) {
 	}
 
 	meta := entryMeta{DocumentID: id, ArchivedAt: a.now(), Station: p.Station, Page: pdf != nil}
-	keepOriginal := p.Original != nil && p.Template != nil && !hasPIN(p.Template)
+	// A My Number was masked in the page, but the scanned file still
+	// shows it: such a file is not kept either.
+	keepOriginal := p.Original != nil && p.Template != nil && !hasPIN(p.Template) && !hasIssue(p.Record, forms.CodeMyNumberMasked)
 	if keepOriginal {
 		meta.Original = originalKey(p.Record.Source.SHA256, p.OriginalName)
 	} else if p.Original != nil {
-		a.log.Debug("archive: scanned file not kept: its pages may show a PIN", "document_id", id)
+		a.log.Debug("archive: scanned file not kept: its pages may show a PIN or a My Number", "document_id", id)
 	}
 	metaJSON, err := json.Marshal(meta)
 	if err != nil {

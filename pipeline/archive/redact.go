@@ -4,6 +4,7 @@ import (
 	"image"
 	"math"
 
+	"shinsei/forms"
 	"shinsei/templates"
 )
 
@@ -131,4 +132,14 @@ func copyGray(dst, src *image.Gray) {
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		copy(dst.Pix[dst.PixOffset(b.Min.X, y):dst.PixOffset(b.Max.X, y)], src.Pix[src.PixOffset(b.Min.X, y):src.PixOffset(b.Max.X, y)])
 	}
+}
+
+// hasIssue reports whether rec carries an issue with code.
+func hasIssue(rec forms.Record, code string) bool {
+	for _, is := range rec.Issues {
+		if is.Code == code {
+			return true
+		}
+	}
+	return false
 }

@@ -184,6 +184,9 @@ func (r *Repo) List(ctx context.Context, status forms.CaseStatus) ([]forms.Case,
 		if err != nil {
 			return nil, fmt.Errorf("listing cases: %w", err)
 		}
+		if strings.Contains(strings.TrimPrefix(info.Key, Prefix), "/") {
+			continue // an index in a sub-folder (pipeline/match keeps cases/sources/, cases/applications/)
+		}
 		ref, ok := refOfKey(info.Key)
 		if !ok {
 			r.log.Warn("not a case, ignored", "key", info.Key)

@@ -1,9 +1,11 @@
 package cases_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -574,4 +576,29 @@ func TestAnswerAcrossProcesses(t *testing.T) {
 			t.Errorf("%d processes answered the case, want exactly 1", won)
 		}
 	})
+}
+
+// List reads only the cases: the indexes pipeline/match keeps in folders
+// under cases/ are skipped without a word, anything else is warned about.
+func TestListSkipsIndexes(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, "file://"+t.TempDir(), func(string) string { return "" }).Store
+	var logged bytes.Buffer
+	r := cases.New(s, cases.Options{Now: newClock().Now, Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	c := mustOpen(t, ctx, r, newCase("山田 太郎", "1985-04-12", "user"))
+	for _, key := range []string{"cases/sources/abc-p1", "cases/applications/0123abcd", "cases/notes.txt"} {
+		if _, err := s.Swap(ctx, key, "", []byte(c.ID)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := r.List(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 1 || all[0].ID != c.ID {
+		t.Errorf("List = %v, want %s", ids(all), c.ID)
+	}
+	if strings.Contains(logged.String(), "sources") || strings.Contains(logged.String(), "applications") || !strings.Contains(logged.String(), "cases/notes.txt") {
+		t.Errorf("log %q: want a warning about cases/notes.txt only", logged.String())
+	}
 }

@@ -84,19 +84,19 @@ $shinsei templates render jpki-application --fill "$out/proxy-application.json" 
 set +e
 ps scan --station 本庁1番 "$out/proxy-application.png"
 set -e
-id="$(ps cases list --json | grep -o '"id":"[0-9-]*"' | head -1 | cut -d'"' -f4)"
+id="$(ps cases list --json --user demo --reason "make demo" | grep -o '"id":"[0-9-]*"' | head -1 | cut -d'"' -f4)"
 if [ -z "$id" ]; then
 	echo "no case was opened (the application was not read surely enough); see the table above"
 	exit 0
 fi
-ps cases show "$id"
+ps cases show "$id" --user demo --reason "make demo"
 
 say "the proxy procedure, 2: the answer sheet to mail to the person (case reference printed and in the QR code)"
-ps cases sheet "$id" --out "$out/answer-sheet-$id.pdf"
-ps cases sheet "$id" --out "$out/answer-sheet-$id.png" --dpi 100
+ps cases sheet "$id" --out "$out/answer-sheet-$id.pdf" --user demo
+ps cases sheet "$id" --out "$out/answer-sheet-$id.png" --dpi 100 --user demo
 
 say "the proxy procedure, 3: the person fills it in (shinsei-gen's hand, synthetic PINs) and the proxy brings it back"
-ps cases show "$id" --json >"$out/case-$id.json"
+ps cases show "$id" --json --user demo --reason "make demo" >"$out/case-$id.json"
 returned="$($gen_bin -out "$out/returned" -answer "$out/case-$id.json" -mix standard -seed 7)"
 echo "scanned: $returned"
 set +e
@@ -104,5 +104,5 @@ ps scan --station 本庁2番 "$returned"
 set -e
 
 say "the proxy procedure, 4: the case is answered, and the archive holds both pages (PIN cells blacked out)"
-ps cases show "$id"
+ps cases show "$id" --user demo --reason "make demo"
 ps archive search --case "$id" --user demo --reason "make demo"

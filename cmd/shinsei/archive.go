@@ -28,21 +28,23 @@ func archiveCommand() *command {
 		user     string
 		reason   string
 		out      string
+		original bool
 	)
 	return &command{
-		name: "archive", args: "search [--case ID] [--form ID] [--status S] [--station S] [--from DAY] [--to DAY] [--json] | get ID... --out DIR  (both: --reason WHY)",
+		name: "archive", args: "search [--case ID] [--form ID] [--status S] [--station S] [--from DAY] [--to DAY] [--json] | get ID... --out DIR [--original]  (both: --reason WHY)",
 		summary: "find and export archived documents (every read is audited)",
 		details: `Subcommands:
   archive search [criteria] [--json] --reason WHY
         list the archived documents matching every criterion given (all of
         them with none): a table, or one record per line with --json
-  archive get ID... --out DIR --reason WHY
+  archive get ID... --out DIR [--original] --reason WHY
         write each document's record (DIR/ID.json) and its page, PIN boxes
-        blacked out (DIR/ID.pdf)
+        blacked out (DIR/ID.pdf); with --original also the scanned file,
+        where one was kept (DIR/ID-<file name>), recorded as a read of its own
 
 Both are reads of personal data: each is recorded in the audit log with
---user (default $USER), the time, the documents and --reason, before
-anything is shown. Days (--from, --to) are archive days, YYYY-MM-DD, both
+--user (default $SHINSEI_USER, then $USER), the time, the documents and
+--reason, before anything is shown. Days (--from, --to) are archive days, YYYY-MM-DD, both
 included. docs/archive.md describes the archive.`,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&q.Case, "case", "", "search: documents of this proxy case `ID`")
@@ -53,7 +55,8 @@ included. docs/archive.md describes the archive.`,
 			fs.StringVar(&to, "to", "", "search: archived on or before this `day` (YYYY-MM-DD)")
 			fs.BoolVar(&asJSON, "json", false, "search: print one record per line (JSON Lines)")
 			fs.StringVar(&out, "out", "", "get: write the documents into this `folder`")
-			fs.StringVar(&user, "user", "", "`NAME` of who is reading, for the audit log (default $USER)")
+			fs.BoolVar(&original, "original", false, "get: also write the scanned file as it came, where one was kept (recorded as its own read)")
+			fs.StringVar(&user, "user", "", "`NAME` of who is reading, for the audit log (default $SHINSEI_USER, then $USER)")
 			fs.StringVar(&reason, "reason", "", "`WHY` you read: recorded in the audit log with every read (required)")
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
@@ -65,10 +68,10 @@ included. docs/archive.md describes the archive.`,
 				return usageErrorf("archive: unknown subcommand %q: want search or get", sub)
 			}
 			if user == "" {
-				user = e.getenv("USER")
+				user = envUser(e)
 			}
 			if strings.TrimSpace(user) == "" {
-				return usageErrorf("archive %s: --user NAME is required (and $USER is not set): %s", sub, whyRecorded)
+				return usageErrorf("archive %s: --user NAME is required (and neither $SHINSEI_USER nor $USER is set): %s", sub, whyRecorded)
 			}
 			if strings.TrimSpace(reason) == "" {
 				return usageErrorf("archive %s: --reason WHY is required: %s", sub, whyRecorded)
@@ -77,8 +80,8 @@ included. docs/archive.md describes the archive.`,
 			switch {
 			case sub == "get" && searching:
 				return usageErrorf("archive get: --case, --form, --status, --station, --from, --to and --json are for search")
-			case sub == "search" && out != "":
-				return usageErrorf("archive search: --out is for get")
+			case sub == "search" && (out != "" || original):
+				return usageErrorf("archive search: --out and --original are for get")
 			}
 			switch sub {
 			case "search":
@@ -101,7 +104,7 @@ included. docs/archive.md describes the archive.`,
 				if out == "" {
 					return usageErrorf("archive get: --out DIR is required: the folder to write ID.json and ID.pdf into")
 				}
-				return archiveGet(ctx, e, args, out, user, reason)
+				return archiveGet(ctx, e, args, out, user, reason, original)
 			}
 		},
 	}
@@ -176,7 +179,7 @@ func archiveSearch(ctx context.Context, e *env, q archive.Query, asJSON bool) er
 	return nil
 }
 
-func archiveGet(ctx context.Context, e *env, ids []string, dir, user, reason string) error {
+func archiveGet(ctx context.Context, e *env, ids []string, dir, user, reason string, original bool) error {
 	for _, id := range ids {
 		if !archive.ValidID(id) {
 			return usageErrorf("archive get: %q is not a document ID (like 539f631247919ee523fd787c-p2; see 'shinsei archive search')", id)
@@ -200,10 +203,34 @@ func archiveGet(ctx context.Context, e *env, ids []string, dir, user, reason str
 		}
 		if pdf == nil {
 			fmt.Fprintf(e.stdout, "%s: %s (the page could not be decoded when scanned: no page was archived)\n", id, filepath.Join(dir, id+".json"))
-			continue
+		} else {
+			fmt.Fprintf(e.stdout, "%s: %s %s\n", id, filepath.Join(dir, id+".json"), filepath.Join(dir, id+".pdf"))
 		}
-		fmt.Fprintf(e.stdout, "%s: %s %s\n", id, filepath.Join(dir, id+".json"), filepath.Join(dir, id+".pdf"))
+		if original {
+			if err := exportOriginal(ctx, e, a, dir, id, user, reason); err != nil {
+				return err
+			}
+		}
 	}
+	return nil
+}
+
+// exportOriginal writes the scanned file kept for id, read through the
+// archive's audited path; a document without one says so.
+func exportOriginal(ctx context.Context, e *env, a *archive.Archive, dir, id, user, reason string) error {
+	name, data, err := a.Original(ctx, id, user, reason)
+	if errors.Is(err, archive.ErrNoOriginal) {
+		fmt.Fprintf(e.stdout, "%s: no scanned file was kept (only a one-image file of a form without PIN boxes is)\n", id)
+		return nil
+	}
+	if err != nil {
+		return archiveError(fmt.Errorf("archive get %s --original: %w", id, err))
+	}
+	path := filepath.Join(dir, id+"-"+filepath.Base(name))
+	if err := os.WriteFile(path, data, 0o640); err != nil {
+		return fmt.Errorf("archive get %s: %w", id, err)
+	}
+	fmt.Fprintf(e.stdout, "%s: %s (the scanned file)\n", id, path)
 	return nil
 }
 

@@ -236,6 +236,40 @@ func TestArchiveGet(t *testing.T) {
 	}
 }
 
+// The scanned file kept for a document is exported only through get
+// --original, and its read is recorded as its own audit entry; a document
+// without one says so and records no read of one.
+func TestArchiveGetOriginal(t *testing.T) {
+	url, s := localArchive(t)
+	ids := seedArchive(t, s)
+	dir := filepath.Join(t.TempDir(), "export")
+	out, errOut, code := shinsei(t, userEnv(t, "tanaka"), "--store", url, "archive", "get", ids.app, ids.answer, "--original", "--out", dir, "--reason", "原本の確認")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ids.app+"-application.pdf"))
+	if err != nil || string(data) != "fake scan application.pdf" {
+		t.Errorf("the application's scanned file: %q, %v", data, err)
+	}
+	if !strings.Contains(out, ids.answer+": no scanned file was kept") {
+		t.Errorf("output does not say the answer sheet has no scanned file:\n%s", out)
+	}
+	var got []string
+	for _, e := range auditLog(t, s) {
+		if e.Who != "tanaka" || e.Why != "原本の確認" {
+			t.Errorf("audit entry %+v", e)
+		}
+		got = append(got, e.Action+" "+e.DocumentID)
+	}
+	want := []string{"get " + ids.app, "original " + ids.app, "get " + ids.answer}
+	if !slices.Equal(got, want) {
+		t.Errorf("audit log %q, want %q", got, want)
+	}
+	if _, errOut, code := shinsei(t, userEnv(t, "tanaka"), "--store", url, "archive", "search", "--original", "--reason", "r"); code != 2 || !strings.Contains(errOut, "are for get") {
+		t.Errorf("search --original: exit %d, %q", code, errOut)
+	}
+}
+
 // A read without a reason is refused before the store is touched, with a
 // message that says why reads are recorded.
 func TestArchiveUsageErrors(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"shinsei/forms"
+	"shinsei/pipeline/archive"
 	"shinsei/pipeline/cases"
 	"shinsei/templates"
 )
@@ -20,11 +21,30 @@ import (
 // answerTemplate is the form an answer sheet is printed on.
 const answerTemplate = "jpki-answer"
 
+// casesRecorded is said to anyone who reads cases without saying who they
+// are or why.
+const casesRecorded = "a case holds a person's name, birth date and address, and every read of it is recorded (who, when, which cases, why), as the city's privacy rules require"
+
+// sheetReason is the recorded reason of a sheet printed without --reason:
+// the procedure says why.
+const sheetReason = "照会書兼回答書の印刷（本人への郵送） / answer sheet printed to mail to the person"
+
+// envUser is who runs the command, as the environment says: $SHINSEI_USER
+// (a station can set it once for its staff's session), then $USER; "" when
+// neither is set.
+func envUser(e *env) string {
+	if u := strings.TrimSpace(e.getenv("SHINSEI_USER")); u != "" {
+		return u
+	}
+	return strings.TrimSpace(e.getenv("USER"))
+}
+
 // casesFlags are the flags of `shinsei cases`; each subcommand takes some.
 type casesFlags struct {
 	asJSON                                      bool
 	name, kana, birth, address, certs, proxyFor string
 	status, out, note, by                       string
+	user, reason                                string
 	dpi                                         float64
 }
 
@@ -43,6 +63,8 @@ func casesFlagUse(name string) (subs []string, ours bool) {
 		return []string{"sheet"}, true
 	case "note", "by":
 		return []string{"complete", "cancel"}, true
+	case "user", "reason":
+		return []string{"list", "show", "sheet"}, true
 	}
 	return nil, false // a global flag
 }
@@ -74,11 +96,12 @@ answer sheet printed, until the certificates are issued at the second visit.
              [--proxy-name P] [--json]
                           open a pending case at the proxy's first visit; DATE may be
                           1985-04-12, 1985/4/12, 昭和60年4月12日 or S60.4.12
-  cases list [--status S] [--json]
+  cases list [--status S] [--json] [--user NAME] --reason WHY
                           the cases, oldest first (S: pending, answered, completed,
                           cancelled, expired); --json prints JSON Lines
-  cases show ID [--json]  one case with its history
-  cases sheet ID --out F.pdf|F.png [--dpi N]
+  cases show ID [--json] [--user NAME] --reason WHY
+                          one case with its history
+  cases sheet ID --out F.pdf|F.png [--dpi N] [--user NAME] [--reason WHY]
                           print the inquiry/answer sheet (照会書兼回答書) to mail to the
                           person: the case reference in its box and QR code, the
                           person's name and address, the certificates and the dates
@@ -86,6 +109,14 @@ answer sheet printed, until the certificates are issued at the second visit.
                           the certificates were issued (an answered case only)
   cases cancel ID [--note WHY] [--by NAME]
                           withdraw a pending or answered case
+
+A case holds a person's name, birth date and address, so every command that shows
+them records the read in the archive's audit log first (docs/archive.md), as
+'archive get' does: list and show need --reason, and all of them a reader, --user
+(default $SHINSEI_USER, then $USER). sheet records "answer sheet printed to mail"
+unless --reason says otherwise; complete and cancel with --json record the read as
+--by (default $SHINSEI_USER, then $USER) with --note as the reason. Scripts audit
+too: give them --user and --reason.
 
 ID is the case reference NNNN-NNNN-C, with or without hyphens; its last digit is a
 check digit, so a mistyped reference is refused, never taken for another case. A
@@ -104,7 +135,9 @@ pending case past its reply deadline reads as expired. Cases are kept in the sto
 			set.StringVar(&f.out, "out", "", "sheet: write the answer sheet to this `file` (.pdf or .png)")
 			set.Float64Var(&f.dpi, "dpi", templates.CanvasDPI, "sheet: resolution in dots per inch")
 			set.StringVar(&f.note, "note", "", "complete, cancel: `why`, recorded in the case's history")
-			set.StringVar(&f.by, "by", "", "complete, cancel: `who` did it, recorded in the history (default $USER)")
+			set.StringVar(&f.by, "by", "", "complete, cancel: `who` did it, recorded in the history (default $SHINSEI_USER, then $USER)")
+			set.StringVar(&f.user, "user", "", "list, show, sheet: `NAME` of who is reading, for the audit log (default $SHINSEI_USER, then $USER)")
+			set.StringVar(&f.reason, "reason", "", "list, show: `WHY` you read the cases, recorded in the audit log (required); sheet: why it is printed")
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) == 0 {
@@ -166,18 +199,41 @@ func runCases(ctx context.Context, e *env, sub string, args []string, f casesFla
 		}
 	}
 
+	// Who reads, for the audit log; checked before the store is opened,
+	// so a read that cannot be recorded is refused without touching it.
+	user := strings.TrimSpace(f.user)
+	if user == "" {
+		user = envUser(e)
+	}
+	by := strings.TrimSpace(f.by)
+	if by == "" {
+		by = envUser(e)
+	}
+	switch {
+	case (sub == "list" || sub == "show" || sub == "sheet") && user == "":
+		return usageErrorf("cases %s: --user NAME is required (and neither $SHINSEI_USER nor $USER is set): %s", sub, casesRecorded)
+	case (sub == "list" || sub == "show") && strings.TrimSpace(f.reason) == "":
+		return usageErrorf("cases %s: --reason WHY is required: %s", sub, casesRecorded)
+	case (sub == "complete" || sub == "cancel") && f.asJSON && by == "":
+		return usageErrorf("cases %s --json prints the case: --by NAME is required (and neither $SHINSEI_USER nor $USER is set): %s", sub, casesRecorded)
+	}
+	if by == "" {
+		by = "shinsei"
+	}
+
 	s, err := openStore(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	repo := cases.New(s, cases.Options{Log: e.log})
-	by := f.by
-	if by == "" {
-		by = e.getenv("USER")
-	}
-	if by == "" {
-		by = "shinsei"
+	// record writes the audit entry of a read; nothing is shown when it
+	// fails.
+	record := func(entry archive.AuditEntry) error {
+		if err := archive.New(s, archive.Options{Log: e.log}).RecordRead(ctx, entry); err != nil {
+			return archiveError(fmt.Errorf("cases %s: %w", sub, err))
+		}
+		return nil
 	}
 
 	switch sub {
@@ -198,18 +254,41 @@ func runCases(ctx context.Context, e *env, sub string, args []string, f casesFla
 		if err != nil {
 			return fmt.Errorf("cases list: %w", err)
 		}
-		return printCaseList(e.stdout, list, f.asJSON)
+		ids := make([]string, 0, len(list))
+		for _, c := range list {
+			ids = append(ids, string(c.ID))
+		}
+		if err := record(archive.AuditEntry{Who: user, Why: f.reason, Action: archive.ActionCaseList, CaseIDs: ids, CaseStatus: f.status}); err != nil {
+			return err
+		}
+		if err := printCaseList(e.stdout, list, f.asJSON); err != nil {
+			return err
+		}
+		if !f.asJSON {
+			fmt.Fprintf(e.stderr, "%d case(s); this read is recorded in the audit log.\n", len(list))
+		}
+		return nil
 	case "show":
 		c, err := repo.Get(ctx, args[0])
 		if err != nil {
 			return fmt.Errorf("cases show: %w", err)
+		}
+		// A reference no case has read nothing and is not recorded.
+		if err := record(archive.AuditEntry{Who: user, Why: f.reason, Action: archive.ActionCaseShow, CaseID: string(c.ID)}); err != nil {
+			return err
 		}
 		if f.asJSON {
 			return writeCaseJSON(e.stdout, c)
 		}
 		return printCase(e.stdout, c)
 	case "sheet":
-		return printSheet(ctx, e, repo, args[0], f)
+		why := f.reason
+		if strings.TrimSpace(why) == "" {
+			why = sheetReason
+		}
+		return printSheet(ctx, e, repo, args[0], f, func(id forms.CaseRef) error {
+			return record(archive.AuditEntry{Who: user, Why: why, Action: archive.ActionCaseSheet, CaseID: string(id)})
+		})
 	case "complete", "cancel":
 		to := forms.CaseCompleted
 		if sub == "cancel" {
@@ -221,6 +300,13 @@ func runCases(ctx context.Context, e *env, sub string, args []string, f casesFla
 		}
 		e.log.Info("case moved", "case", c.ID, "status", c.Status, "by", by)
 		if f.asJSON {
+			why := f.note
+			if strings.TrimSpace(why) == "" {
+				why = "cases " + sub
+			}
+			if err := record(archive.AuditEntry{Who: by, Why: why, Action: archive.ActionCaseChange, CaseID: string(c.ID)}); err != nil {
+				return fmt.Errorf("case %s is %s, but it is not shown: %w", c.ID, c.Status, err)
+			}
 			return writeCaseJSON(e.stdout, c)
 		}
 		fmt.Fprintf(e.stdout, "case %s: %s\n", c.ID, c.Status)
@@ -348,13 +434,18 @@ func printCase(w io.Writer, c forms.Case) error {
 // printSheet renders the answer sheet of a pending case and records that
 // it was printed. It refuses other cases: a sheet for a case that is
 // answered, closed or expired would invite an answer nobody can accept.
-func printSheet(ctx context.Context, e *env, repo *cases.Repo, id string, f casesFlags) error {
+func printSheet(ctx context.Context, e *env, repo *cases.Repo, id string, f casesFlags, record func(forms.CaseRef) error) error {
 	c, err := repo.Get(ctx, id)
 	if err != nil {
 		return fmt.Errorf("cases sheet: %w", err)
 	}
 	if c.Status != forms.CasePending {
 		return fmt.Errorf("cases sheet: case %s is %s: an answer sheet is printed only for a pending case", c.ID, c.Status)
+	}
+	// The sheet carries the person's name and address: printing it is a
+	// read of the case, recorded before the file is written.
+	if err := record(c.ID); err != nil {
+		return err
 	}
 	t, err := templates.Builtin().Get(answerTemplate, 0)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"shinsei/forms"
+	"shinsei/pipeline/archive"
 	"shinsei/pipeline/cases"
 	"shinsei/pipeline/register"
 	"shinsei/store/local"
@@ -31,10 +32,19 @@ func casesEnv(t *testing.T) (getenv func(string) string, dir string) {
 			return "file://" + dir
 		case "HOME":
 			return home
+		case "SHINSEI_USER":
+			return casesUser
 		}
 		return ""
 	}, dir
 }
+
+// casesUser is the reader casesEnv's commands run as, and reason the
+// reason they give: every read of a case is recorded.
+const (
+	casesUser = "窓口テスト"
+	reason    = "テスト"
+)
 
 // openCase runs `cases open --json` and returns the case as another tool
 // would read it: a plain JSON object.
@@ -105,7 +115,7 @@ func TestCasesLifecycle(t *testing.T) {
 	}
 
 	// list: a table, then JSON Lines.
-	out, errOut, code = cmd("list")
+	out, errOut, code = cmd("list", "--reason", reason)
 	if code != 0 {
 		t.Fatalf("list: exit %d: %s", code, errOut)
 	}
@@ -117,7 +127,7 @@ func TestCasesLifecycle(t *testing.T) {
 	if row := lines[1] + lines[2]; !strings.Contains(row, id) || !strings.Contains(row, "pending") || !strings.Contains(row, "佐藤 花子") {
 		t.Errorf("list rows lack the case:\n%s", out)
 	}
-	out, _, _ = cmd("list", "--json")
+	out, _, _ = cmd("list", "--json", "--reason", reason)
 	var listed []string
 	for line := range strings.Lines(out) {
 		var c map[string]any
@@ -133,7 +143,7 @@ func TestCasesLifecycle(t *testing.T) {
 	}
 
 	// show, with the reference typed without hyphens.
-	out, errOut, code = cmd("show", strings.ReplaceAll(id, "-", ""), "--json")
+	out, errOut, code = cmd("show", strings.ReplaceAll(id, "-", ""), "--json", "--reason", reason)
 	if code != 0 {
 		t.Fatalf("show: exit %d: %s", code, errOut)
 	}
@@ -145,7 +155,7 @@ func TestCasesLifecycle(t *testing.T) {
 	if shown["id"] != id {
 		t.Errorf("show %s gave %v", id, shown["id"])
 	}
-	out, _, _ = cmd("show", first)
+	out, _, _ = cmd("show", first, "--reason", reason)
 	for _, want := range []string{first, "山田 太郎", "ヤマダ タロウ", "昭和60年4月12日", "署名用電子証明書・利用者証明用電子証明書", "山田 花子", "history:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show lacks %q:\n%s", want, out)
@@ -162,7 +172,7 @@ func TestCasesLifecycle(t *testing.T) {
 		t.Errorf("sheet printed %q", out)
 	}
 	checkSheetQR(t, png1, id)
-	out, _, _ = cmd("show", id, "--json")
+	out, _, _ = cmd("show", id, "--json", "--reason", reason)
 	if !strings.Contains(out, `"sheet_printed_at":"`) {
 		t.Errorf("sheet printing was not recorded: %s", out)
 	}
@@ -189,7 +199,7 @@ func TestCasesLifecycle(t *testing.T) {
 	if code != 0 || strings.TrimSpace(out) != "case "+id+": completed" {
 		t.Fatalf("complete: exit %d, %q, %s", code, out, errOut)
 	}
-	out, _, _ = cmd("show", id, "--json")
+	out, _, _ = cmd("show", id, "--json", "--reason", reason)
 	var done forms.Case
 	if err := json.Unmarshal([]byte(out), &done); err != nil {
 		t.Fatal(err)
@@ -202,7 +212,7 @@ func TestCasesLifecycle(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "already completed") || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("cancel of a completed case: exit %d, %q", code, errOut)
 	}
-	out, _, _ = cmd("list", "--status", "completed")
+	out, _, _ = cmd("list", "--status", "completed", "--reason", reason)
 	if !strings.Contains(out, id) || strings.Contains(out, first) {
 		t.Errorf("list --status completed:\n%s", out)
 	}
@@ -251,10 +261,10 @@ func TestCasesCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := got.History[len(got.History)-1]
-	if got.Status != forms.CaseCancelled || last.Note != "本人が取り下げ" || last.By != "shinsei" {
+	if got.Status != forms.CaseCancelled || last.Note != "本人が取り下げ" || last.By != casesUser {
 		t.Errorf("cancelled case: %+v", got)
 	}
-	out, _, _ = shinsei(t, getenv, "cases", "list", "--status", "pending")
+	out, _, _ = shinsei(t, getenv, "cases", "list", "--status", "pending", "--reason", reason)
 	if strings.Contains(out, id) {
 		t.Errorf("a cancelled case is listed as pending:\n%s", out)
 	}
@@ -279,8 +289,11 @@ func TestCasesErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"show", string(typo)}, 1, "check digit does not match"},
-		{[]string{"show", unknown}, 1, "no such case: " + unknown},
+		{[]string{"show", string(typo), "--reason", reason}, 1, "check digit does not match"},
+		{[]string{"show", unknown, "--reason", reason}, 1, "no such case: " + unknown},
+		{[]string{"show", id}, 2, "--reason WHY is required"},
+		{[]string{"list", "--json", "--reason", " "}, 2, "--reason WHY is required"},
+		{[]string{"complete", id, "--reason", reason}, 2, "--reason does not apply here"},
 		{[]string{"cancel", unknown}, 1, "no such case"},
 		{[]string{"complete", "12345"}, 1, "not a valid case reference"},
 		{[]string{"complete", id}, 1, "the answer sheet has not come back yet"},
@@ -307,6 +320,80 @@ func TestCasesErrors(t *testing.T) {
 	}
 }
 
+// Issue 14, point 5: every command that shows a case's person writes an
+// audit entry first — who, why, which cases — in the archive's audit log,
+// as archive get does; without a reader or a reason nothing is shown, and
+// a case that does not exist reads nothing and records nothing.
+func TestCasesReadsAudited(t *testing.T) {
+	getenv, dir := casesEnv(t)
+	id := openCase(t, getenv, "--name", "山田 太郎", "--birth", "1985-04-12", "--address", "東京都練馬区豊玉北6丁目12番1号", "--certs", "user")["id"].(string)
+	noUser := func(k string) string {
+		if k == "SHINSEI_USER" {
+			return ""
+		}
+		return getenv(k)
+	}
+	for _, c := range []struct {
+		env  func(string) string
+		args []string
+		want string
+	}{
+		{getenv, []string{"show", id, "--json"}, "--reason WHY is required"},
+		{getenv, []string{"list", "--json"}, "--reason WHY is required"},
+		{noUser, []string{"show", id, "--reason", reason}, "--user NAME is required"},
+		{noUser, []string{"list", "--reason", reason}, "--user NAME is required"},
+		{noUser, []string{"sheet", id, "--out", filepath.Join(t.TempDir(), "s.pdf")}, "--user NAME is required"},
+		{noUser, []string{"cancel", id, "--json"}, "--by NAME is required"},
+	} {
+		out, errOut, code := shinsei(t, c.env, append([]string{"cases"}, c.args...)...)
+		if code != 2 || out != "" || !strings.Contains(errOut, c.want) || !strings.Contains(errOut, "every read of it is recorded") {
+			t.Errorf("cases %q: exit %d, stdout %q, stderr %q; want exit 2, nothing shown, %q", c.args, code, out, errOut, c.want)
+		}
+	}
+	s, err := local.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if log := auditLog(t, s); len(log) != 0 {
+		t.Fatalf("refused reads were recorded: %+v", log)
+	}
+
+	run := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := shinsei(t, getenv, append([]string{"--log-level", "warn", "cases"}, args...)...)
+		if code != 0 {
+			t.Fatalf("cases %q: exit %d: %s", args, code, errOut)
+		}
+		return out
+	}
+	run("show", id, "--user", "suzuki", "--reason", "本人からの問い合わせ")
+	run("list", "--json", "--status", "pending", "--reason", "未回答の確認")
+	run("sheet", id, "--out", filepath.Join(t.TempDir(), "sheet.pdf"), "--dpi", "50")
+	run("cancel", id, "--note", "本人が取り下げ", "--json")
+	other := openCase(t, getenv, "--name", "佐藤 花子", "--birth", "1990-01-31", "--address", "大阪府大阪市北区1-1", "--certs", "user")["id"].(string)
+	run("cancel", other) // nothing of the person shown: nothing recorded
+	want := []archive.AuditEntry{
+		{Who: "suzuki", Why: "本人からの問い合わせ", Action: archive.ActionCaseShow, CaseID: id},
+		{Who: casesUser, Why: "未回答の確認", Action: archive.ActionCaseList, CaseIDs: []string{id}, CaseStatus: "pending"},
+		{Who: casesUser, Why: sheetReason, Action: archive.ActionCaseSheet, CaseID: id},
+		{Who: casesUser, Why: "本人が取り下げ", Action: archive.ActionCaseChange, CaseID: id},
+	}
+	_, _, _ = shinsei(t, getenv, "cases", "show", strings.Repeat("0", 9)+"0", "--reason", reason) // no such case
+	log := auditLog(t, s)
+	if len(log) != len(want) {
+		t.Fatalf("audit log has %d entries, want %d: %+v", len(log), len(want), log)
+	}
+	for i, w := range want {
+		g := log[i]
+		if g.Who != w.Who || g.Why != w.Why || g.Action != w.Action || g.CaseID != w.CaseID || !slices.Equal(g.CaseIDs, w.CaseIDs) || g.CaseStatus != w.CaseStatus {
+			t.Errorf("audit entry %d = %+v, want %+v", i, g, w)
+		}
+		if g.At.IsZero() || i > 0 && g.At.Before(log[i-1].At) {
+			t.Errorf("audit entry %d at %v", i, g.At)
+		}
+	}
+}
+
 // The cases live in whatever store --store names, MinIO included.
 func TestCasesS3(t *testing.T) {
 	url, s3env := storetest.S3(t, "")
@@ -317,7 +404,7 @@ func TestCasesS3(t *testing.T) {
 		return s3env(k)
 	}
 	id := openCase(t, getenv, "--name", "山田 太郎", "--birth", "1985-04-12", "--address", "東京都", "--certs", "user")["id"].(string)
-	out, errOut, code := shinsei(t, getenv, "cases", "list", "--json")
+	out, errOut, code := shinsei(t, getenv, "cases", "list", "--json", "--user", casesUser, "--reason", reason)
 	if code != 0 || !strings.Contains(out, `"id":"`+id+`"`) {
 		t.Fatalf("list on S3: exit %d, %s %s", code, out, errOut)
 	}

@@ -63,7 +63,7 @@ func TestMakeDemoFreshClone(t *testing.T) {
 	if fi, err := os.Stat(pstore); err != nil || !fi.IsDir() {
 		t.Fatalf("no proxy store at %s (the relative --store went elsewhere?): %v\n%s", pstore, err, out.String())
 	}
-	list := exec.CommandContext(ctx, filepath.Join(clone, "bin", "shinsei"), "--log-level", "warn", "--store", pstore, "cases", "list", "--json")
+	list := exec.CommandContext(ctx, filepath.Join(clone, "bin", "shinsei"), "--log-level", "warn", "--store", pstore, "cases", "list", "--json", "--user", "demo-test", "--reason", "make demo test")
 	list.Env = env
 	var statuses []string
 	sc := bufio.NewScanner(strings.NewReader(mustRun(t, list)))

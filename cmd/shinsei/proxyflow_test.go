@@ -79,7 +79,7 @@ func proxyFlow(t *testing.T, getenv func(string) string) {
 	id := appRec.Case.ID
 
 	// 2. The case, and its answer sheet to mail.
-	out, _, code = shinsei(t, getenv, "cases", "show", id, "--json")
+	out, _, code = shinsei(t, getenv, "cases", "show", id, "--json", "--user", "窓口", "--reason", "proxy flow test")
 	var c forms.Case
 	if err := json.Unmarshal([]byte(out), &c); err != nil || code != 0 {
 		t.Fatalf("cases show: exit %d, %v", code, err)
@@ -87,7 +87,7 @@ func proxyFlow(t *testing.T, getenv func(string) string) {
 	if forms.CompactText(c.Person.Name) != "山田太郎" || c.Person.BirthDate != "1985-04-12" || strings.Join(c.Certs, ",") != "signature,user" {
 		t.Errorf("case opened as %+v", c)
 	}
-	if _, errOut, code := shinsei(t, getenv, "cases", "sheet", id, "--out", filepath.Join(dir, "sheet.png")); code != 0 {
+	if _, errOut, code := shinsei(t, getenv, "cases", "sheet", id, "--out", filepath.Join(dir, "sheet.png"), "--user", "窓口"); code != 0 {
 		t.Fatalf("cases sheet: %s", errOut)
 	}
 
@@ -137,7 +137,7 @@ func proxyFlow(t *testing.T, getenv func(string) string) {
 	if told != 1 || ansRec.DocumentID == "" {
 		t.Fatalf("two scans at once: %d told already answered, want exactly 1: %+v", told, recs)
 	}
-	out, _, _ = shinsei(t, getenv, "cases", "show", id, "--json")
+	out, _, _ = shinsei(t, getenv, "cases", "show", id, "--json", "--user", "窓口", "--reason", "proxy flow test")
 	if !strings.Contains(out, `"status":"answered"`) || !strings.Contains(out, ansRec.DocumentID) {
 		t.Errorf("case after the answer: %s", out)
 	}
@@ -157,7 +157,7 @@ func proxyFlow(t *testing.T, getenv func(string) string) {
 	if n := strings.Count(out, "\n"); n != 2 {
 		t.Errorf("after a rescan the archive has %d documents for the case, want 2", n)
 	}
-	out, _, _ = shinsei(t, getenv, "cases", "show", id, "--json")
+	out, _, _ = shinsei(t, getenv, "cases", "show", id, "--json", "--user", "窓口", "--reason", "proxy flow test")
 	if n := strings.Count(out, `"to":"answered"`); n != 1 {
 		t.Errorf("%d transitions to answered in the history", n)
 	}

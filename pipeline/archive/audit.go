@@ -17,6 +17,19 @@ import (
 const (
 	ActionGet    = "get"
 	ActionSearch = "search"
+	// ActionOriginal: the scanned file kept for a document was read
+	// (Original).
+	ActionOriginal = "original"
+	// Reads of proxy cases (pipeline/cases), recorded with RecordRead by
+	// whoever shows them: a case's person (name, birth date, address) is
+	// as personal as a page. case_show is one case shown, case_list a
+	// list of them, case_sheet an answer sheet printed with the person's
+	// name and address, case_change a case printed after complete or
+	// cancel.
+	ActionCaseShow   = "case_show"
+	ActionCaseList   = "case_list"
+	ActionCaseSheet  = "case_sheet"
+	ActionCaseChange = "case_change"
 )
 
 // AuditEntry is one recorded read of the archive: audit/<day>/<time>-<random>.json.
@@ -31,6 +44,42 @@ type AuditEntry struct {
 	// returned, for ActionSearch (an empty list when nothing matched).
 	Query       *Query   `json:"query,omitempty"`
 	DocumentIDs []string `json:"document_ids,omitzero"`
+	// CaseID is the case read, for case_show, case_sheet and case_change.
+	CaseID string `json:"case_id,omitempty"`
+	// CaseIDs are every case a case_list showed ([] when none), and
+	// CaseStatus the status it was filtered by, if any.
+	CaseIDs    []string `json:"case_ids,omitzero"`
+	CaseStatus string   `json:"case_status,omitempty"`
+}
+
+// RecordRead records a read of personal data kept beside the archive (a
+// proxy case), before the caller shows it: the caller must not show
+// anything when it returns an error. e must say who and why (ErrNoReason)
+// and be one of the case actions with its case; the archive's own reads
+// (Search, Get, Original) record themselves. At is set here.
+func (a *Archive) RecordRead(ctx context.Context, e AuditEntry) error {
+	who, why, err := reader(e.Who, e.Why)
+	if err != nil {
+		return err
+	}
+	switch e.Action {
+	case ActionCaseShow, ActionCaseSheet, ActionCaseChange:
+		if e.CaseID == "" || e.CaseIDs != nil {
+			return fmt.Errorf("archive: recording a %s: want one case id", e.Action)
+		}
+	case ActionCaseList:
+		if e.CaseID != "" {
+			return fmt.Errorf("archive: recording a %s: the cases go in CaseIDs", e.Action)
+		}
+		if e.CaseIDs == nil {
+			e.CaseIDs = []string{}
+		}
+	default:
+		return fmt.Errorf("archive: RecordRead records reads of cases, not %q", e.Action)
+	}
+	e.Who, e.Why = who, why
+	e.DocumentID, e.Query, e.DocumentIDs = "", nil, nil
+	return a.audit(ctx, e)
 }
 
 // auditStamp is the time in an audit key: UTC and fixed width, so keys sort

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -154,6 +155,51 @@ func (a *Archive) Get(ctx context.Context, id, who, why string) (forms.Record, [
 		return forms.Record{}, nil, err
 	}
 	return rec, pdf, nil
+}
+
+// ErrNoOriginal: the document's scanned file was not kept (only a one-image
+// file of a form without PIN boxes is; docs/archive.md).
+var ErrNoOriginal = errors.New("the scanned file was not kept")
+
+// maxOriginal bounds the read of a kept scanned file; decode refuses files
+// over 200 MB, so none larger was ever kept.
+const maxOriginal = 256 << 20
+
+// Original returns the scanned file kept for document id, and its file
+// name, after recording who read it and why (action original); if that
+// record cannot be written, nothing is returned. It is the only way the
+// archive hands out an original: the scanned file is what the citizen
+// handed in, unredacted. A document without one (ErrNoOriginal) or not
+// archived (ErrNotFound) is read no further and not recorded: only
+// entry.json, which holds no personal data, was looked at.
+func (a *Archive) Original(ctx context.Context, id, who, why string) (name string, data []byte, err error) {
+	who, why, err = reader(who, why)
+	if err != nil {
+		return "", nil, err
+	}
+	if !ValidID(id) {
+		return "", nil, fmt.Errorf("%w: %q (want the document_id of a record, like 539f631247919ee523fd787c-p2)", ErrInvalidID, id)
+	}
+	if _, err := a.s.Stat(ctx, docKey(id, recordName)); errors.Is(err, store.ErrNotExist) {
+		return "", nil, fmt.Errorf("%w: %s: %w", ErrNotFound, id, err)
+	} else if err != nil {
+		return "", nil, fmt.Errorf("archive %s: %w", id, err)
+	}
+	meta, err := a.meta(ctx, id)
+	if err != nil {
+		return "", nil, err
+	}
+	if meta.Original == "" {
+		return "", nil, fmt.Errorf("%w: %s", ErrNoOriginal, id)
+	}
+	if err := a.audit(ctx, AuditEntry{Who: who, Why: why, Action: ActionOriginal, DocumentID: id}); err != nil {
+		return "", nil, err
+	}
+	data, err = a.read(ctx, meta.Original, maxOriginal)
+	if err != nil {
+		return "", nil, err
+	}
+	return path.Base(meta.Original), data, nil
 }
 
 // reader checks that a read says who and why.

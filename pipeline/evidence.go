@@ -2,10 +2,12 @@ package pipeline
 
 import (
 	"fmt"
+	"image"
 	"strings"
 
 	"shinsei/forms"
 	"shinsei/forms/names"
+	"shinsei/pipeline/text"
 	"shinsei/templates"
 )
 
@@ -88,4 +90,82 @@ func unsure(rec *forms.Record, ids ...string) {
 		fv.Confidence = min(fv.Confidence, unsureCap)
 		rec.Fields[id] = fv
 	}
+}
+
+// Strips beside a text box where writing that belongs to it but was not
+// read may stand: past its right edge (a room number that did not fit),
+// and in the gap above it (a correction written over a struck value).
+const (
+	besideMM   = 12.0 // how far right of a box to look
+	aboveMaxMM = 6.0  // at most this far above it
+	stripMinMM = 2.5  // a strip narrower than this holds no character
+	pageEdgeMM = 4.0  // the paper's edge, where a scan may end
+)
+
+// checkOutside flags a text or date field that has writing just outside
+// its box: the reader reads only inside the box, so what stands outside is
+// ink it did not use, and what it read may be cut short (an address read
+// without its room number) or struck through (the right value written
+// above). The strips end where another field's box begins, so a
+// neighbour's own writing is not taken for an overrun.
+func (e *Engine) checkOutside(rec *forms.Record, t *templates.Template, ink *image.Gray) {
+	for _, fd := range t.Fields {
+		if fd.Kind != templates.Text && fd.Kind != templates.Date {
+			continue
+		}
+		for _, s := range outsideStrips(t, fd) {
+			if text.Prepare(ink, s).Ink == 0 {
+				continue
+			}
+			fv := rec.Fields[fd.ID]
+			fv.Review = true
+			fv.Confidence = min(fv.Confidence, unsureCap)
+			rec.Fields[fd.ID] = fv
+			if !hasFieldIssue(rec, fd.ID, text.WhyOverrun) {
+				rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: text.WhyOverrun, Message: textMessage(fd, text.WhyOverrun)})
+			}
+			break
+		}
+	}
+}
+
+// outsideStrips are the strips right of and above fd's box, cut short at
+// the first other field's box and at the page's margin.
+func outsideStrips(t *templates.Template, fd templates.Field) []templates.Box {
+	b := fd.Box
+	right := templates.Box{X: b.X + b.W, Y: b.Y, W: besideMM, H: b.H}
+	right.W = min(right.W, templates.PageWidthMM-pageEdgeMM-right.X)
+	above := templates.Box{X: b.X, Y: b.Y - aboveMaxMM, W: b.W, H: aboveMaxMM}
+	above.Y = max(above.Y, pageEdgeMM)
+	above.H = b.Y - above.Y
+	for _, o := range t.Fields {
+		if o.ID == fd.ID {
+			continue
+		}
+		ob := o.Box
+		if right.Overlaps(ob) {
+			right.W = min(right.W, ob.X-right.X-0.5)
+		}
+		if above.Overlaps(ob) {
+			top := ob.Y + ob.H + 0.5
+			above.H -= top - above.Y
+			above.Y = top
+		}
+	}
+	var out []templates.Box
+	for _, s := range []templates.Box{right, above} {
+		if s.W >= stripMinMM && s.H >= stripMinMM {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func hasFieldIssue(rec *forms.Record, field, code string) bool {
+	for _, is := range rec.Issues {
+		if is.Field == field && is.Code == code {
+			return true
+		}
+	}
+	return false
 }

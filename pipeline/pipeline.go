@@ -322,6 +322,8 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 			e.checkNames(&rec, t)
 	}
 	rec.Issues = append(rec.Issues, forms.Validate(t.ID, forms.Sure(rec.Fields), forms.RuleContext{Today: e.cfg.Today()})...)
+			e.checkOutside(&rec, t, ink)
+		}
 
 	rec.Status = forms.Accepted
 	if len(rec.Issues) > 0 {
@@ -421,7 +423,9 @@ func textMessage(f templates.Field, why string) string {
 	case text.WhyDate:
 		return fmt.Sprintf("「%s」の日付が読み取れないか、存在しない日付です / %q is not a date that exists, or could not be read", f.Label, f.ID)
 	case text.WhyOverrun:
-		return fmt.Sprintf("「%s」の記入が枠からはみ出しています / the writing in %q runs out of its box and may be cut", f.Label, f.ID)
+		return fmt.Sprintf("「%s」の記入が枠からはみ出しています / the writing in %q runs out of its box (or stands beside it) and may be cut — check the whole entry on the form", f.Label, f.ID)
+	case text.WhyFaint:
+		return fmt.Sprintf("「%s」の記入が薄く、確実に読めません / the writing in %q is too faint to read surely (pencil or a worn pen) — check it on the form", f.Label, f.ID)
 	case text.WhyShape:
 		return fmt.Sprintf("「%s」の読み取り結果が欄の形式に合いません / what was read in %q does not look like such a field", f.Label, f.ID)
 	case text.WhyNotAllowed:

@@ -12,6 +12,13 @@ import (
 // keeps the faint edges of a stroke without picking up paper texture.
 const inkBelow = 160
 
+// faintBelow is the grey under which a pixel may still be writing: faint
+// ink (a worn or erasable pen, hard pencil) lies around 170–210, above
+// inkBelow and well below paper. Writing found only at this level is never
+// read silently: Prepare reports it as Faint, and the reader reads it at
+// this level and sends the value to a person.
+const faintBelow = 215
+
 // Prepared is a field's handwriting made ready for Tesseract: binarised,
 // specks removed, cropped to the ink with a white margin.
 type Prepared struct {
@@ -21,6 +28,9 @@ type Prepared struct {
 	// Overflow is the share of the kept ink touching the edge of the zone:
 	// writing that runs out of its box may be cut.
 	Overflow float64
+	// Faint says the zone holds writing-sized strokes lighter than
+	// inkBelow that the binarised image left out.
+	Faint bool
 }
 
 // Prepare crops field box b of a dropped-out 300-dpi canvas. The box is
@@ -28,6 +38,21 @@ type Prepared struct {
 // components smaller than a speck (dust, scanner noise, a dot of toner)
 // are dropped: Tesseract reads them as 、or ・ and lowers its confidence.
 func Prepare(ink *image.Gray, b templates.Box) Prepared {
+	p := prepareAt(ink, b, inkBelow)
+	p.Faint = hasFaintWriting(ink, b)
+	return p
+}
+
+// PrepareFaint is Prepare at the faint-ink level: for reading writing that
+// Prepare found Faint.
+func PrepareFaint(ink *image.Gray, b templates.Box) Prepared {
+	p := prepareAt(ink, b, faintBelow)
+	p.Faint = true
+	return p
+}
+
+// prepareAt is Prepare with pixels under below counted as ink.
+func prepareAt(ink *image.Gray, b templates.Box, below uint8) Prepared {
 	pxPerMM := float64(ink.Rect.Dx()) / templates.PageWidthMM
 	const insetMM = 0.5
 	r := image.Rect(
@@ -42,7 +67,7 @@ func Prepare(ink *image.Gray, b templates.Box) Prepared {
 	for y := range h {
 		row := ink.Pix[ink.PixOffset(r.Min.X, r.Min.Y+y):]
 		for x := range w {
-			if row[x] < inkBelow {
+			if row[x] < below {
 				lab[y*w+x] = -1
 			}
 		}
@@ -161,4 +186,60 @@ func dilate(g *image.Gray) *image.Gray {
 		}
 	}
 	return out
+}
+
+// hasFaintWriting reports whether box b of a dropped-out canvas holds a
+// stroke of writing size (over 1.2 mm) drawn only in faint ink: lighter
+// than inkBelow everywhere, darker than faintBelow. The pale rim of a dark
+// stroke belongs to a component that has dark pixels, so it does not count.
+func hasFaintWriting(ink *image.Gray, b templates.Box) bool {
+	pxPerMM := float64(ink.Rect.Dx()) / templates.PageWidthMM
+	const insetMM = 0.5
+	r := image.Rect(
+		int(math.Round((b.X+insetMM)*pxPerMM)), int(math.Round((b.Y+insetMM)*pxPerMM)),
+		int(math.Round((b.X+b.W-insetMM)*pxPerMM)), int(math.Round((b.Y+b.H-insetMM)*pxPerMM)),
+	).Add(ink.Rect.Min).Intersect(ink.Rect)
+	w, h := r.Dx(), r.Dy()
+	if w <= 0 || h <= 0 {
+		return false
+	}
+	seen := make([]bool, w*h)
+	at := func(x, y int) uint8 { return ink.Pix[ink.PixOffset(r.Min.X+x, r.Min.Y+y)] }
+	big := 1.2 * pxPerMM
+	thin := 0.5 * pxPerMM
+	var stack []int
+	for i := range seen {
+		if seen[i] || at(i%w, i/w) >= faintBelow {
+			continue
+		}
+		minX, minY, maxX, maxY := w, h, -1, -1
+		dark := false
+		seen[i] = true
+		stack = append(stack[:0], i)
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := p%w, p/w
+			if at(x, y) < inkBelow {
+				dark = true
+			}
+			minX, maxX = min(minX, x), max(maxX, x)
+			minY, maxY = min(minY, y), max(maxY, y)
+			for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
+				for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
+					if q := yy*w + xx; !seen[q] && at(xx, yy) < faintBelow {
+						seen[q] = true
+						stack = append(stack, q)
+					}
+				}
+			}
+		}
+		cw, ch := maxX-minX+1, maxY-minY+1
+		edge := minX == 0 || minY == 0 || maxX == w-1 || maxY == h-1
+		if dark || float64(max(cw, ch)) < big || edge && float64(min(cw, ch)) < thin {
+			continue
+		}
+		return true
+	}
+	return false
 }

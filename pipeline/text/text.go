@@ -138,6 +138,10 @@ const (
 	WhyNotAllowed = "text_not_allowed"
 )
 
+// WhyEra: a date written with an era initial (H5.1.1) that names a
+// plausible day in another era too (S5, R5): the letter alone is not sure.
+const WhyEra = "date_era_unsure"
+
 // spec is how a charset is recognised: language and whitelist. The page
 // segmentation mode comes with each of the reads (see reads).
 //
@@ -362,6 +366,10 @@ func judge(f templates.Field, res ocr.Result, today time.Time) Reading {
 		rd.Value = d.Format("2006-01-02")
 		if !plausibleDate(f, d, today) {
 			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
+		} else if er, err := forms.ParseDateSure(raw, func(t time.Time) bool { return plausibleDate(f, t, today) }); err == nil && !er.Sure {
+			// An era initial (H5) that names a plausible day in another
+			// era too (S5, R5): the letter alone cannot be trusted.
+			rd.Confidence, rd.Review, rd.Why = min(conf, 0.5), true, WhyEra
 		}
 	case f.Charset == templates.Katakana:
 		v, ok := forms.NormalizeKatakana(raw)

@@ -1,0 +1,194 @@
+package scangen
+
+import (
+	"bytes"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"strings"
+
+	"golang.org/x/text/width"
+
+	"shinsei/internal/scanfx"
+	"shinsei/templates"
+)
+
+// Scenarios are the ways people fill in forms that the corpus mix does not
+// show, each one a trap for a reader that trusts what it sees in a box:
+//
+//	faint       a text field in faint ink (a worn or erasable pen, grey 170–210)
+//	faint-proxy the proxy's name in faint ink: a field no rule requires, so
+//	            a reader that sees no ink there passes the form as in-person
+//	pencil      a text field in pencil (grey 110–150)
+//	overrun     an address whose last characters (the room number) stand past
+//	            the right edge of its box
+//	correction  a wrong value struck through with two lines (二重線), the right
+//	            one written above the box
+//	nospace     a name written without the space between family and given name
+//	fullwidth   a phone number spelled with full-width digits and dashes
+//	stray-line  one pen line across an empty box
+//	fold-shadow the grey shadow of a fold across an empty box
+//
+// The truth of the field the scenario is about is what the person meant:
+// a reader must read it, or say that a person must look; never pass
+// something else as sure.
+var Scenarios = []string{"faint", "faint-proxy", "pencil", "overrun", "correction", "nospace", "fullwidth", "stray-line", "fold-shadow"}
+
+// ScenarioField is the field each scenario is about.
+var ScenarioField = map[string]string{
+	"faint": "applicant_address", "faint-proxy": "proxy_name", "pencil": "applicant_address", "overrun": "applicant_address",
+	"correction": "applicant_phone", "nospace": "applicant_name", "fullwidth": "applicant_phone",
+	"stray-line": "proxy_name", "fold-shadow": "proxy_address",
+}
+
+// Scenario makes an application filled in by one person without a proxy,
+// with scenario name acted out in its field (ScenarioField), scanned with
+// the generator's mix and saved as PNG. i varies the person, hand and
+// damage.
+func (g *Generator) Scenario(name string, i int) (Doc, error) {
+	target, ok := ScenarioField[name]
+	if !ok {
+		return Doc{}, fmt.Errorf("scangen: no scenario %q (have %s)", name, strings.Join(Scenarios, ", "))
+	}
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	rng := rand.New(rand.NewPCG(g.opts.Seed^h.Sum64(), uint64(i)))
+	t, err := g.reg.Get("jpki-application", 0)
+	if err != nil {
+		return Doc{}, err
+	}
+	img, err := g.renderer.Render(t, templates.Values{Fields: map[string]any{}, Slots: map[string]string{}}, templates.CanvasDPI)
+	if err != nil {
+		return Doc{}, err
+	}
+	person := newPerson(rng, g.opts.Today, 20, 80)
+	w := &writer{img: img, rng: rng, pen: g.hands.newPen(rng, messiness(g.opts.Mix)), hands: g.hands, mix: g.opts.Mix, fields: map[string]FieldTruth{}}
+	w.check(t, "cert_signature", true)
+	w.check(t, "cert_user", true)
+	w.check(t, "action_new", true)
+	w.check(t, "action_renew", false)
+	for _, f := range []struct{ id, s string }{
+		{"applicant_kana", person.Kana}, {"applicant_name", person.Name}, {"applicant_address", person.Address}, {"applicant_phone", person.Phone},
+		{"proxy_name", ""}, {"proxy_address", ""},
+	} {
+		if f.id == target && f.s == "" && name == "faint-proxy" {
+			f.s = newPerson(rng, g.opts.Today, 20, 80).Name
+		}
+		if f.id == target {
+			if err := w.scenario(t, name, f.id, f.s); err != nil {
+				return Doc{}, err
+			}
+			continue
+		}
+		if err := w.text(t, f.id, f.s); err != nil {
+			return Doc{}, err
+		}
+	}
+	if err := w.date(t, "applicant_birth_date", person.Birth); err != nil {
+		return Doc{}, err
+	}
+	w.check(t, "applicant_sex_male", person.Male)
+	w.check(t, "applicant_sex_female", !person.Male)
+	if err := w.date(t, "application_date", g.opts.Today.AddDate(0, 0, -rng.IntN(3))); err != nil {
+		return Doc{}, err
+	}
+	if err := w.signature(t, "applicant_signature", person.Name, true); err != nil {
+		return Doc{}, err
+	}
+	for _, f := range t.Fields {
+		if _, ok := w.fields[f.ID]; ok {
+			continue
+		}
+		switch f.Kind {
+		case templates.Checkbox, templates.Signature:
+			w.fields[f.ID] = FieldTruth{Value: false}
+		case templates.PIN:
+			w.fields[f.ID] = FieldTruth{Value: 0}
+		default:
+			w.fields[f.ID] = FieldTruth{Value: ""}
+		}
+	}
+
+	params := scanfx.RandomParams(rng, g.opts.Mix)
+	params.Rotate90 = 0
+	// Grey, not fax-mode: a bilevel scan would turn faint ink into nothing
+	// (a loss no reader could see; shinsei's advice is to scan in grey).
+	params.Bilevel = false
+	scan, aff, err := scanfx.Apply(img, params, rng)
+	if err != nil {
+		return Doc{}, err
+	}
+	var buf bytes.Buffer
+	if err := scanfx.Encode(&buf, scan, scanfx.PNG, scanfx.EncodeOptions{DPI: params.DPI}); err != nil {
+		return Doc{}, err
+	}
+	file := fmt.Sprintf("scenario-%s-%03d.png", name, i)
+	pt := PageTruth{Page: 1, Template: t.ID, Revision: t.Revision, Fields: w.fields, Geometry: geometry(params, aff, scan, scanfx.PNG, 0)}
+	return Doc{Name: file, Data: buf.Bytes(), Truth: Truth{File: file, Seed: g.opts.Seed, Mix: g.opts.Mix.String(), Index: i, Pages: []PageTruth{pt}}}, nil
+}
+
+// scenario writes value s into field id the way scenario name has it.
+func (w *writer) scenario(t *templates.Template, name, id, s string) error {
+	b := w.box(t, id)
+	p := w.pen
+	switch name {
+	case "faint", "faint-proxy":
+		w.fields[id] = FieldTruth{Value: s, Style: name}
+		p.ink = uint8(170 + w.rng.IntN(41))
+		return p.write(w.img, b, s, w.rng)
+	case "pencil":
+		w.fields[id] = FieldTruth{Value: s, Style: name}
+		p.ink = uint8(110 + w.rng.IntN(41))
+		return p.write(w.img, b, s, w.rng)
+	case "overrun":
+		// The room number the person added at the end, past the box.
+		room := fmt.Sprintf("%d0%d", 1+w.rng.IntN(5), 1+w.rng.IntN(9))
+		full := s + room
+		w.fields[id] = FieldTruth{Value: full, Style: name}
+		size := b.H * 0.6
+		head, err := p.measure(s, size, 1)
+		if err != nil {
+			return err
+		}
+		left := b.X + b.W - head - 0.5 // the address fills the box; the room is beyond it
+		return p.line(w.img, max(b.X+1, left), b.Y+b.H/2+size*0.36, full, size, 1, w.rng)
+	case "correction":
+		wrong := s
+		for wrong == s {
+			wrong = s[:len(s)-4] + fmt.Sprintf("%04d", w.rng.IntN(10000))
+		}
+		w.fields[id] = FieldTruth{Value: s, Written: wrong, Style: name}
+		if err := p.write(w.img, b, wrong, w.rng); err != nil {
+			return err
+		}
+		// 二重線: two strokes through the middle of the wrong value.
+		y := b.Y + b.H*0.5
+		for _, dy := range []float64{-0.6, 0.6} {
+			j := (w.rng.Float64()*2 - 1) * 0.3
+			Stroke(w.img, []pt{{X: b.X + 1, Y: y + dy + j}, {X: b.X + b.W*0.8, Y: y + dy - j}}, 0.35, p.ink)
+		}
+		above := templates.Box{X: b.X + b.W*0.2, Y: b.Y - b.H*0.7, W: b.W * 0.75, H: b.H * 0.7}
+		return p.write(w.img, above, s, w.rng)
+	case "nospace":
+		v := strings.ReplaceAll(s, " ", "")
+		w.fields[id] = FieldTruth{Value: v, Style: name}
+		return p.write(w.img, b, v, w.rng)
+	case "fullwidth":
+		w.fields[id] = FieldTruth{Value: s, Written: width.Widen.String(s), Style: name}
+		return p.write(w.img, b, width.Widen.String(s), w.rng)
+	case "stray-line":
+		w.fields[id] = FieldTruth{Value: "", Style: name}
+		x0 := b.X + 2 + w.rng.Float64()*b.W*0.3
+		y0 := b.Y + b.H*(0.3+w.rng.Float64()*0.4)
+		l := 20 + w.rng.Float64()*10
+		Stroke(w.img, []pt{{X: x0, Y: y0}, {X: x0 + l, Y: y0 + (w.rng.Float64()*2-1)*1.5}}, 0.4, p.ink)
+		return nil
+	case "fold-shadow":
+		w.fields[id] = FieldTruth{Value: "", Style: name}
+		y := b.Y + b.H*(0.25+w.rng.Float64()*0.5)
+		grey := uint8(150 + w.rng.IntN(40))
+		Stroke(w.img, []pt{{X: 0, Y: y}, {X: templates.PageWidthMM, Y: y + (w.rng.Float64()*2-1)*0.8}}, 1.2+w.rng.Float64(), grey)
+		return nil
+	}
+	return fmt.Errorf("scangen: scenario %q has no writer", name)
+}

@@ -130,6 +130,7 @@ const (
 	WhyDate    = "date_invalid"   // a date that does not exist or cannot be parsed
 	WhyEmpty   = "field_empty"    // a required field with nothing written
 	WhyOverrun = "text_overrun"   // writing runs out of the box and may be cut
+	WhyFaint   = "text_faint"     // writing in ink too faint to read surely (pencil, a worn pen)
 	// WhyNotAllowed: what was read holds characters the field's charset
 	// cannot hold (a digit or letter in a name, a kanji in a kana field, a
 	// letter in a phone number). Its Value is nil: it is not the field's
@@ -251,6 +252,11 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 		return Reading{}, fmt.Errorf("text: field %q is a %s field", f.ID, f.Kind)
 	}
 	p := Prepare(ink, f.Box)
+	if p.Faint {
+		// Writing the binarised image left out: read it at the faint
+		// level so a person has a value to confirm, never pass it sure.
+		p = PrepareFaint(ink, f.Box)
+	}
 	if p.Ink == 0 {
 		rd := Reading{Value: "", Confidence: 1}
 		if f.Required {
@@ -261,6 +267,10 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 	rd, err := r.vote(ctx, p.Image, f, printed)
 	if err != nil {
 		return Reading{}, err
+	}
+	if p.Faint {
+		rd.Confidence = min(rd.Confidence, 0.5)
+		rd.Review, rd.Why = true, WhyFaint
 	}
 	if p.Overflow > 0.2 && !rd.Review {
 		// A fifth of the ink touches the box's edge: the writing runs

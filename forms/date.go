@@ -48,18 +48,30 @@ var (
 // so an earlier 和暦 date names a lunisolar day this function cannot
 // convert, and no living applicant was born before it.
 func ParseDate(s string) (time.Time, DateStyle, error) {
+	t, sty, _, err := parseDate(s)
+	return t, sty, err
+}
+
+// warekiParts is a 和暦 date as written: era (name or initial), era year
+// (digits or 元), month and day.
+type warekiParts struct{ era, year, month, day string }
+
+// parseDate is ParseDate, also returning the 和暦 parts when the date was
+// written in 和暦 (zero otherwise).
+func parseDate(s string) (time.Time, DateStyle, warekiParts, error) {
 	c := CompactText(s)
 	var (
 		t   time.Time
 		sty DateStyle
+		wp  warekiParts
 		err error
 	)
 	if m := reWarekiKanji.FindStringSubmatch(c); m != nil {
-		sty = DateWareki
-		t, err = warekiDate(m[1], m[2], m[3], m[4])
+		sty, wp = DateWareki, warekiParts{m[1], m[2], m[3], m[4]}
+		t, err = warekiDate(wp.era, wp.year, wp.month, wp.day)
 	} else if m := reWarekiSep.FindStringSubmatch(c); m != nil && m[3] == m[5] {
-		sty = DateWareki
-		t, err = warekiDate(m[1], m[2], m[4], m[6])
+		sty, wp = DateWareki, warekiParts{m[1], m[2], m[4], m[6]}
+		t, err = warekiDate(wp.era, wp.year, wp.month, wp.day)
 	} else if m := reSeireki.FindStringSubmatch(c); m != nil {
 		sty = DateSeireki
 		t, err = gregorianDate(atoi(m[1]), m[2], m[3])
@@ -67,12 +79,70 @@ func ParseDate(s string) (time.Time, DateStyle, error) {
 		sty = DateSlash
 		t, err = gregorianDate(atoi(m[1]), m[3], m[5])
 	} else {
-		return time.Time{}, "", fmt.Errorf("%w: %q", ErrDateFormat, s)
+		return time.Time{}, "", warekiParts{}, fmt.Errorf("%w: %q", ErrDateFormat, s)
 	}
 	if err != nil {
-		return time.Time{}, "", fmt.Errorf("%q: %w", s, err)
+		return time.Time{}, "", warekiParts{}, fmt.Errorf("%q: %w", s, err)
 	}
-	return t, sty, nil
+	return t, sty, wp, nil
+}
+
+// DateReading is a date as ParseDateSure judged it.
+type DateReading struct {
+	Date  time.Time
+	Style DateStyle
+	// Sure is false when the text could name another day as well: an era
+	// initial (S, H, R, T, M) whose era year and day exist in another era
+	// too, and the plausible window did not single the written one out.
+	Sure bool
+	// Others are the days the same digits name under the other eras, when
+	// the era was written as an initial (none otherwise).
+	Others []time.Time
+}
+
+// ParseDateSure is ParseDate for a value that will be passed on as sure.
+// An era written as one Latin letter is one stroke from another era (S and
+// 5, H and R misread, or a writer's slip), and S, H and R all have years
+// 1 to 31, so H5.1.1 could as well be R5.1.1 or S5.1.1, decades apart.
+// Such a date is sure only when the written era is the only one where the
+// day exists (S60: 平成 ended in its year 31, 令和 has not reached 60), or
+// the only one that plausible accepts (an application date within the
+// last year, a birth date in a living person's span). plausible may be nil
+// (no window). Eras spelled out (昭和, ㍼) and Western years are not in doubt.
+func ParseDateSure(s string, plausible func(time.Time) bool) (DateReading, error) {
+	t, sty, wp, err := parseDate(s)
+	if err != nil {
+		return DateReading{}, err
+	}
+	rd := DateReading{Date: t, Style: sty, Sure: true}
+	if len([]rune(wp.era)) != 1 {
+		return rd, nil
+	}
+	eras := Eras()
+	written := eraIndex(eras, wp.era)
+	for i, e := range eras {
+		if i == written {
+			continue
+		}
+		if o, err := warekiDate(e.Name, wp.year, wp.month, wp.day); err == nil {
+			rd.Others = append(rd.Others, o)
+		}
+	}
+	if len(rd.Others) == 0 {
+		return rd, nil
+	}
+	ok := func(d time.Time) bool { return plausible == nil || plausible(d) }
+	if !ok(t) {
+		rd.Sure = false // outside the window: whichever era was meant, a person must look
+		return rd, nil
+	}
+	for _, o := range rd.Others {
+		if ok(o) {
+			rd.Sure = false
+			break
+		}
+	}
+	return rd, nil
 }
 
 // warekiDate converts era, era year (digits or 元), month and day, and

@@ -162,3 +162,59 @@ func TestParseDateRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// An era initial is one letter from another era: a date written with one
+// is sure only when the year, or the plausible window, rules the other
+// eras out (issue 13, point 8).
+func TestParseDateSureEraInitials(t *testing.T) {
+	today := day(2026, 12, 3)
+	// The windows the reader uses: a birth date from 1900 to today, any
+	// other date within the last year.
+	birth := func(d time.Time) bool { return d.Year() >= 1900 && !d.After(today) }
+	recent := func(d time.Time) bool { return !d.After(today) && !d.Before(today.AddDate(-1, 0, 0)) }
+	for _, c := range []struct {
+		name   string
+		in     string
+		window func(time.Time) bool
+		want   time.Time
+		sure   bool
+		others int
+	}{
+		{"S60: only 令和 has a year 60 too, and it is ahead", "S60.4.12", birth, day(1985, 4, 12), true, 1},
+		{"H5 birth: S5, T5 and R5 are birth dates too", "H5.1.1", birth, day(1993, 1, 1), false, 3},
+		{"R5 birth: H5 and S5 are birth dates too", "R5.1.1", birth, day(2023, 1, 1), false, 3},
+		{"S5 birth: H5, R5 are birth dates too", "S5.1.1", birth, day(1930, 1, 1), false, 3},
+		{"H30 birth: S30 is one too, M30 before 1900, R30 ahead", "H30.6.1", birth, day(2018, 6, 1), false, 3},
+		{"S62 birth: R62 is ahead", "s62/3/3", birth, day(1987, 3, 3), true, 1},
+		{"H1/1/8: January 8th of year 1 exists in no other era", "H1/1/8", birth, day(1989, 1, 8), true, 0},
+		{"application R8: H8 and S8 are decades ago", "R8.11.20", recent, day(2026, 11, 20), true, 4},
+		{"application H8: the window holds only R8", "H8.11.20", recent, day(1996, 11, 20), false, 4},
+		{"application R7.12.10: within the year, the others not", "R7.12.10", recent, day(2025, 12, 10), true, 4},
+		{"no window: R8 could be any era", "R8.11.20", nil, day(2026, 11, 20), false, 4},
+		{"era spelled out is not in doubt", "平成5年1月1日", birth, day(1993, 1, 1), true, 0},
+		{"era symbol is not in doubt", "㍻5年1月1日", birth, day(1993, 1, 1), true, 0},
+		{"西暦 is not in doubt", "1993/1/1", birth, day(1993, 1, 1), true, 0},
+		{"S60 outside the window, R60 too: a person looks", "S60.4.12", recent, day(1985, 4, 12), false, 1},
+		{"H30 application outside the window, S30 too", "H30.6.1", recent, day(2018, 6, 1), false, 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rd, err := ParseDateSure(c.in, c.window)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rd.Date.Equal(c.want) || rd.Sure != c.sure || len(rd.Others) != c.others {
+				t.Errorf("%q: %s sure %v, %d others %v; want %s sure %v, %d others",
+					c.in, rd.Date.Format(time.DateOnly), rd.Sure, len(rd.Others), rd.Others, c.want.Format(time.DateOnly), c.sure, c.others)
+			}
+			if rd.Style != DateWareki && rd.Style != DateSlash {
+				t.Errorf("%q: style %q", c.in, rd.Style)
+			}
+		})
+	}
+	// What ParseDate refuses, ParseDateSure refuses the same way.
+	for _, in := range []string{"H31.5.1", "R0.1.1", "S60.2.30", "not a date"} {
+		if _, err := ParseDateSure(in, birth); err == nil {
+			t.Errorf("%q: no error", in)
+		}
+	}
+}

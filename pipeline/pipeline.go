@@ -321,6 +321,9 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		} else {
 			e.checkNames(&rec, t)
 	}
+	// My Numbers and PINs out of place are masked before any rule or
+	// caller sees the values (privacy.go).
+	e.guard(&rec, d, t, ink)
 	rec.Issues = append(rec.Issues, forms.Validate(t.ID, forms.Sure(rec.Fields), forms.RuleContext{Today: e.cfg.Today()})...)
 			e.checkOutside(&rec, t, ink)
 		}

@@ -46,6 +46,10 @@ type AnswerOptions struct {
 	// Slots are the printed 照会内容; nil makes them from the Case the way
 	// `shinsei cases sheet` does.
 	Slots map[string]string
+	// PINAlso lists the places (Place*) where the person writes a PIN
+	// again besides its cells: the user PIN when one is applied for, else
+	// the signature PIN. Every PIN written is a Secret of the page.
+	PINAlso []string
 }
 
 // Answer makes the answer sheet (jpki-answer) returned for case c: printed
@@ -64,10 +68,8 @@ func (g *Generator) Answer(c Case, o AnswerOptions) (Doc, error) {
 			return Doc{}, fmt.Errorf("answer sheet for %s: unknown certificate %q (want %s or %s)", c.Ref, s, forms.CertSignature, forms.CertUser)
 		}
 	}
-	// forced is the image format asked for, when one was.
-	forced, force := scanfx.PNG, o.Format != "" && o.Format != "pdf"
-	if force {
-		if forced, err = scanfx.ParseFormat(o.Format); err != nil {
+	if o.Format != "" && o.Format != "pdf" {
+		if _, err := scanfx.ParseFormat(o.Format); err != nil {
 			return Doc{}, fmt.Errorf("answer sheet for %s: %w", c.Ref, err)
 		}
 	}
@@ -81,7 +83,29 @@ func (g *Generator) Answer(c Case, o AnswerOptions) (Doc, error) {
 	if err != nil {
 		return Doc{}, fmt.Errorf("answer sheet for %s: %w", c.Ref, err)
 	}
-	params := scanfx.RandomParams(rng, o.Mix)
+	data, ext, err := g.scan(&p, o.Mix, o.Format, rng)
+	if err != nil {
+		return Doc{}, fmt.Errorf("answer sheet for %s: %w", c.Ref, err)
+	}
+	name := "answer-" + c.Ref + ext
+	truth := Truth{File: name, Seed: o.Seed, Mix: o.Mix.String(), Pages: []PageTruth{p.truth}}
+	return Doc{Name: name, Data: data, Truth: truth}, nil
+}
+
+// scan damages one filled page as mix says and encodes it as format asks
+// ("" for what the mix's scanner would write, or png, jpg, tif, pdf),
+// setting the page's truth (page 1, geometry). It returns the file and its
+// extension.
+func (g *Generator) scan(p *page, mix scanfx.Mix, format string, rng *rand.Rand) ([]byte, string, error) {
+	// forced is the image format asked for, when one was.
+	forced, force := scanfx.PNG, format != "" && format != "pdf"
+	if force {
+		var err error
+		if forced, err = scanfx.ParseFormat(format); err != nil {
+			return nil, "", err
+		}
+	}
+	params := scanfx.RandomParams(rng, mix)
 	switch {
 	case force && forced == scanfx.JPEG && params.JPEGQuality == 0:
 		params.Bilevel, params.JPEGQuality = false, 85
@@ -90,7 +114,7 @@ func (g *Generator) Answer(c Case, o AnswerOptions) (Doc, error) {
 	}
 	img, aff, err := scanfx.Apply(p.img, params, rng)
 	if err != nil {
-		return Doc{}, fmt.Errorf("answer sheet for %s: %w", c.Ref, err)
+		return nil, "", err
 	}
 	f, q := params.FileFormat()
 	if force {
@@ -98,25 +122,23 @@ func (g *Generator) Answer(c Case, o AnswerOptions) (Doc, error) {
 	}
 	p.truth.Page = 1
 	p.truth.Geometry = geometry(params, aff, img, f, q)
-	asPDF := o.Format == "pdf" || o.Format == "" && o.Mix != scanfx.Clean && rng.IntN(4) == 0
+	asPDF := format == "pdf" || format == "" && mix != scanfx.Clean && rng.IntN(4) == 0
 
 	var buf bytes.Buffer
 	ext := f.Ext()
 	if asPDF {
 		pg, kind, err := pdfPage(img, f, q, p.truth.Geometry.DPI)
 		if err != nil {
-			return Doc{}, fmt.Errorf("answer sheet for %s: %w", c.Ref, err)
+			return nil, "", err
 		}
 		if err := pdfout.Write(&buf, []pdfout.Page{pg}); err != nil {
-			return Doc{}, fmt.Errorf("answer sheet for %s: %w", c.Ref, err)
+			return nil, "", err
 		}
 		p.truth.Geometry.Format, ext = kind, ".pdf"
 	} else if err := scanfx.Encode(&buf, img, f, scanfx.EncodeOptions{Quality: q, DPI: p.truth.Geometry.DPI}); err != nil {
-		return Doc{}, fmt.Errorf("answer sheet for %s: %w", c.Ref, err)
+		return nil, "", err
 	}
-	name := "answer-" + c.Ref + ext
-	truth := Truth{File: name, Seed: o.Seed, Mix: o.Mix.String(), Pages: []PageTruth{p.truth}}
-	return Doc{Name: name, Data: buf.Bytes(), Truth: truth}, nil
+	return buf.Bytes(), ext, nil
 }
 
 // pdfPage wraps one scanned page for a PDF as Document does: JPEG pages keep
@@ -170,11 +192,16 @@ func (g *Generator) answerPage(c Case, o AnswerOptions, rng *rand.Rand) (page, e
 	if err := w.signature(t, "person_signature", c.Name, !o.Unsigned); err != nil {
 		return page{}, err
 	}
-	if err := w.text(t, "proxy_name", c.ProxyName); err != nil {
-		return page{}, err
+	if !slices.Contains(o.PINAlso, PlaceText) {
+		// (With PlaceText the PIN goes there instead, below.)
+		if err := w.text(t, "proxy_name", c.ProxyName); err != nil {
+			return page{}, err
+		}
 	}
 	// The person follows the sheet: each PIN applied for, in full, and
 	// nothing in the other box.
+	var secrets []Secret
+	again := ""
 	for _, p := range []struct{ id, cert string }{{"pin_signature", forms.CertSignature}, {"pin_user", forms.CertUser}} {
 		f, _ := t.Field(p.id)
 		pin := ""
@@ -184,9 +211,23 @@ func (g *Generator) answerPage(c Case, o AnswerOptions, rng *rand.Rand) (page, e
 		if err := w.pinCells(f, pin); err != nil {
 			return page{}, err
 		}
+		if pin != "" {
+			secrets = append(secrets, Secret{Kind: SecretPIN, Where: PlaceCells, Text: pin, Glyphs: w.glyphs[p.id]})
+			again = pin // the user PIN when there is one: it comes last
+		}
+	}
+	for _, place := range o.PINAlso {
+		if again == "" {
+			break
+		}
+		s, err := w.writeAgain(t, place, again)
+		if err != nil {
+			return page{}, err
+		}
+		secrets = append(secrets, s)
 	}
 
-	truth := PageTruth{Template: t.ID, Revision: t.Revision, CaseRef: c.Ref, Fields: w.fields}
+	truth := PageTruth{Template: t.ID, Revision: t.Revision, CaseRef: c.Ref, Fields: w.fields, Secrets: secrets}
 	if o.BlotQR {
 		blot(img, templates.Box{X: templates.QRXMM, Y: templates.QRYMM, W: templates.QRSizeMM, H: templates.QRSizeMM}, rng)
 		truth.Blotted = append(truth.Blotted, "qr")

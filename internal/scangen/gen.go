@@ -85,6 +85,9 @@ type PageTruth struct {
 	// Blotted names what was inked over before the scan ("qr", or a
 	// field ID such as "case_ref"): printed, but no longer readable.
 	Blotted []string `json:"blotted,omitempty"`
+	// Secrets are the PINs and My Numbers written on the page, wherever
+	// they were written, with the box of every glyph (secrets.go).
+	Secrets []Secret `json:"secrets,omitempty"`
 }
 
 // Geometry says where the template ended up in the image.
@@ -132,6 +135,8 @@ type page struct {
 	t     *templates.Template
 	img   *image.Gray
 	truth PageTruth
+	// glyphs: where each text field's and PIN field's glyphs were drawn.
+	glyphs map[string][]templates.Box
 }
 
 // Document makes document i of the corpus.
@@ -423,5 +428,5 @@ func (g *Generator) fill(t *templates.Template, person Person, rng *rand.Rand) (
 	if ref, ok := values.Fields["case_ref"].(string); ok {
 		truth.CaseRef = ref
 	}
-	return page{t: t, img: img, truth: truth}, nil
+	return page{t: t, img: img, truth: truth, glyphs: w.glyphs}, nil
 }

@@ -59,6 +59,9 @@ type pen struct {
 	ink    uint8   // gray level of the ink
 	slant  float64 // shear, tan of the angle
 	wobble float64 // how irregular each glyph is, 0..1
+	// boxes, when set, receives the box (mm) of every glyph drawn, so a
+	// test can find a PIN's ink where the generator put it.
+	boxes *[]templates.Box
 }
 
 func (h *hands) newPen(rng *rand.Rand, mix float64) pen {
@@ -150,9 +153,24 @@ func (p pen) line(img *image.Gray, x, baseline float64, s string, sizeMM, spacin
 			// upright glyph in page pixels.
 			m := f64.Aff3{a, bb, cx - a*cx - bb*cy, d, e, cy - d*cx - e*cy}
 			xdraw.BiLinear.Transform(img, m, src, dr, xdraw.Over, &xdraw.Options{SrcMask: mask, SrcMaskP: maskp.Sub(dr.Min)})
+			if p.boxes != nil {
+				*p.boxes = append(*p.boxes, glyphBox(m, dr))
+			}
 		}
 		face.Close()
 		x += templates.PxToMM(float64(adv)/64, dpi) * spacing * (1 + (rng.Float64()*2-1)*0.05*p.wobble)
 	}
 	return nil
+}
+
+// glyphBox is the box (mm) that holds glyph rectangle dr once m has moved
+// it onto the page.
+func glyphBox(m f64.Aff3, dr image.Rectangle) templates.Box {
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, c := range [][2]float64{{float64(dr.Min.X), float64(dr.Min.Y)}, {float64(dr.Max.X), float64(dr.Min.Y)}, {float64(dr.Min.X), float64(dr.Max.Y)}, {float64(dr.Max.X), float64(dr.Max.Y)}} {
+		x, y := m[0]*c[0]+m[1]*c[1]+m[2], m[3]*c[0]+m[4]*c[1]+m[5]
+		x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+	}
+	k := px(1)
+	return templates.Box{X: x0 / k, Y: y0 / k, W: (x1 - x0) / k, H: (y1 - y0) / k}
 }

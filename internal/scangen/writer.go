@@ -18,6 +18,24 @@ type writer struct {
 	hands  *hands
 	mix    scanfx.Mix
 	fields map[string]FieldTruth
+	// glyphs holds the box (mm) of every glyph written in a text field or
+	// PIN cell, by field id: where the privacy tests look for its ink.
+	glyphs map[string][]templates.Box
+}
+
+// recording returns the writer's pen set to record the boxes of what it
+// draws into *boxes.
+func (w *writer) recording(boxes *[]templates.Box) pen {
+	p := w.pen
+	p.boxes = boxes
+	return p
+}
+
+func (w *writer) keepGlyphs(id string, boxes []templates.Box) {
+	if w.glyphs == nil {
+		w.glyphs = map[string][]templates.Box{}
+	}
+	w.glyphs[id] = boxes
 }
 
 func (w *writer) box(t *templates.Template, id string) templates.Box {
@@ -59,7 +77,10 @@ func (w *writer) check(t *templates.Template, id string, on bool) {
 
 func (w *writer) text(t *templates.Template, id, s string) error {
 	w.fields[id] = FieldTruth{Value: s}
-	return w.pen.write(w.img, w.box(t, id), s, w.rng)
+	var boxes []templates.Box
+	err := w.recording(&boxes).write(w.img, w.box(t, id), s, w.rng)
+	w.keepGlyphs(id, boxes)
+	return err
 }
 
 func (w *writer) date(t *templates.Template, id string, d time.Time) error {
@@ -117,10 +138,13 @@ func (w *writer) pin(t *templates.Template, id string, applied bool) error {
 // the count as the value, the characters as written (synthetic PINs).
 func (w *writer) pinCells(f templates.Field, pin string) error {
 	w.fields[f.ID] = FieldTruth{Value: len(pin), Written: pin}
+	var boxes []templates.Box
+	p := w.recording(&boxes)
 	for i, r := range pin {
-		if err := w.pen.centred(w.img, f.Box.Cell(i, f.Cells), string(r), w.rng); err != nil {
+		if err := p.centred(w.img, f.Box.Cell(i, f.Cells), string(r), w.rng); err != nil {
 			return err
 		}
 	}
+	w.keepGlyphs(f.ID, boxes)
 	return nil
 }

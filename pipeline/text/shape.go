@@ -79,6 +79,24 @@ func hasAlnumRun(s string, n int) bool {
 	return false
 }
 
+// phoneLike reports whether p (as NormalizePhone gives it) is written as
+// a phone number is, right or wrong: three groups of 2–5 digits, 9–11
+// digits in all.
+func phoneLike(p string) bool {
+	groups := strings.Split(p, "-")
+	if len(groups) != 3 {
+		return false
+	}
+	n := 0
+	for _, g := range groups {
+		if len(g) < 2 || len(g) > 5 || strings.Trim(g, "0123456789") != "" {
+			return false
+		}
+		n += len(g)
+	}
+	return n >= 9 && n <= 11
+}
+
 // prefectures are the 47 都道府県, which an address that starts with one
 // must name exactly.
 var prefectures = forms.Prefectures()

@@ -416,8 +416,10 @@ func judge(f templates.Field, res ocr.Result, today time.Time) Reading {
 		}
 	}
 	// (Dates are left out: their value is the date understood, not the
-	// characters read.)
-	if v, ok := rd.Value.(string); ok && f.Kind == templates.Text && rd.Why == WhyShape && hasAlnumRun(v, 4) {
+	// characters read. So is a phone number in three groups of its usual
+	// length, such as 070-290-2196, whose groups are not of a kind any
+	// area uses: that is a phone number misread or miswritten, not a PIN.)
+	if v, ok := rd.Value.(string); ok && f.Kind == templates.Text && rd.Why == WhyShape && hasAlnumRun(v, 4) && !(f.Charset == templates.Digits && phoneLike(v)) {
 		// A value of the wrong shape is kept as a hint for the reviewer,
 		// unless it holds a run of letters or digits a PIN could be (a
 		// PIN written in the phone box, or after an address): then the

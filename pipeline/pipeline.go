@@ -317,16 +317,15 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: "氏名・日付などの文字欄は読み取っていません / text fields were not read (no OCR): a person must check them"})
 		} else if err := e.readText(ctx, &rec, d, t, ink); err != nil {
 			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: fmt.Sprintf("%s: 文字欄を読み取れませんでした / text fields could not be read (%v) — process the file again", where, err)})
-		}
 		} else {
 			e.checkNames(&rec, t)
+			e.checkOutside(&rec, t, ink)
+		}
 	}
 	// My Numbers and PINs out of place are masked before any rule or
 	// caller sees the values (privacy.go).
 	e.guard(&rec, d, t, ink)
 	rec.Issues = append(rec.Issues, forms.Validate(t.ID, forms.Sure(rec.Fields), forms.RuleContext{Today: e.cfg.Today()})...)
-			e.checkOutside(&rec, t, ink)
-		}
 
 	rec.Status = forms.Accepted
 	if len(rec.Issues) > 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"shinsei/forms"
+	"shinsei/forms/address"
 	"shinsei/forms/names"
 	"shinsei/pipeline/text"
 	"shinsei/templates"
@@ -14,8 +15,9 @@ import (
 // Issue codes of the cross-checks, which weigh a value against evidence
 // that does not come from the recognizer agreeing with itself.
 const (
-	CodeNameReading = "name_reading_mismatch" // 氏名 and フリガナ, both read surely, do not fit each other
-	CodeNameUnknown = "name_unknown"          // the 氏名 read is no known family and given name
+	CodeNameReading    = "name_reading_mismatch" // 氏名 and フリガナ, both read surely, do not fit each other
+	CodeNameUnknown    = "name_unknown"          // the 氏名 read is no known family and given name
+	CodeAddressUnknown = "address_unknown"       // the municipality or town read is in no list of Japan Post's
 )
 
 // unsureCap is the highest confidence a value keeps once a cross-check has
@@ -64,6 +66,29 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template) {
 			}
 			unsure(rec, ids...)
 			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeNameUnknown, Message: fmt.Sprintf("「%s」は名前の辞書にない読み取り結果です / what was read in %q is no name shinsei knows — check it (and its reading) against the form", fd.Label, fd.ID)})
+		}
+	}
+}
+
+// checkAddresses holds each address read surely against Japan Post's list
+// of municipalities and towns. A misread kanji in a town (豊玉北 read as
+// 豊王北) or a municipality (ふじみ野市 as ふじ野市) makes a place that
+// does not exist, which three readings by one model cannot tell.
+func (e *Engine) checkAddresses(rec *forms.Record, t *templates.Template) {
+	if e.addresses == nil {
+		return
+	}
+	for _, fd := range t.Fields {
+		if fd.Kind != templates.Text || !strings.HasSuffix(fd.ID, "_address") {
+			continue
+		}
+		a, ok := sureText(rec, fd.ID)
+		if !ok {
+			continue
+		}
+		if v := e.addresses.Check(a); v != address.Known {
+			unsure(rec, fd.ID)
+			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeAddressUnknown, Message: fmt.Sprintf("「%s」の市区町村または町域が住所の一覧にありません / the municipality or town read in %q is not in Japan Post's list (%v) — a misreading, or written in a way the list does not know: check it against the form", fd.Label, fd.ID, v)})
 		}
 	}
 }

@@ -76,3 +76,39 @@ func TestCheckNames(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckAddresses(t *testing.T) {
+	e, err := New(templates.Builtin(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := templates.Builtin().Get(forms.TemplateApplication, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		addr   string
+		review bool
+	}{
+		{"東京都練馬区豊玉北6丁目12番1号", false},
+		{"練馬区豊玉北6-12-1", false},
+		{"東京都練馬区豊王北6丁目12番1号", true}, // 玉 read as 王
+		{"埼玉県ふじ野市川崎1丁目2番3号", true},  // ふじみ野市 lost its み
+		{"", false}, // empty is the reader's business
+	} {
+		rec := forms.Record{Fields: map[string]forms.FieldValue{
+			"applicant_address": {Value: c.addr, Confidence: 0.97},
+			"proxy_address":     {Value: c.addr, Confidence: 0.4, Review: true},
+		}}
+		e.checkAddresses(&rec, app)
+		if got := rec.Fields["applicant_address"].Review; got != c.review {
+			t.Errorf("%q: review = %v, want %v", c.addr, got, c.review)
+		}
+		if got := len(rec.Issues) > 0 && rec.Issues[0].Code == CodeAddressUnknown; got != c.review {
+			t.Errorf("%q: issues %v", c.addr, rec.Issues)
+		}
+		if len(rec.Issues) > 1 {
+			t.Errorf("%q: an address already flagged was flagged again: %v", c.addr, rec.Issues)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"shinsei/forms"
+	"shinsei/forms/address"
 	"shinsei/forms/names"
 	"shinsei/pipeline/decode"
 	"shinsei/pipeline/deskew"
@@ -31,9 +32,12 @@ type Engine struct {
 	renderer *templates.Renderer
 	cfg      Config
 
-	mu    sync.Mutex
-	names *names.Lexicon // read-only once loaded
+	// The evidence beyond the recognizer (evidence.go), read-only once
+	// loaded.
+	names     *names.Lexicon
+	addresses *address.Master
 
+	mu    sync.Mutex
 	forms map[string]*marks.Form
 }
 
@@ -70,7 +74,11 @@ func New(reg *templates.Registry, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{reg: reg, renderer: r, cfg: cfg, forms: map[string]*marks.Form{}, names: lex}, nil
+	master, err := address.Load()
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{reg: reg, renderer: r, cfg: cfg, forms: map[string]*marks.Form{}, names: lex, addresses: master}, nil
 }
 
 func (e *Engine) form(t *templates.Template) (*marks.Form, error) {
@@ -319,6 +327,7 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: fmt.Sprintf("%s: 文字欄を読み取れませんでした / text fields could not be read (%v) — process the file again", where, err)})
 		} else {
 			e.checkNames(&rec, t)
+			e.checkAddresses(&rec, t)
 			e.checkOutside(&rec, t, ink)
 		}
 	}

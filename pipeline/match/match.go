@@ -36,9 +36,13 @@ const (
 	CodeCaseIncomplete   = "case_application_unsure" // a proxy application whose person, certificates or proxy could not be read surely
 	// A case found by QR, reference or name that the rest of the sheet,
 	// read surely, contradicts: the sheet is not taken as its answer.
-	CodePersonMismatch  = "case_person_mismatch"  // the printed name is not the case's person
-	CodeAddressMismatch = "case_address_mismatch" // the printed address is not the case's address
-	CodeProxyMismatch   = "case_proxy_mismatch"   // the proxy named on the sheet is not the case's proxy
+	CodePersonMismatch = "case_person_mismatch" // the printed name is not the case's person
+	// The printed name was not read, or read unsurely and not within a
+	// character of the case's person: nothing on the sheet confirms that
+	// it is that person's.
+	CodePersonUnconfirmed = "case_person_unconfirmed"
+	CodeAddressMismatch   = "case_address_mismatch" // the printed address is not the case's address
+	CodeProxyMismatch     = "case_proxy_mismatch"   // the proxy named on the sheet is not the case's proxy
 )
 
 // Evidence is what an answer sheet says about its case.
@@ -46,7 +50,11 @@ type Evidence struct {
 	QRRef   string // from the QR code
 	ReadRef string // read from the printed reference; its check digit is valid
 	Name    string // the person's name printed on the sheet, read surely
-	Address string // the address printed on the sheet, as read
+	// NameUnsure is the printed name when it was read, but not surely. It
+	// never finds a case; it confirms one the QR code or the reference
+	// found when it is within a character of the case's person.
+	NameUnsure string
+	Address    string // the address printed on the sheet, as read
 	// AddressSure says the address was read surely; otherwise it may be
 	// a character or two off (豊 read as 寺).
 	AddressSure bool
@@ -59,6 +67,8 @@ func EvidenceOf(d pipeline.Detail) Evidence {
 	ev := Evidence{QRRef: d.QR.CaseRef}
 	if n := d.Slots["person_name"]; n.Sure {
 		ev.Name = n.Value
+	} else {
+		ev.NameUnsure = n.Value
 	}
 	a := d.Slots["person_address"]
 	ev.Address, ev.AddressSure = a.Value, a.Sure
@@ -152,13 +162,22 @@ func (m *Matcher) Answer(ctx context.Context, rec *forms.Record, ev Evidence) er
 	return nil
 }
 
-// disagreements lists what the sheet, read surely, says against case c:
-// the printed name, the printed address, and the proxy named in writing.
-// What was not read surely says nothing either way.
+// disagreements lists what keeps the sheet from being case c's: the
+// person printed on it must be c's person — read surely and the same, or
+// read unsurely and within a character (a printed name misread by one
+// character is common; another person's name is further off) — and the
+// printed address and the proxy named in writing, where read surely, must
+// be c's. A printed name not read at all confirms nothing: a QR code or a
+// reference alone does not say the sheet is that person's (DOMAIN.md: the
+// person on the sheet is the person on the case).
 func disagreements(rec *forms.Record, ev Evidence, c forms.Case) []forms.Issue {
 	var out []forms.Issue
-	if ev.Name != "" && forms.CompactText(ev.Name) != forms.CompactText(c.Person.Name) {
+	name := forms.CompactText(c.Person.Name)
+	switch {
+	case ev.Name != "" && forms.CompactText(ev.Name) != name:
 		out = append(out, forms.Issue{Field: "case_ref", Code: CodePersonMismatch, Message: fmt.Sprintf("印字された氏名が案件 %s の本人と一致しません / the name printed on the sheet is not the person of case %s — check which case the sheet belongs to", c.ID, c.ID)})
+	case ev.Name == "" && (ev.NameUnsure == "" || editDistance(forms.CompactText(ev.NameUnsure), name) > 1):
+		out = append(out, forms.Issue{Field: "case_ref", Code: CodePersonUnconfirmed, Message: fmt.Sprintf("印字された氏名が読み取れず、案件 %s の本人の回答書か確認できません / the name printed on the sheet could not be read as the person of case %s — check the sheet is theirs", c.ID, c.ID)})
 	}
 	if ev.AddressSure && ev.Address != "" && forms.CompactText(ev.Address) != forms.CompactText(c.Person.Address) {
 		out = append(out, forms.Issue{Field: "case_ref", Code: CodeAddressMismatch, Message: fmt.Sprintf("印字された住所が案件 %s の住所と一致しません / the address printed on the sheet is not the address of case %s — check which case the sheet belongs to", c.ID, c.ID)})

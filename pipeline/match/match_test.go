@@ -91,11 +91,11 @@ func TestAnswer(t *testing.T) {
 			status forms.CaseStatus // of the case afterwards; "" for no match
 			codes  string
 		}{
-			{"by QR", Evidence{QRRef: string(c.ID)}, nil, "qr", forms.CaseAnswered, ""},
-			{"the same case again", Evidence{QRRef: string(c.ID)}, nil, "qr", forms.CaseAnswered, CodeAlreadyAnswered},
-			{"PIN cells for a certificate not applied for", Evidence{ReadRef: string(userOnly.ID)}, nil, "reference", forms.CasePending, forms.CodePINCellsMismatch},
-			{"by reference", Evidence{ReadRef: string(userOnly.ID)}, func(r *forms.Record) { r.Fields["pin_signature"] = forms.FieldValue{Value: 0, Confidence: 0.99} }, "reference", forms.CaseAnswered, ""},
-			{"a cancelled case", Evidence{QRRef: string(cancelled.ID)}, nil, "qr", forms.CaseCancelled, CodeCaseNotPending},
+			{"by QR", Evidence{QRRef: string(c.ID), Name: "山田太郎"}, nil, "qr", forms.CaseAnswered, ""},
+			{"the same case again", Evidence{QRRef: string(c.ID), NameUnsure: "山田太部"}, nil, "qr", forms.CaseAnswered, CodeAlreadyAnswered},
+			{"PIN cells for a certificate not applied for", Evidence{ReadRef: string(userOnly.ID), Name: "鈴木 一郎"}, nil, "reference", forms.CasePending, forms.CodePINCellsMismatch},
+			{"by reference", Evidence{ReadRef: string(userOnly.ID), Name: "鈴木一郎"}, func(r *forms.Record) { r.Fields["pin_signature"] = forms.FieldValue{Value: 0, Confidence: 0.99} }, "reference", forms.CaseAnswered, ""},
+			{"a cancelled case", Evidence{QRRef: string(cancelled.ID), Name: "佐藤花子"}, nil, "qr", forms.CaseCancelled, CodeCaseNotPending},
 			{"an unknown reference", Evidence{QRRef: "1234-5678-9"}, nil, "", "", CodeCaseUnknown},
 			{"nothing readable", Evidence{}, nil, "", "", CodeCaseUnidentified},
 			{"the same name at another address", Evidence{Name: "田中修", Address: "大阪府堺市堺区桜台3丁目3番3号"}, nil, "", "", CodeCaseNotFound},
@@ -156,7 +156,7 @@ func TestAnswerNeedsSureChecks(t *testing.T) {
 	rec := sheet("doc-unsure")
 	rec.Fields["person_signature"] = forms.FieldValue{Value: true, Confidence: 0.5, Review: true}
 	rec.Fields["answer_date"] = forms.FieldValue{Value: "2026-11-01", Confidence: 0.99}
-	if err := m.Answer(context.Background(), rec, Evidence{QRRef: string(c.ID)}); err != nil {
+	if err := m.Answer(context.Background(), rec, Evidence{QRRef: string(c.ID), Name: "山田太郎"}); err != nil {
 		t.Fatal(err)
 	}
 	if rec.Case == nil || rec.Case.Status != "pending" || codes(rec) != CodeAnswerBeforeSent || rec.Status != forms.NeedsReview {
@@ -177,7 +177,7 @@ func TestAnswerRace(t *testing.T) {
 			recs[i] = sheet("doc-same")
 			m := New(r, fmt.Sprintf("窓口%d", i), func() time.Time { return now })
 			wg.Go(func() {
-				if err := m.Answer(context.Background(), recs[i], Evidence{QRRef: string(c.ID)}); err != nil {
+				if err := m.Answer(context.Background(), recs[i], Evidence{QRRef: string(c.ID), Name: "山田太郎"}); err != nil {
 					t.Error(err)
 				}
 			})
@@ -471,10 +471,12 @@ func TestAnswerAgreesWithSheet(t *testing.T) {
 			return Evidence{ReadRef: ref, Name: "鈴木一郎", Address: other, AddressSure: true}
 		}, nil, CodeAddressMismatch},
 		{"reference, another address read unsurely", func(ref string) Evidence { return Evidence{ReadRef: ref, Name: "鈴木一郎", Address: other} }, nil, ""},
-		{"reference, no name read surely", func(ref string) Evidence { return Evidence{ReadRef: ref} }, nil, ""},
-		{"QR, another proxy written", func(ref string) Evidence { return Evidence{QRRef: ref} }, &forms.FieldValue{Value: "田中 修", Confidence: 0.99}, CodeProxyMismatch},
-		{"QR, the proxy written unsurely", func(ref string) Evidence { return Evidence{QRRef: ref} }, &forms.FieldValue{Value: "田中 修", Confidence: 0.4, Review: true}, ""},
-		{"QR, the proxy with other spacing", func(ref string) Evidence { return Evidence{QRRef: ref} }, &forms.FieldValue{Value: "山田　花子", Confidence: 0.99}, ""},
+		{"reference, the name read unsurely, one character off", func(ref string) Evidence { return Evidence{ReadRef: ref, NameUnsure: "鈴本一郎"} }, nil, ""},
+		{"reference, another name read unsurely", func(ref string) Evidence { return Evidence{ReadRef: ref, NameUnsure: "佐藤花子"} }, nil, CodePersonUnconfirmed},
+		{"QR, no name read", func(ref string) Evidence { return Evidence{QRRef: ref} }, nil, CodePersonUnconfirmed},
+		{"QR, another proxy written", func(ref string) Evidence { return Evidence{QRRef: ref, Name: "鈴木一郎"} }, &forms.FieldValue{Value: "田中 修", Confidence: 0.99}, CodeProxyMismatch},
+		{"QR, the proxy written unsurely", func(ref string) Evidence { return Evidence{QRRef: ref, Name: "鈴木一郎"} }, &forms.FieldValue{Value: "田中 修", Confidence: 0.4, Review: true}, ""},
+		{"QR, the proxy with other spacing", func(ref string) Evidence { return Evidence{QRRef: ref, Name: "鈴木一郎"} }, &forms.FieldValue{Value: "山田　花子", Confidence: 0.99}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := storetest.Open(t, "file://"+t.TempDir(), func(string) string { return "" }).Store

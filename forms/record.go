@@ -42,7 +42,17 @@ type Source struct {
 type TemplateRef struct {
 	ID       string `json:"id"`
 	Revision int    `json:"revision"`
+	// IdentifiedBy says how the form was told: IdentifiedByQR from its QR
+	// code, IdentifiedByLayout from its print when the QR code could not
+	// be read (weaker: the record then also carries form_code_unreadable).
+	IdentifiedBy string `json:"identified_by"`
 }
+
+// How a page's form was identified (TemplateRef.IdentifiedBy).
+const (
+	IdentifiedByQR     = "qr"
+	IdentifiedByLayout = "layout"
+)
 
 // Quality describes the scan as found.
 type Quality struct {

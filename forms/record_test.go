@@ -16,7 +16,7 @@ func TestRecordJSON(t *testing.T) {
 	r := Record{
 		DocumentID: DocumentID(sum, 2),
 		Source:     Source{Name: "scan-0012.pdf", SHA256: sum, Page: 2},
-		Template:   &TemplateRef{ID: "jpki-answer", Revision: 1},
+		Template:   &TemplateRef{ID: "jpki-answer", Revision: 1, IdentifiedBy: IdentifiedByQR},
 		Status:     NeedsReview,
 		Quality:    Quality{SkewDeg: 1.25, Rotation: 180, DPI: 300},
 		Fields: map[string]FieldValue{

@@ -11,6 +11,8 @@ import (
 	"image"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -149,6 +151,7 @@ const (
 	CodeLowResolution   = "resolution_too_low"
 	CodeWarped          = "page_warped"
 	CodeFormCode        = "form_code_unreadable"
+	CodeSeveralForms    = "page_several_forms"
 	CodeMarkUnsure      = "mark_unsure"
 	CodeSignatureUnsure = "signature_unsure"
 	CodePINUnsure       = "pin_cells_unsure"
@@ -256,6 +259,11 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		return reject(CodeUnreadable, fmt.Sprintf("%s: %v", where, err))
 	}
 	d.Registration = &res
+	if res.OtherForms > 0 {
+		// Only one of them would be read, and the file holding all of
+		// them kept as if it were that one form.
+		return reject(CodeSeveralForms, fmt.Sprintf("%s: 1枚の画像に%d枚の様式が写っています / the scan holds %d forms (sets of registration marks) on one page — scan each form on its own", where, res.OtherForms+1, res.OtherForms+1))
+	}
 	rec.Quality = forms.Quality{SkewDeg: round(res.SkewDeg, 2), Rotation: res.Rotation, DPI: round(res.DPI, 0)}
 	if res.DPI < MinDPI {
 		return reject(CodeLowResolution, fmt.Sprintf("%s: 解像度が低すぎます / scanned at %.0f dpi, too coarse to read — scan at 200–300 dpi", where, res.DPI))
@@ -284,16 +292,30 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 	} else {
 		// A blotted or torn QR code: the marks still place the page, and
 		// the forms differ enough in print to tell which one it is.
-		t, f, page = e.identify(img, res)
-		if t == nil {
+		var revs []int
+		t, f, page, revs = e.identify(img, res)
+		switch {
+		case len(revs) > 1:
+			// The print says which form, not which of its revisions: a
+			// revision assumed is a layout read with the wrong boxes.
+			rec.Status = forms.NeedsReview
+			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeFormCode, Message: fmt.Sprintf("%s: 様式コード（QR）が読めず、様式「%s」の版（%s）を判別できません / the form's QR code cannot be read (%v) and its layout fits revisions %s of %s alike — a person must say which revision this is", where, t.ID, joinInts(revs, "・"), qrErr, joinInts(revs, ", "), t.ID)})
+			return rec
+		case t == nil:
 			rec.Status = forms.NeedsReview
 			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeFormCode, Message: fmt.Sprintf("%s: 様式コード（QR）が読めません / the form's QR code cannot be read (%v) and its layout matches no form clearly — a person must say which form this is", where, qrErr)})
 			return rec
 		}
 		d.IdentifiedByLayout = true
+		// The layout is good evidence, not the form's own word: a person
+		// confirms it (docs/records.md promises form_code_unreadable).
+		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeFormCode, Message: fmt.Sprintf("%s: 様式コード（QR）が読めません。印刷から様式「%s」第%d版と判定しました / the form's QR code cannot be read (%v); its layout identifies it as %s revision %d — confirm the form", where, t.ID, t.Revision, qrErr, t.ID, t.Revision)})
 	}
 	d.QR = qr
-	rec.Template = &forms.TemplateRef{ID: t.ID, Revision: t.Revision}
+	rec.Template = &forms.TemplateRef{ID: t.ID, Revision: t.Revision, IdentifiedBy: forms.IdentifiedByQR}
+	if d.IdentifiedByLayout {
+		rec.Template.IdentifiedBy = forms.IdentifiedByLayout
+	}
 	if e.cfg.KeepCanvas {
 		d.Canvas = image.NewGray(page.Rect)
 		copy(d.Canvas.Pix, page.Pix)
@@ -352,38 +374,58 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 }
 
 // identify tells which form a page is by its print, when its QR code
-// cannot be read: the latest revision of each form is compared with the
-// registered page, and one must match well and clearly better than the
-// rest. It returns the form and the canvas (before drop-out), or nils.
-func (e *Engine) identify(img *image.Gray, res register.Result) (*templates.Template, *marks.Form, *image.Gray) {
-	var (
-		page         *image.Gray
-		best         *templates.Template
-		bestF        *marks.Form
-		first, other = -2.0, -2.0
-	)
-	for _, t := range e.reg.List() {
-		if latest, err := e.reg.Get(t.ID, 0); err != nil || latest != t {
-			continue
-		}
-		f, err := e.form(t)
+// cannot be read: every revision of every form is compared with the
+// registered page, and one form must match well and clearly better than
+// every other form. It returns the revision that matched best and the
+// canvas (before drop-out), or nils. When other revisions of that form
+// match about as well (within marks.IdentifyMargin), revs lists them all,
+// oldest first: the layout cannot say which revision the page is.
+func (e *Engine) identify(img *image.Gray, res register.Result) (t *templates.Template, f *marks.Form, page *image.Gray, revs []int) {
+	type score struct {
+		t *templates.Template
+		f *marks.Form
+		l float64
+	}
+	var scores []score
+	for _, tp := range e.reg.List() {
+		fm, err := e.form(tp)
 		if err != nil {
 			continue
 		}
 		if page == nil {
-			page = f.Canvas(img, res.Transform)
+			page = fm.Canvas(img, res.Transform)
 		}
-		switch l := f.Likeness(page); {
-		case l > first:
-			first, other, best, bestF = l, first, t, f
-		case l > other:
-			other = l
+		scores = append(scores, score{tp, fm, fm.Likeness(page)})
+	}
+	best := -1
+	for i, s := range scores {
+		if best < 0 || s.l > scores[best].l {
+			best = i
 		}
 	}
-	if best == nil || first < marks.IdentifyMin || first-other < marks.IdentifyMargin {
-		return nil, nil, nil
+	if best < 0 || scores[best].l < marks.IdentifyMin {
+		return nil, nil, nil, nil
 	}
-	return best, bestF, page
+	top := scores[best]
+	for _, s := range scores {
+		switch {
+		case s.t.ID != top.t.ID && top.l-s.l < marks.IdentifyMargin:
+			return nil, nil, nil, nil // another form fits about as well
+		case s.t.ID == top.t.ID && top.l-s.l < marks.IdentifyMargin:
+			revs = append(revs, s.t.Revision)
+		}
+	}
+	slices.Sort(revs)
+	return top.t, top.f, page, revs
+}
+
+// joinInts writes ns separated by sep.
+func joinInts(ns []int, sep string) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, sep)
 }
 
 // readSlots reads the printed name and address slots of a form.
@@ -436,8 +478,12 @@ func textMessage(f templates.Field, why string) string {
 		return fmt.Sprintf("「%s」が記入されていません / %q is empty", f.Label, f.ID)
 	case text.WhyDate:
 		return fmt.Sprintf("「%s」の日付が読み取れないか、存在しない日付です / %q is not a date that exists, or could not be read", f.Label, f.ID)
+	case text.WhyEra:
+		return fmt.Sprintf("「%s」の元号が頭文字（S・H・R など）で書かれ、別の元号とも読めます / %q gives its era as an initial (S, H, R…) that fits another era as well — check the era on the form", f.Label, f.ID)
 	case text.WhyOverrun:
 		return fmt.Sprintf("「%s」の記入が枠からはみ出しています / the writing in %q runs out of its box (or stands beside it) and may be cut — check the whole entry on the form", f.Label, f.ID)
+	case text.WhyUnread:
+		return fmt.Sprintf("「%s」に読み取れていない記入があります / part of the writing in %q was not read (a character may be missing from the value) — check it on the form", f.Label, f.ID)
 	case text.WhyFaint:
 		return fmt.Sprintf("「%s」の記入が薄く、確実に読めません / the writing in %q is too faint to read surely (pencil or a worn pen) — check it on the form", f.Label, f.ID)
 	case text.WhyShape:

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/png"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -225,5 +226,163 @@ func TestUnknownFormDeskewed(t *testing.T) {
 	}
 	if math.Abs(d.Quality.SkewDeg-2.5) > 0.15 || d.Straightened == nil {
 		t.Errorf("skew %.2f° (want 2.5), straightened %v", d.Quality.SkewDeg, d.Straightened != nil)
+	}
+}
+
+// blotQR covers a rendered page's QR code (x0 ≤ … < x1 as a share of its
+// width) with a spill: the marks still place the page, the code is gone.
+func blotQR(img *image.Gray, dpi float64, from, to float64) *image.Gray {
+	out := image.NewGray(img.Rect)
+	copy(out.Pix, img.Pix)
+	k := dpi / 25.4
+	x0 := int((templates.QRXMM - 1 + from*(templates.QRSizeMM+2)) * k)
+	x1 := int((templates.QRXMM - 1 + to*(templates.QRSizeMM+2)) * k)
+	for y := int((templates.QRYMM - 1) * k); y < int((templates.QRYMM+templates.QRSizeMM+1)*k); y++ {
+		for x := x0; x < x1; x++ {
+			out.Pix[out.PixOffset(x, y)] = 255
+		}
+	}
+	return out
+}
+
+// A page whose QR code cannot be read says so even when its layout tells
+// the form, and the record says how the form was identified; when two
+// revisions of the form look alike, no revision is assumed (issue 13,
+// point 6).
+func TestFormCodeUnreadable(t *testing.T) {
+	filled := render(t, "jpki-revocation", templates.Values{Fields: map[string]any{"cert_user": true, "request_revoke": true}}, 300)
+	scan := func(img *image.Gray) []byte {
+		s, _, err := scanfx.Apply(img, scanfx.Params{SkewDeg: 1.2, DPI: 300, Blur: 0.5, Noise: 3}, rand.New(rand.NewPCG(13, 6)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return encode(t, s)
+	}
+	// The builtin forms, and the same with a second revision of the
+	// revocation form printed alike (a city's reprint with new wording
+	// in the notes, say).
+	twoRevs := templates.Builtin()
+	rev1, err := twoRevs.Get("jpki-revocation", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev2 := *rev1
+	rev2.Revision = 2
+	if err := twoRevs.Register(&rev2); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name     string
+		reg      *templates.Registry
+		img      *image.Gray
+		template *forms.TemplateRef
+		formCode bool
+		status   forms.Status
+		msg      string
+	}{
+		{"QR read", templates.Builtin(), filled, &forms.TemplateRef{ID: "jpki-revocation", Revision: 1, IdentifiedBy: forms.IdentifiedByQR}, false, forms.NeedsReview, ""},
+		{"QR torn off", templates.Builtin(), blotQR(filled, 300, 0, 1), &forms.TemplateRef{ID: "jpki-revocation", Revision: 1, IdentifiedBy: forms.IdentifiedByLayout}, true, forms.NeedsReview, "its layout identifies it as jpki-revocation revision 1"},
+		{"QR half blotted", templates.Builtin(), blotQR(filled, 300, 0.45, 1), &forms.TemplateRef{ID: "jpki-revocation", Revision: 1, IdentifiedBy: forms.IdentifiedByLayout}, true, forms.NeedsReview, "confirm the form"},
+		{"two revisions alike", twoRevs, blotQR(filled, 300, 0, 1), nil, true, forms.NeedsReview, "fits revisions 1, 2 of jpki-revocation alike"},
+		{"two revisions, QR read", twoRevs, filled, &forms.TemplateRef{ID: "jpki-revocation", Revision: 1, IdentifiedBy: forms.IdentifiedByQR}, false, forms.NeedsReview, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e, err := pipeline.New(c.reg, pipeline.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages := e.Pages(context.Background(), "p.png", scan(c.img))
+			d := e.ReadDetailed(context.Background(), pages[0])
+			rec := d.Record
+			switch {
+			case (rec.Template == nil) != (c.template == nil):
+				t.Errorf("template %+v, want %+v", rec.Template, c.template)
+			case rec.Template != nil && *rec.Template != *c.template:
+				t.Errorf("template %+v, want %+v", *rec.Template, *c.template)
+			}
+			if hasIssue(rec, pipeline.CodeFormCode) != c.formCode || rec.Status != c.status {
+				t.Errorf("status %s, issues %s; want %s, form_code_unreadable %v", rec.Status, issueText(rec), c.status, c.formCode)
+			}
+			if c.msg != "" && !strings.Contains(issueText(rec), c.msg) {
+				t.Errorf("issues %q do not say %q", issueText(rec), c.msg)
+			}
+			if d.IdentifiedByLayout != (rec.Template != nil && rec.Template.IdentifiedBy == forms.IdentifiedByLayout) {
+				t.Errorf("Detail.IdentifiedByLayout %v disagrees with the record's %+v", d.IdentifiedByLayout, rec.Template)
+			}
+		})
+	}
+}
+
+// place draws src onto dst scaled by k (area average), its top-left
+// corner at (x0, y0).
+func place(dst, src *image.Gray, k float64, x0, y0 int) {
+	w, h := int(float64(src.Rect.Dx())*k), int(float64(src.Rect.Dy())*k)
+	for y := range h {
+		for x := range w {
+			sx0, sy0 := int(float64(x)/k), int(float64(y)/k)
+			sx1, sy1 := max(sx0+1, int(float64(x+1)/k)), max(sy0+1, int(float64(y+1)/k))
+			sum, n := 0, 0
+			for sy := sy0; sy < min(sy1, src.Rect.Dy()); sy++ {
+				for sx := sx0; sx < min(sx1, src.Rect.Dx()); sx++ {
+					sum += int(src.Pix[sy*src.Stride+sx])
+					n++
+				}
+			}
+			if n > 0 {
+				dst.Pix[dst.PixOffset(x0+x, y0+y)] = uint8(sum / n)
+			}
+		}
+	}
+}
+
+// Two forms on one scan are rejected, whichever way they lie: side by
+// side (each reduced to 70% on a landscape page), one above the other
+// (each at half size on a portrait page), or two full sheets side by side
+// on an A3 glass; one form alone is read (issue 13, point 7).
+func TestSeveralFormsOnePage(t *testing.T) {
+	app := render(t, "jpki-application", templates.Values{Fields: map[string]any{"cert_user": true, "action_new": true}}, 300)
+	ans := render(t, "jpki-answer", templates.Values{}, 300)
+	w, h := app.Rect.Dx(), app.Rect.Dy()
+	sideBySide := white(h, w) // A4 landscape
+	place(sideBySide, app, 0.7, 60, (w-int(0.7*float64(h)))/2)
+	place(sideBySide, ans, 0.7, h/2+40, (w-int(0.7*float64(h)))/2)
+	stacked := white(w, h)
+	place(stacked, app, 0.5, w/4, 0)
+	place(stacked, ans, 0.5, w/4, h/2)
+	a3 := white(2*w+100, h+80)
+	place(a3, app, 1, 30, 40)
+	place(a3, app, 1, w+70, 40)
+	rng := rand.New(rand.NewPCG(7, 7))
+	scan := func(img *image.Gray) []byte {
+		s, _, err := scanfx.Apply(img, scanfx.Params{SkewDeg: 0.8, DPI: 300, Blur: 0.4, Noise: 3}, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return encode(t, s)
+	}
+	e := engine(t)
+	for _, c := range []struct {
+		name  string
+		img   *image.Gray
+		forms int
+	}{
+		{"side by side, reduced", sideBySide, 2},
+		{"one above the other, reduced", stacked, 2},
+		{"two sheets on an A3 glass", a3, 2},
+		{"one form", app, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := e.Read(context.Background(), e.Pages(context.Background(), "two.png", scan(c.img))[0])
+			several := hasIssue(rec, pipeline.CodeSeveralForms)
+			if c.forms > 1 && (!several || rec.Status != forms.Rejected) {
+				t.Errorf("status %s, issues %s; want rejected with %s", rec.Status, issueText(rec), pipeline.CodeSeveralForms)
+			}
+			if c.forms > 1 && !strings.Contains(issueText(rec), "scan each form on its own") {
+				t.Errorf("message %q does not say what to do", issueText(rec))
+			}
+			if c.forms == 1 && (several || rec.Template == nil) {
+				t.Errorf("one form: status %s, template %+v, issues %s", rec.Status, rec.Template, issueText(rec))
+			}
+		})
 	}
 }

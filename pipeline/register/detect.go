@@ -427,7 +427,10 @@ const maxCands = 48
 // or with the centred hole, at any skew.
 func candidates(blobs []blob, r raster, f int, origin image.Point, expSide float64) []cand {
 	ff := float64(f)
-	lo, hi := 0.55*expSide/ff, 1.8*expSide/ff
+	// Down to 0.45 of the expected side: two forms scanned one above
+	// the other make the page look twice as tall as A4, and their marks
+	// half the size, and must still be found to be told apart.
+	lo, hi := 0.45*expSide/ff, 1.8*expSide/ff
 	var out []cand
 	for i := range blobs {
 		b := &blobs[i]

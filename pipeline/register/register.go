@@ -100,6 +100,10 @@ type Result struct {
 	// into; each was located where the other three put it and confirmed
 	// there. Worth a look in review if it is the page's only oddity.
 	Touched []templates.Corner
+	// OtherForms counts further complete sets of four marks on the scan:
+	// more than one form on one page, of which this Result places only
+	// one. The caller must not read such a page as one form.
+	OtherForms int
 }
 
 // MissingError reports a page on which only some marks were found. It

@@ -46,9 +46,81 @@ const (
 
 func (d *detector) solve(guess float64) (Result, error) {
 	if q, ok := bestQuad(d.cands); ok {
-		return d.finish(q)
+		res, err := d.finish(q)
+		if err == nil {
+			res.OtherForms = otherForms(d.cands, q)
+			if res.OtherForms == 0 && marksOutside(d.cands, res, q) >= 2 {
+				// Part of another form's marks (one may be lost to a
+				// fold, a staple or the image's edge).
+				res.OtherForms = 1
+			}
+		}
+		return res, err
 	}
 	return d.partial(guess)
+}
+
+// marksOutside counts candidates the size of this form's marks that lie
+// outside its page: nothing of a form is printed there, so they are
+// another form's marks.
+func marksOutside(cs []cand, res Result, q quad) int {
+	inv, ok := res.Transform.Invert()
+	if !ok {
+		return 0
+	}
+	used := map[int]bool{}
+	for _, i := range q.idx {
+		used[i] = true
+	}
+	n := 0
+	for i, c := range cs {
+		if used[i] {
+			continue
+		}
+		if m := c.side / q.scale; m < minMarkMM || m > maxMarkMM {
+			continue
+		}
+		p := inv.Apply(templates.PointMM{X: c.x, Y: c.y})
+		const out = templates.FiducialSizeMM
+		if p.X < -out || p.Y < -out || p.X > templates.PageWidthMM+out || p.Y > templates.PageHeightMM+out {
+			n++
+		}
+	}
+	return n
+}
+
+// otherForms counts further complete sets of marks beside the quad q
+// found first, at a scale within a factor two of it: a second form on
+// the same scan (two sheets side by side on the glass, or two pages
+// printed reduced on one). Each set found is taken out before the next
+// is looked for.
+func otherForms(cs []cand, q quad) int {
+	used := map[int]bool{}
+	for _, i := range q.idx {
+		used[i] = true
+	}
+	n := 0
+	for {
+		var rest []cand
+		for i, c := range cs {
+			if !used[i] {
+				rest = append(rest, c)
+			}
+		}
+		o, ok := bestQuad(rest)
+		if !ok || o.scale < q.scale/2 || o.scale > q.scale*2 {
+			return n
+		}
+		n++
+		for _, ri := range o.idx {
+			for i := range cs {
+				if !used[i] && cs[i] == rest[ri] {
+					used[i] = true
+					break
+				}
+			}
+		}
+	}
 }
 
 type quad struct {

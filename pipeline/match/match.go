@@ -95,8 +95,10 @@ func New(repo *cases.Repo, by string, now func() time.Time) *Matcher {
 
 // Answer matches an answer sheet's record to its case, adds what it finds
 // to the record (rec.Case, issues, status), and moves the case to answered
-// when the sheet is a valid answer: matched confidently, signed, confirmed,
-// with PIN cells that fit the certificates. Text a person must still
+// when the sheet is a valid answer: matched confidently to a pending case
+// whose person the printed name confirms and which nothing read surely
+// contradicts (disagreements), signed, confirmed, with PIN cells that fit
+// the certificates. Text a person must still
 // confirm (the proxy's name, the date) does not hold the case back; it
 // stays flagged on the record for the counter.
 func (m *Matcher) Answer(ctx context.Context, rec *forms.Record, ev Evidence) error {

@@ -482,8 +482,6 @@ func textMessage(f templates.Field, why string) string {
 		return fmt.Sprintf("「%s」の元号が頭文字（S・H・R など）で書かれ、別の元号とも読めます / %q gives its era as an initial (S, H, R…) that fits another era as well — check the era on the form", f.Label, f.ID)
 	case text.WhyOverrun:
 		return fmt.Sprintf("「%s」の記入が枠からはみ出しています / the writing in %q runs out of its box (or stands beside it) and may be cut — check the whole entry on the form", f.Label, f.ID)
-	case text.WhyUnread:
-		return fmt.Sprintf("「%s」に読み取れていない記入があります / part of the writing in %q was not read (a character may be missing from the value) — check it on the form", f.Label, f.ID)
 	case text.WhyFaint:
 		return fmt.Sprintf("「%s」の記入が薄く、確実に読めません / the writing in %q is too faint to read surely (pencil or a worn pen) — check it on the form", f.Label, f.ID)
 	case text.WhyShape:

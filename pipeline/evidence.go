@@ -41,12 +41,20 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template) {
 		if fd.Kind != templates.Text || fd.Charset != templates.Kanji || !strings.HasSuffix(fd.ID, "_name") {
 			continue
 		}
-		name, ok := sureText(rec, fd.ID)
-		if !ok {
-			continue
-		}
 		kanaID := strings.TrimSuffix(fd.ID, "_name") + "_kana"
 		kana, kanaSure := sureText(rec, kanaID)
+		name, ok := sureText(rec, fd.ID)
+		if !ok {
+			// The name goes to a person anyway. Its reading stands alone
+			// only if it fits what was read as the name: otherwise one of
+			// the two is wrong, and nothing says which.
+			read, _ := rec.Fields[fd.ID].Value.(string)
+			if kanaSure && e.names.Check(read, kana) != names.Agrees {
+				unsure(rec, kanaID)
+				rec.Issues = append(rec.Issues, forms.Issue{Field: kanaID, Code: CodeNameReading, Message: fmt.Sprintf("フリガナが「%s」の読み取り結果と合いません / the reading in %q does not fit what was read in %q, which is unsure too — check both", fd.Label, kanaID, fd.ID)})
+			}
+			continue
+		}
 		verdict := names.Unknown
 		switch {
 		case kanaSure:

@@ -35,6 +35,10 @@ packages=(
 	# Fonts: IPAex for printed form text (shinsei embeds its own copy), Klee
 	# and Kiloji (handwriting-like faces) for the synthetic scan generator.
 	fonts-ipaexfont-gothic fonts-klee fonts-kiloji
+	# More hands for the generator (internal/scangen/hands.go): faces the
+	# handwriting model never trained on, to calibrate and to evaluate on.
+	fonts-konatu fonts-komatuna fonts-yozvox-yozfont fonts-motoya-l-maruberi
+	fonts-kouzan-mouhitsu fonts-aoyagi-soseki
 	# pdftoppm, to look at rendered PDFs the way a person would.
 	poppler-utils
 )

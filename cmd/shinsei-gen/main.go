@@ -52,6 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed")
 	mixName := fs.String("mix", "standard", "scan damage: clean, standard or hard")
 	jobs := fs.Int("j", runtime.NumCPU(), "documents made in parallel")
+	handSpec := fs.String("hands", "", "write in these hands: a use (train, calibrate, holdout) or hand names, comma-separated; each page's truth names its hand (default: the training faces, as always)")
 	answer := fs.String("answer", "", "instead of a corpus, fill in and scan the answer sheet of the case in this `file` (the JSON of shinsei cases show ID --json)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -71,7 +72,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	g, err := scangen.New(scangen.Options{Seed: *seed, Mix: mix})
+	opts := scangen.Options{Seed: *seed, Mix: mix}
+	if *handSpec != "" {
+		if opts.Hands, err = scangen.HandsByUse(*handSpec); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+	}
+	g, err := scangen.New(opts)
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,29 @@ type Report struct {
 	// values, so they are for generated corpora only, never printed by
 	// the command.
 	Samples []Sample `json:"-"`
+	// Hands scores each hand on its own, when the corpus names them
+	// (shinsei-gen -hands): accuracy is reported per hand.
+	Hands map[string]*HandReport `json:"hands,omitempty"`
 }
+
+// HandReport is the part of a report written in one hand.
+type HandReport struct {
+	Pages             int               `json:"pages"`
+	Accepted          int               `json:"accepted"`
+	AcceptedWithError int               `json:"accepted_with_error"`
+	Kinds             map[string]*Tally `json:"kinds"`
+}
+
+// StraightThrough is the share of the hand's pages accepted, in percent.
+func (h *HandReport) StraightThrough() float64 {
+	if h.Pages == 0 {
+		return 0
+	}
+	return 100 * float64(h.Accepted) / float64(h.Pages)
+}
+
+// Text groups the hand's text and date kinds into one tally.
+func (h *HandReport) Text() Tally { return textTally(h.Kinds) }
 
 // Sample is one text or date field as read, beside its truth.
 type Sample struct {
@@ -150,10 +172,12 @@ func (r *Report) StraightThrough() float64 {
 }
 
 // Text groups the text and date kinds into one tally.
-func (r *Report) Text() Tally {
+func (r *Report) Text() Tally { return textTally(r.Kinds) }
+
+func textTally(kinds map[string]*Tally) Tally {
 	var t Tally
 	for _, k := range []string{KindName, KindKana, KindAddress, KindPhone, KindDate, KindOtherText} {
-		if k, ok := r.Kinds[k]; ok {
+		if k, ok := kinds[k]; ok {
 			t.Fields += k.Fields
 			t.Right += k.Right
 			t.FlaggedRight += k.FlaggedRight
@@ -285,6 +309,17 @@ func score(rep *Report, reg *templates.Registry, file string, pt scangen.PageTru
 		rep.WorstCornerMM = math.Max(rep.WorstCornerMM, worst)
 		rep.CornersOver1MM += over
 	}
+	var hand *HandReport
+	if pt.Hand != "" {
+		if rep.Hands == nil {
+			rep.Hands = map[string]*HandReport{}
+		}
+		if hand = rep.Hands[pt.Hand]; hand == nil {
+			hand = &HandReport{Kinds: map[string]*Tally{}}
+			rep.Hands[pt.Hand] = hand
+		}
+		hand.Pages++
+	}
 	wrong := false
 	for _, f := range tp.Fields {
 		kind := kindOf(f)
@@ -303,6 +338,12 @@ func score(rep *Report, reg *templates.Registry, file string, pt scangen.PageTru
 			rep.Kinds[kind] = t
 		}
 		t.Add(o)
+		if hand != nil {
+			if hand.Kinds[kind] == nil {
+				hand.Kinds[kind] = &Tally{}
+			}
+			hand.Kinds[kind].Add(o)
+		}
 		if samples && (f.Kind == templates.Text || f.Kind == templates.Date) {
 			rep.Samples = append(rep.Samples, Sample{File: file, Page: pt.Page, Field: f.ID, Kind: kind,
 				Confidence: got.Confidence, Review: got.Review, Right: o == Right || o == FlaggedRight,
@@ -320,6 +361,12 @@ func score(rep *Report, reg *templates.Registry, file string, pt scangen.PageTru
 		rep.Accepted++
 		if wrong {
 			rep.AcceptedWithError++
+		}
+		if hand != nil {
+			hand.Accepted++
+			if wrong {
+				hand.AcceptedWithError++
+			}
 		}
 	}
 }

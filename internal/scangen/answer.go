@@ -227,7 +227,7 @@ func (g *Generator) answerPage(c Case, o AnswerOptions, rng *rand.Rand) (page, e
 		secrets = append(secrets, s)
 	}
 
-	truth := PageTruth{Template: t.ID, Revision: t.Revision, CaseRef: c.Ref, Fields: w.fields, Secrets: secrets}
+	truth := PageTruth{Template: t.ID, Revision: t.Revision, CaseRef: c.Ref, Fields: w.fields, Secrets: secrets, Hand: g.handName(w.pen)}
 	if o.BlotQR {
 		blot(img, templates.Box{X: templates.QRXMM, Y: templates.QRYMM, W: templates.QRSizeMM, H: templates.QRSizeMM}, rng)
 		truth.Blotted = append(truth.Blotted, "qr")

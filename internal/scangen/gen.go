@@ -33,6 +33,9 @@ type Options struct {
 	Today time.Time
 	// FontPaths are the handwriting faces; default HandFonts().
 	FontPaths []string
+	// Hands, when set, are the hands people write in (hands.go), instead
+	// of FontPaths; each page's truth then names its hand.
+	Hands []Hand
 }
 
 // DefaultToday is the fill date when Options.Today is zero.
@@ -58,7 +61,14 @@ func New(opts Options) (*Generator, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := loadHands(opts.FontPaths)
+	named := make([]Hand, len(opts.Hands))
+	copy(named, opts.Hands)
+	if len(named) == 0 {
+		for _, p := range opts.FontPaths {
+			named = append(named, Hand{Name: p, Font: p})
+		}
+	}
+	h, err := loadHands(named)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +98,18 @@ type PageTruth struct {
 	// Secrets are the PINs and My Numbers written on the page, wherever
 	// they were written, with the box of every glyph (secrets.go).
 	Secrets []Secret `json:"secrets,omitempty"`
+	// Hand is the hand the page was written in, when the corpus was made
+	// with named hands (Options.Hands).
+	Hand string `json:"hand,omitempty"`
+}
+
+// handName is the name of p's hand when the generator writes in named
+// hands, else "".
+func (g *Generator) handName(p pen) string {
+	if len(g.opts.Hands) == 0 {
+		return ""
+	}
+	return p.hand.Name
 }
 
 // Geometry says where the template ended up in the image.
@@ -424,7 +446,7 @@ func (g *Generator) fill(t *templates.Template, person Person, rng *rand.Rand) (
 			w.fields[f.ID] = FieldTruth{Value: ""}
 		}
 	}
-	truth := PageTruth{Template: t.ID, Revision: t.Revision, Fields: w.fields}
+	truth := PageTruth{Template: t.ID, Revision: t.Revision, Fields: w.fields, Hand: g.handName(w.pen)}
 	if ref, ok := values.Fields["case_ref"].(string); ok {
 		truth.CaseRef = ref
 	}

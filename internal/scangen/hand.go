@@ -34,21 +34,30 @@ func HandFonts() []string {
 // hands writes like people do: glyph by glyph, each a little off in place,
 // size and angle, along a baseline that drifts.
 type hands struct {
-	fonts []*opentype.Font
+	faces []face
 }
 
-func loadHands(paths []string) (*hands, error) {
+// face is a hand with its font loaded.
+type face struct {
+	font *opentype.Font
+	hand Hand
+}
+
+func loadHands(named []Hand) (*hands, error) {
 	h := &hands{}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
+	for _, hd := range named {
+		data, err := os.ReadFile(hd.Font)
 		if err != nil {
-			return nil, fmt.Errorf("handwriting font: %w (install Debian's fonts-klee and fonts-kiloji: scripts/setup.sh)", err)
+			return nil, fmt.Errorf("handwriting font: %w (install the Debian font packages scripts/setup.sh lists)", err)
 		}
 		f, err := opentype.Parse(data)
 		if err != nil {
-			return nil, fmt.Errorf("handwriting font %s: %w", p, err)
+			return nil, fmt.Errorf("handwriting font %s: %w", hd.Font, err)
 		}
-		h.fonts = append(h.fonts, f)
+		h.faces = append(h.faces, face{f, hd})
+	}
+	if len(h.faces) == 0 {
+		return nil, fmt.Errorf("no handwriting fonts")
 	}
 	return h, nil
 }
@@ -56,6 +65,7 @@ func loadHands(paths []string) (*hands, error) {
 // pen is one person's way of writing on one form.
 type pen struct {
 	font   *opentype.Font
+	hand   Hand    // slant, weight, spacing and distortion of the writer's kind
 	ink    uint8   // gray level of the ink
 	slant  float64 // shear, tan of the angle
 	wobble float64 // how irregular each glyph is, 0..1
@@ -65,12 +75,22 @@ type pen struct {
 }
 
 func (h *hands) newPen(rng *rand.Rand, mix float64) pen {
+	f := pick(rng, h.faces)
 	return pen{
-		font:   pick(rng, h.fonts),
+		font:   f.font,
+		hand:   f.hand,
 		ink:    uint8(10 + rng.IntN(50)),
-		slant:  (rng.Float64()*2 - 1) * 0.12,
+		slant:  (rng.Float64()*2-1)*0.12 + f.hand.Slant,
 		wobble: 0.4 + rng.Float64()*0.6*mix,
 	}
+}
+
+// spacing is the hand's letter spacing factor.
+func (p pen) spacing() float64 {
+	if p.hand.Spacing == 0 {
+		return 1
+	}
+	return p.hand.Spacing
 }
 
 const dpi = templates.CanvasDPI
@@ -122,7 +142,7 @@ func (p pen) measure(s string, sizeMM, spacing float64) (float64, error) {
 		return 0, err
 	}
 	defer face.Close()
-	w := float64(font.MeasureString(face, s)) / 64 * spacing
+	w := float64(font.MeasureString(face, s)) / 64 * spacing * p.spacing()
 	return templates.PxToMM(w, dpi), nil
 }
 
@@ -140,6 +160,11 @@ func (p pen) line(img *image.Gray, x, baseline float64, s string, sizeMM, spacin
 		y := baseline + (x-x0)*slope + (rng.Float64()*2-1)*sizeMM*0.04*p.wobble
 		dot := fixed.Point26_6{X: fixed.Int26_6(px(x) * 64), Y: fixed.Int26_6(px(y) * 64)}
 		dr, mask, maskp, adv, ok := face.Glyph(dot, r)
+		if ok && !dr.Empty() && (p.hand.ElasticMM != 0 || p.hand.WeightMM != 0) {
+			var shaped *image.Alpha
+			shaped, dr = shapeGlyph(mask, maskp, dr, px(p.hand.ElasticMM), px(p.hand.WeightMM), rng)
+			mask, maskp = shaped, dr.Min
+		}
 		if ok && !dr.Empty() {
 			// Rotate and shear the glyph about its centre.
 			theta := (rng.Float64()*2 - 1) * 0.07 * p.wobble
@@ -158,7 +183,7 @@ func (p pen) line(img *image.Gray, x, baseline float64, s string, sizeMM, spacin
 			}
 		}
 		face.Close()
-		x += templates.PxToMM(float64(adv)/64, dpi) * spacing * (1 + (rng.Float64()*2-1)*0.05*p.wobble)
+		x += templates.PxToMM(float64(adv)/64, dpi) * spacing * p.spacing() * (1 + (rng.Float64()*2-1)*0.05*p.wobble)
 	}
 	return nil
 }

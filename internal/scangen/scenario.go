@@ -123,7 +123,7 @@ func (g *Generator) Scenario(name string, i int) (Doc, error) {
 		return Doc{}, err
 	}
 	file := fmt.Sprintf("scenario-%s-%03d.png", name, i)
-	pt := PageTruth{Page: 1, Template: t.ID, Revision: t.Revision, Fields: w.fields, Geometry: geometry(params, aff, scan, scanfx.PNG, 0)}
+	pt := PageTruth{Page: 1, Template: t.ID, Revision: t.Revision, Fields: w.fields, Geometry: geometry(params, aff, scan, scanfx.PNG, 0), Hand: g.handName(w.pen)}
 	return Doc{Name: file, Data: buf.Bytes(), Truth: Truth{File: file, Seed: g.opts.Seed, Mix: g.opts.Mix.String(), Index: i, Pages: []PageTruth{pt}}}, nil
 }
 

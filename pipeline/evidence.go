@@ -15,9 +15,10 @@ import (
 // Issue codes of the cross-checks, which weigh a value against evidence
 // that does not come from the recognizer agreeing with itself.
 const (
-	CodeNameReading    = "name_reading_mismatch" // 氏名 and フリガナ, both read surely, do not fit each other
-	CodeNameUnknown    = "name_unknown"          // the 氏名 read is no known family and given name
-	CodeAddressUnknown = "address_unknown"       // the municipality or town read is in no list of Japan Post's
+	CodeNameReading         = "name_reading_mismatch" // 氏名 and フリガナ, both read surely, do not fit each other
+	CodeNameUnknown         = "name_unknown"          // the 氏名 read is no known family and given name
+	CodeAddressUnknown      = "address_unknown"       // the municipality or town read is in no list of Japan Post's
+	CodeRelationshipUnknown = "relationship_unknown"  // 本人との関係 read as none of the ways people write it
 )
 
 // unsureCap is the highest confidence a value keeps once a cross-check has
@@ -98,6 +99,20 @@ func (e *Engine) checkAddresses(rec *forms.Record, t *templates.Template) {
 			unsure(rec, fd.ID)
 			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeAddressUnknown, Message: fmt.Sprintf("「%s」の市区町村または町域が住所の一覧にありません / the municipality or town read in %q is not in Japan Post's list (%v) — a misreading, or written in a way the list does not know: check it against the form", fd.Label, fd.ID, v)})
 		}
+	}
+}
+
+// checkRelationship holds a proxy's relationship read surely against the
+// words people write there (forms.KnownRelationship): one or two kanji, so
+// a misread character (妻 as 要) is as sure as a right one.
+func (e *Engine) checkRelationship(rec *forms.Record, t *templates.Template) {
+	fd, ok := t.Field("proxy_relationship")
+	if !ok {
+		return
+	}
+	if v, ok := sureText(rec, fd.ID); ok && !forms.KnownRelationship(v) {
+		unsure(rec, fd.ID)
+		rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeRelationshipUnknown, Message: fmt.Sprintf("「%s」の読み取り結果は通常の続柄ではありません / what was read in %q is none of the usual relationships — check it against the form", fd.Label, fd.ID)})
 	}
 }
 

@@ -114,3 +114,24 @@ func TestCheckAddresses(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckRelationship(t *testing.T) {
+	e, err := New(templates.Builtin(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := templates.Builtin().Get(forms.TemplateApplication, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, review := range map[string]bool{"妻": false, "長男": false, "友 人": false, "要": true, "委": true, "": false} {
+		rec := forms.Record{Fields: map[string]forms.FieldValue{"proxy_relationship": {Value: v, Confidence: 0.97}}}
+		e.checkRelationship(&rec, app)
+		if got := rec.Fields["proxy_relationship"].Review; got != review {
+			t.Errorf("%q: review = %v, want %v", v, got, review)
+		}
+		if review && (len(rec.Issues) != 1 || rec.Issues[0].Code != CodeRelationshipUnknown) {
+			t.Errorf("%q: issues %v", v, rec.Issues)
+		}
+	}
+}

@@ -353,6 +353,7 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		} else {
 			e.checkNames(&rec, t)
 			e.checkAddresses(&rec, t)
+			e.checkRelationship(&rec, t)
 			e.checkOutside(&rec, t, ink)
 		}
 	}

@@ -54,6 +54,13 @@ type checkFeatures struct {
 	// Ink in a ring just outside the box: a hurried tick can land mostly
 	// beside the box, leaving only slivers inside.
 	ringMM2, ringLongest float64
+	// Interior ink in straight lines that run through the whole zone (a
+	// pen line across the box, a line along its edge that goes on past
+	// it, a fold's shadow): not counted in fill and inkMM2 above.
+	crossMM2 float64
+	// darkest is the interior ink's 5th-percentile grey: a pen's ink
+	// scans under ~110 however faded, a finger's smudge stays lighter.
+	darkest uint8
 
 	// Measured only on densely inked boxes, to tell a filled box from a
 	// scribbled-out one. The core is the ink thresholded halfway between
@@ -98,6 +105,7 @@ const (
 	scribbleP       = 0.5
 	reviewP         = 0.0043
 	emptyConfidence = 0.99
+	smudgeDarkest   = 115 // a densely inked box no darker than this is soft grey
 )
 
 func measureCheckbox(ink *image.Gray, f templates.Field) checkFeatures {
@@ -110,6 +118,7 @@ func measureCheckbox(ink *image.Gray, f templates.Field) checkFeatures {
 		return ft
 	}
 	mm2 := 1 / (z.pxPerMM * z.pxPerMM)
+	cross := crossingLines(ink, z, in, box)
 	inkN := 0
 	inside := make([]bool, len(z.comps))
 	for y := range z.h {
@@ -120,6 +129,8 @@ func measureCheckbox(ink *image.Gray, f templates.Field) checkFeatures {
 			}
 			p := image.Pt(x, y)
 			switch {
+			case p.In(in) && cross[z.lab[i]-1]:
+				ft.crossMM2 += mm2
 			case p.In(in):
 				inkN++
 				inside[z.lab[i]-1] = true
@@ -134,9 +145,23 @@ func measureCheckbox(ink *image.Gray, f templates.Field) checkFeatures {
 			ft.longest = max(ft.longest, c.extentMM(z.pxPerMM))
 		}
 	}
+	var hist [256]int
+	for y := in.Min.Y; y < in.Max.Y; y++ {
+		for x := in.Min.X; x < in.Max.X; x++ {
+			if i := y*z.w + x; z.real(i) && !cross[z.lab[i]-1] {
+				hist[ink.Pix[ink.PixOffset(z.r.Min.X+x, z.r.Min.Y+y)]]++
+			}
+		}
+	}
+	for v, c := 0, 0; v < 256; v++ {
+		if c += hist[v]; inkN > 0 && c*20 >= inkN {
+			ft.darkest = uint8(v)
+			break
+		}
+	}
 	ft.fill = float64(inkN) / float64(in.Dx()*in.Dy())
 	ft.inkMM2 = float64(inkN) * mm2
-	real := func(x, y int) bool { return z.real(y*z.w + x) }
+	real := func(x, y int) bool { i := y*z.w + x; return z.real(i) && !cross[z.lab[i]-1] }
 	ft.runsV = meanRuns(real, in, true)
 	if ft.fill >= denseFill {
 		core := coreInk(ink, z, in)
@@ -156,6 +181,146 @@ func measureCheckbox(ink *image.Gray, f templates.Field) checkFeatures {
 	return ft
 }
 
+// crossingLines marks the components of z's interior in that are thin
+// straight lines or bands running through it from one side to the
+// opposite one and going on, on that same line, past the box (see
+// crosses): a pen slip across the box, a fold or a staple's shadow along
+// its edge. A tick, cross or circle bends, and even a hurried one's
+// straight arm ends within 2.5 mm of the box.
+func crossingLines(img *image.Gray, z *zone, in, box image.Rectangle) []bool {
+	out := make([]bool, len(z.comps))
+	tol := int(0.35*z.pxPerMM + 0.5)
+	for i, c := range z.comps {
+		if z.dust[i] {
+			continue
+		}
+		l := int32(i + 1)
+		at := func(x, y int) bool { return x >= 0 && y >= 0 && x < z.w && y < z.h && z.lab[y*z.w+x] == l }
+		across := c.minX <= in.Min.X+tol && c.maxX >= in.Max.X-1-tol
+		down := c.minY <= in.Min.Y+tol && c.maxY >= in.Max.Y-1-tol
+		if across {
+			if a, b, ok := straightBand(at, c.minX, c.maxX, c.minY, c.maxY, false, z.pxPerMM); ok {
+				out[i] = crosses(func(edge float64, dir int, from, to float64) float64 {
+					return inkOnLine(img, z, a, b, edge, dir, false, from, to)
+				}, float64(box.Min.X), float64(box.Max.X), false)
+			}
+		}
+		if down && !out[i] {
+			if a, b, ok := straightBand(at, c.minY, c.maxY, c.minX, c.maxX, true, z.pxPerMM); ok {
+				out[i] = crosses(func(edge float64, dir int, from, to float64) float64 {
+					return inkOnLine(img, z, a, b, edge, dir, true, from, to)
+				}, float64(box.Min.Y), float64(box.Max.Y), true)
+			}
+		}
+	}
+	return out
+}
+
+// crosses says whether a line through the box goes on, unbroken and on
+// the same line, from the frame to crossPastMM beyond it: further than
+// any tick's arm reaches. The label printed right of a box is dropped out,
+// and with it most of a line running through it, so on the right (or
+// below, for a line down the box) it need only reach past the frame; on
+// the other side it must run on.
+func crosses(on func(edge float64, dir int, from, to float64) float64, lo, hi float64, down bool) bool {
+	far := func(edge float64, dir int) bool { return on(edge, dir, crossNearMM, crossPastMM) >= crossInked }
+	near := func(edge float64, dir int) bool { return on(edge, dir, crossNearMM, checkRingMM) > 0 }
+	if down {
+		return far(lo, -1) && far(hi, 1)
+	}
+	return far(lo, -1) && near(hi, 1)
+}
+
+// Crossing lines: at most crossThickMM thick (a fold's shadow, blurred; a
+// filled box is thicker), inked over crossInked of their length from
+// crossNearMM (past the frame's drop-out band) to crossPastMM beside the
+// box.
+const (
+	crossThickMM = 2.6
+	crossNearMM  = 0.9
+	crossPastMM  = 3.0
+	crossInked   = 0.85
+)
+
+// straightBand fits a component as one thin straight band along the axis
+// from a0 to a1 (x when !down): every line across it meets one run of ink,
+// the runs are at most crossThickMM long, and their centres lie on the
+// line c = a + b·t within 0.25 mm (zone pixels).
+func straightBand(at func(x, y int) bool, a0, a1, b0, b1 int, down bool, pxPerMM float64) (a, b float64, ok bool) {
+	var n, sa, sc, saa, sac, scc, thick float64
+	for t := a0; t <= a1; t++ {
+		runs, sum, cnt, on := 0, 0, 0, false
+		for u := b0; u <= b1; u++ {
+			x, y := t, u
+			if down {
+				x, y = u, t
+			}
+			v := at(x, y)
+			if v {
+				sum += u
+				cnt++
+				if !on {
+					runs++
+				}
+			}
+			on = v
+		}
+		if runs > 1 {
+			return 0, 0, false
+		}
+		if cnt == 0 {
+			continue
+		}
+		ft, fc := float64(t), float64(sum)/float64(cnt)
+		n++
+		sa += ft
+		sc += fc
+		saa += ft * ft
+		sac += ft * fc
+		scc += fc * fc
+		thick += float64(cnt)
+	}
+	if n < 3 || thick/n > crossThickMM*pxPerMM {
+		return 0, 0, false
+	}
+	va, vc, cov := saa/n-sa*sa/n/n, scc/n-sc*sc/n/n, sac/n-sa*sc/n/n
+	if va <= 0 {
+		return 0, 0, false
+	}
+	b = cov / va
+	a = sc/n - b*sa/n
+	resid := vc - cov*cov/va
+	return a, b, math.Sqrt(math.Max(0, resid)) < 0.25*pxPerMM
+}
+
+// inkOnLine is the share of the line c = a + b·t (zone pixels; t is x, or
+// y when down), from from to to mm beyond the box edge at t = edge in
+// direction dir, that has ink within half a millimetre of it.
+func inkOnLine(img *image.Gray, z *zone, a, b, edge float64, dir int, down bool, from, to float64) float64 {
+	k := z.pxPerMM
+	n, inked := 0, 0
+	for s := from; s <= to; s += 1 / k {
+		t := edge + float64(dir)*s*k
+		c := a + b*t
+		n++
+		for d := -0.5 * k; d <= 0.5*k; d++ {
+			x, y := t, c+d
+			if down {
+				x, y = c+d, t
+			}
+			p := image.Pt(z.r.Min.X+int(math.Round(x)), z.r.Min.Y+int(math.Round(y)))
+			if p.In(img.Rect) && img.Pix[img.PixOffset(p.X, p.Y)] < inkBelow {
+				inked++
+				break
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(inked) / float64(n)
+}
+
 // Checkbox reads a checkbox from the ink page (Form.Ink: registered,
 // normalised, form dropped out).
 //
@@ -169,9 +334,26 @@ func measureCheckbox(ink *image.Gray, f templates.Field) checkFeatures {
 // scribbled out, which a person must judge; the two are told apart by the
 // scribble's zig-zag (light wedges opening alternately on both sides,
 // steadily widening gaps) and the doubtful ones go to review.
-func Checkbox(ink *image.Gray, f templates.Field) CheckResult {
+func Checkbox(ink *image.Gray, f templates.Field) (r CheckResult) {
 	ft := measureCheckbox(ink, f)
-	r := CheckResult{Ink: ft.fill}
+	r = CheckResult{Ink: ft.fill}
+	if ft.crossMM2 >= emptyMaxMM2 && ft.inkMM2 <= emptyMaxMM2 {
+		// Only a line crossing the box: nobody ticks a box with a line
+		// that runs on past it. A person looks rather than read it either
+		// way (it may hide a faint tick).
+		r.State, r.Review, r.Confidence = Ambiguous, true, 0.6
+		return r
+	}
+	defer func() {
+		switch {
+		case ft.crossMM2 >= emptyMaxMM2:
+			r.Review = true // a mark under a crossing line: a person confirms
+		case r.State == Checked && ft.fill >= mediumFill && ft.darkest >= smudgeDarkest:
+			// A soft grey blob over the box: a smudge as likely as a
+			// box filled in with a faded pen.
+			r.Review, r.Confidence = true, min(r.Confidence, 0.6)
+		}
+	}()
 	switch {
 	case ft.inkMM2 <= emptyMaxMM2 && ft.ringMM2 >= ringMarkMM2 && ft.ringLongest >= ringLongestMM:
 		// Strokes just outside an empty interior: a tick that landed

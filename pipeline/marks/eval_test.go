@@ -137,6 +137,9 @@ func TestEval(t *testing.T) {
 						r := rd.Signatures[fd.ID]
 						what += fmt.Sprintf(" read=%v review=%v conf=%.2f ink=%.1fmm²", r.Present, r.Review, r.Confidence, r.InkMM2)
 						kinds[fd.Kind].add(r.Present == truthBool(tr.Value), r.Review, r.Confidence, what)
+						if r.Review && r.Present == truthBool(tr.Value) {
+							t.Logf("signature flagged, right: %s", what)
+						}
 					case templates.PIN:
 						r := rd.PINs[fd.ID]
 						what += fmt.Sprintf(" read=%d %v review=%v conf=%.2f", r.Filled, r.Cells, r.Review, r.Confidence)

@@ -1,0 +1,93 @@
+package marks
+
+import (
+	"fmt"
+	"image"
+	"math/rand/v2"
+	"testing"
+
+	"shinsei/internal/scanfx"
+	"shinsei/internal/scangen"
+	"shinsei/pipeline/register"
+	"shinsei/templates"
+)
+
+// strayInk draws a stray mark of kind in field id of a blank form, scans
+// the page (Standard, or the canvas itself when mix < 0), registers it as
+// the pipeline does and returns the ink page.
+func strayInk(t *testing.T, fs *forms, form, id, kind string, mix scanfx.Mix, seed uint64) (*Form, templates.Field, *image.Gray) {
+	t.Helper()
+	f, blank := blankOf(t, fs, form)
+	fd, ok := f.Template.Field(id)
+	if !ok {
+		t.Fatalf("%s has no field %s", form, id)
+	}
+	rng := rand.New(rand.NewPCG(seed, 13))
+	img := cloneGray(blank)
+	scangen.StrayMark(img, fd.Box, kind, uint8(15+rng.IntN(45)), rng)
+	if mix < 0 {
+		Normalize(img)
+		return f, fd, f.mask.DropOut(img)
+	}
+	s, _, err := scanfx.Apply(img, scanfx.RandomParams(rng, mix), rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := register.Find(s, register.Options{})
+	if err != nil {
+		t.Fatalf("%s %s %s seed %d: %v", form, id, kind, seed, err)
+	}
+	return f, fd, f.Ink(s, res.Transform)
+}
+
+// A stray line, a line along the box's edge, a fold's shadow, a dot or a
+// smudge in a signature box is not a signature: never read as signed, at
+// most sent to a person (issue 13, point 5).
+func TestStraySignature(t *testing.T) {
+	t.Parallel()
+	fs := newForms(t)
+	fields := []struct{ form, id string }{
+		{"jpki-application", "applicant_signature"},
+		{"jpki-application", "proxy_signature"},
+		{"jpki-answer", "person_signature"},
+	}
+	for _, fl := range fields {
+		for _, kind := range scangen.StrayKinds {
+			// One page drawn on the canvas, one scanned (Standard).
+			for seed, mix := range []scanfx.Mix{-1, scanfx.Standard} {
+				_, fd, ink := strayInk(t, fs, fl.form, fl.id, kind, mix, uint64(seed))
+				r := Signature(ink, fd)
+				name := fmt.Sprintf("%s %s, %s, seed %d, %v", fl.form, fl.id, kind, seed, mix)
+				if r.Present {
+					t.Errorf("%s: read as signed (review %v, confidence %.2f, %.1f mm²)", name, r.Review, r.Confidence, r.InkMM2)
+				}
+			}
+		}
+	}
+}
+
+// The same stray marks across a check box are not ticks: a line along its
+// edge, a fold's shadow or a pen line crossing it, a dot or a smudge is
+// never read as a sure tick (issue 13, point 5).
+func TestStrayCheckbox(t *testing.T) {
+	t.Parallel()
+	fs := newForms(t)
+	fields := []struct{ form, id string }{
+		{"jpki-answer", "answer_confirm"},
+		{"jpki-application", "cert_signature"},
+		{"jpki-application", "action_new"},
+	}
+	for _, fl := range fields {
+		for _, kind := range scangen.StrayKinds {
+			// One page drawn on the canvas, one scanned (Standard).
+			for seed, mix := range []scanfx.Mix{-1, scanfx.Standard} {
+				_, fd, ink := strayInk(t, fs, fl.form, fl.id, kind, mix, uint64(seed))
+				r := Checkbox(ink, fd)
+				name := fmt.Sprintf("%s %s, %s, seed %d, %v", fl.form, fl.id, kind, seed, mix)
+				if r.State == Checked && !r.Review {
+					t.Errorf("%s: read as a sure tick (confidence %.2f, ink %.3f)", name, r.Confidence, r.Ink)
+				}
+			}
+		}
+	}
+}

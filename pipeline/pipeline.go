@@ -264,6 +264,9 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		// them kept as if it were that one form.
 		return reject(CodeSeveralForms, fmt.Sprintf("%s: 1枚の画像に%d枚の様式が写っています / the scan holds %d forms (sets of registration marks) on one page — scan each form on its own", where, res.OtherForms+1, res.OtherForms+1))
 	}
+	if register.OtherQR(img, res) {
+		return reject(CodeSeveralForms, fmt.Sprintf("%s: 1枚の画像に複数の様式が写っています（QRコードが2つ） / the scan holds a second form's QR code besides this form's — scan each form on its own", where))
+	}
 	rec.Quality = forms.Quality{SkewDeg: round(res.SkewDeg, 2), Rotation: res.Rotation, DPI: round(res.DPI, 0)}
 	if res.DPI < MinDPI {
 		return reject(CodeLowResolution, fmt.Sprintf("%s: 解像度が低すぎます / scanned at %.0f dpi, too coarse to read — scan at 200–300 dpi", where, res.DPI))

@@ -338,7 +338,8 @@ func place(dst, src *image.Gray, k float64, x0, y0 int) {
 // Two forms on one scan are rejected, whichever way they lie: side by
 // side (each reduced to 70% on a landscape page), one above the other
 // (each at half size on a portrait page), or two full sheets side by side
-// on an A3 glass; one form alone is read (issue 13, point 7).
+// on an A3 glass), or a second sheet whose marks are covered but whose QR
+// code shows; one form alone is read (issue 13, point 7).
 func TestSeveralFormsOnePage(t *testing.T) {
 	app := render(t, "jpki-application", templates.Values{Fields: map[string]any{"cert_user": true, "action_new": true}}, 300)
 	ans := render(t, "jpki-answer", templates.Values{}, 300)
@@ -352,6 +353,20 @@ func TestSeveralFormsOnePage(t *testing.T) {
 	a3 := white(2*w+100, h+80)
 	place(a3, app, 1, 30, 40)
 	place(a3, app, 1, w+70, 40)
+	// The second sheet's marks covered (folded under, taped over): only
+	// its QR code says it is there.
+	covered := white(2*w+100, h+80)
+	place(covered, app, 1, 30, 40)
+	place(covered, ans, 1, w+70, 40)
+	for _, c := range templates.FiducialCentres() {
+		k := 300 / 25.4
+		cx, cy := w+70+int(c.X*k), 40+int(c.Y*k)
+		for y := cy - int(5*k); y < cy+int(5*k); y++ {
+			for x := cx - int(5*k); x < cx+int(5*k); x++ {
+				covered.Pix[covered.PixOffset(x, y)] = 255
+			}
+		}
+	}
 	rng := rand.New(rand.NewPCG(7, 7))
 	scan := func(img *image.Gray) []byte {
 		s, _, err := scanfx.Apply(img, scanfx.Params{SkewDeg: 0.8, DPI: 300, Blur: 0.4, Noise: 3}, rng)
@@ -365,11 +380,13 @@ func TestSeveralFormsOnePage(t *testing.T) {
 		name  string
 		img   *image.Gray
 		forms int
+		why   string
 	}{
-		{"side by side, reduced", sideBySide, 2},
-		{"one above the other, reduced", stacked, 2},
-		{"two sheets on an A3 glass", a3, 2},
-		{"one form", app, 1},
+		{"side by side, reduced", sideBySide, 2, "sets of registration marks"},
+		{"one above the other, reduced", stacked, 2, "sets of registration marks"},
+		{"two sheets on an A3 glass", a3, 2, "sets of registration marks"},
+		{"a second sheet with its marks covered", covered, 2, "a second form's QR code"},
+		{"one form", app, 1, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := e.Read(context.Background(), e.Pages(context.Background(), "two.png", scan(c.img))[0])
@@ -377,7 +394,7 @@ func TestSeveralFormsOnePage(t *testing.T) {
 			if c.forms > 1 && (!several || rec.Status != forms.Rejected) {
 				t.Errorf("status %s, issues %s; want rejected with %s", rec.Status, issueText(rec), pipeline.CodeSeveralForms)
 			}
-			if c.forms > 1 && !strings.Contains(issueText(rec), "scan each form on its own") {
+			if c.forms > 1 && (!strings.Contains(issueText(rec), "scan each form on its own") || !strings.Contains(issueText(rec), c.why)) {
 				t.Errorf("message %q does not say what to do", issueText(rec))
 			}
 			if c.forms == 1 && (several || rec.Template == nil) {

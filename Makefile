@@ -23,6 +23,7 @@ setup:
 build: setup
 	$(GOBUILD) -o $(BIN) ./cmd/shinsei
 	$(GOBUILD) -o bin/shinsei-gen ./cmd/shinsei-gen
+	$(GOBUILD) -o bin/shinsei-eval ./cmd/shinsei-eval
 
 corpus: build
 	bin/shinsei-gen -out corpus/$(MIX)-$(N)-seed$(SEED) -n $(N) -mix $(MIX) -seed $(SEED)
@@ -56,7 +57,7 @@ EVAL_HANDS ?= holdout
 eval: build
 	rm -rf corpus/eval-$(EVAL_HANDS)-$(EVAL_N)-seed$(EVAL_SEED)
 	bin/shinsei-gen -out corpus/eval-$(EVAL_HANDS)-$(EVAL_N)-seed$(EVAL_SEED) -n $(EVAL_N) -mix standard -seed $(EVAL_SEED) -hands $(EVAL_HANDS)
-	bin/shinsei eval --today 2026-11-02 corpus/eval-$(EVAL_HANDS)-$(EVAL_N)-seed$(EVAL_SEED)
+	OMP_THREAD_LIMIT=1 bin/shinsei-eval --today 2026-11-02 corpus/eval-$(EVAL_HANDS)-$(EVAL_N)-seed$(EVAL_SEED)
 
 # make train: fine-tune Tesseract's jpn on generated handwriting lines and
 # write ocr/tessdata/jpn_hand.traineddata (bundled into the binary).

@@ -9,7 +9,7 @@
 # Tesseract's own jpn model, never from the generator's lists of names and
 # places, and the seeds (1001 on) are used for nothing else. What training
 # shares with the evaluation corpora is the handwriting faces themselves:
-# the model learns those faces, so `shinsei eval` measures faces it has
+# the model learns those faces, so `shinsei-eval` measures faces it has
 # seen. A deployment would train on real handwriting with this same script,
 # with its lines from scanned forms in place of shinsei-lines.
 #

@@ -105,7 +105,6 @@ func commands() []*command {
 		archiveCommand(),
 		{name: "audit", args: "verify", summary: "check the audit log of archive reads",
 			planned: "the audit log"},
-		evalCommand(),
 		versionCommand(),
 		storeCommand(),
 	}

@@ -71,7 +71,7 @@ Exit status: 0 every page accepted, 3 some need review or were rejected, 1 an er
 }
 
 func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON bool, in *intake) error {
-	eng, closeEngine, err := newEngine(e, jobs, in != nil, time.Time{})
+	eng, closeEngine, err := newEngine(e, jobs, in != nil)
 	if err != nil {
 		return err
 	}

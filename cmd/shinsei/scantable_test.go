@@ -2,45 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"shinsei/forms"
-	"shinsei/internal/evaluate"
 )
-
-// shinsei eval on the committed corpus's clean part: its JSON report
-// (internal/evaluate's own test scores the whole committed corpus), then
-// the table printed from a report.
-func TestEvalCommand(t *testing.T) {
-	dir := filepath.Join("..", "..", "testdata", "corpus", "clean")
-	js, errOut, code := shinsei(t, nil, "eval", "--json", "-j", "2", dir)
-	var rep evaluate.Report
-	if err := json.Unmarshal([]byte(js), &rep); err != nil || code != 0 {
-		t.Fatalf("eval --json: exit %d, %v: %q %s", code, err, js, errOut)
-	}
-	if rep.Files != 3 || rep.Pages != 3 || rep.TemplateRight != 3 || rep.RotationRight != 3 || rep.Kinds["checkbox"].Fields == 0 || rep.Kinds["name"].Fields == 0 {
-		t.Errorf("eval --json: %+v", rep)
-	}
-	var b bytes.Buffer
-	if err := printReport(&b, &rep); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"3 files, 3 pages", "form right 100.00%, orientation right 100.00%", "checkbox", "signature", "pin", "name", "kana", "address", "phone", "date", "all text", "silently wrong"} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("report lacks %q:\n%s", want, b.String())
-		}
-	}
-	if _, errOut, code := shinsei(t, nil, "eval", t.TempDir()); code != 1 || !strings.Contains(errOut, "truth.json") {
-		t.Errorf("empty folder: exit %d, %q", code, errOut)
-	}
-	if _, _, code := shinsei(t, nil, "eval"); code != 2 {
-		t.Errorf("no folder: exit %d, want 2", code)
-	}
-}
 
 // The table puts a rejected page's reason in full and a page needing
 // review as field: code pairs.

@@ -494,6 +494,14 @@ func (m *Matcher) openCaseOf(ctx context.Context, app forms.Case, indexed string
 		return nil, fmt.Errorf("match: %w", err)
 	}
 	for _, c := range all {
+		// A case opened from a scan is the application's only through its
+		// index: one that the index does not name may be another
+		// station's, opened a moment ago and about to lose the race for
+		// the index and be cancelled as a duplicate. Cases opened by hand
+		// (no source) have no index and are joined here.
+		if c.Source != "" && string(c.ID) != indexed {
+			continue
+		}
 		if isOpen(c) {
 			return &c, nil
 		}

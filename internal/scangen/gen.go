@@ -432,20 +432,7 @@ func (g *Generator) fill(t *templates.Template, person Person, rng *rand.Rand) (
 	if err := plan(); err != nil {
 		return page{}, err
 	}
-	// Every field has a truth, blank ones included.
-	for _, f := range t.Fields {
-		if _, ok := w.fields[f.ID]; ok {
-			continue
-		}
-		switch f.Kind {
-		case templates.Checkbox, templates.Signature:
-			w.fields[f.ID] = FieldTruth{Value: false}
-		case templates.PIN:
-			w.fields[f.ID] = FieldTruth{Value: 0}
-		default:
-			w.fields[f.ID] = FieldTruth{Value: ""}
-		}
-	}
+	w.blanks(t)
 	truth := PageTruth{Template: t.ID, Revision: t.Revision, Fields: w.fields, Hand: g.handName(w.pen)}
 	if ref, ok := values.Fields["case_ref"].(string); ok {
 		truth.CaseRef = ref

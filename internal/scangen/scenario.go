@@ -95,19 +95,7 @@ func (g *Generator) Scenario(name string, i int) (Doc, error) {
 	if err := w.signature(t, "applicant_signature", person.Name, true); err != nil {
 		return Doc{}, err
 	}
-	for _, f := range t.Fields {
-		if _, ok := w.fields[f.ID]; ok {
-			continue
-		}
-		switch f.Kind {
-		case templates.Checkbox, templates.Signature:
-			w.fields[f.ID] = FieldTruth{Value: false}
-		case templates.PIN:
-			w.fields[f.ID] = FieldTruth{Value: 0}
-		default:
-			w.fields[f.ID] = FieldTruth{Value: ""}
-		}
-	}
+	w.blanks(t)
 
 	params := scanfx.RandomParams(rng, g.opts.Mix)
 	params.Rotate90 = 0

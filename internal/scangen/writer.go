@@ -148,3 +148,21 @@ func (w *writer) pinCells(f templates.Field, pin string) error {
 	w.keepGlyphs(f.ID, boxes)
 	return nil
 }
+
+// blanks gives every field of t that nothing was written in its truth:
+// unticked, unsigned, no PIN cells, no text.
+func (w *writer) blanks(t *templates.Template) {
+	for _, f := range t.Fields {
+		if _, ok := w.fields[f.ID]; ok {
+			continue
+		}
+		switch f.Kind {
+		case templates.Checkbox, templates.Signature:
+			w.fields[f.ID] = FieldTruth{Value: false}
+		case templates.PIN:
+			w.fields[f.ID] = FieldTruth{Value: 0}
+		default:
+			w.fields[f.ID] = FieldTruth{Value: ""}
+		}
+	}
+}

@@ -53,12 +53,7 @@ func PrepareFaint(ink *image.Gray, b templates.Box) Prepared {
 
 // prepareAt is Prepare with pixels under below counted as ink.
 func prepareAt(ink *image.Gray, b templates.Box, below uint8) Prepared {
-	pxPerMM := float64(ink.Rect.Dx()) / templates.PageWidthMM
-	const insetMM = 0.5
-	r := image.Rect(
-		int(math.Round((b.X+insetMM)*pxPerMM)), int(math.Round((b.Y+insetMM)*pxPerMM)),
-		int(math.Round((b.X+b.W-insetMM)*pxPerMM)), int(math.Round((b.Y+b.H-insetMM)*pxPerMM)),
-	).Add(ink.Rect.Min).Intersect(ink.Rect)
+	pxPerMM, r := zone(ink, b)
 	w, h := r.Dx(), r.Dy()
 	if w <= 0 || h <= 0 {
 		return Prepared{}
@@ -193,12 +188,7 @@ func dilate(g *image.Gray) *image.Gray {
 // than inkBelow everywhere, darker than faintBelow. The pale rim of a dark
 // stroke belongs to a component that has dark pixels, so it does not count.
 func hasFaintWriting(ink *image.Gray, b templates.Box) bool {
-	pxPerMM := float64(ink.Rect.Dx()) / templates.PageWidthMM
-	const insetMM = 0.5
-	r := image.Rect(
-		int(math.Round((b.X+insetMM)*pxPerMM)), int(math.Round((b.Y+insetMM)*pxPerMM)),
-		int(math.Round((b.X+b.W-insetMM)*pxPerMM)), int(math.Round((b.Y+b.H-insetMM)*pxPerMM)),
-	).Add(ink.Rect.Min).Intersect(ink.Rect)
+	pxPerMM, r := zone(ink, b)
 	w, h := r.Dx(), r.Dy()
 	if w <= 0 || h <= 0 {
 		return false
@@ -242,4 +232,15 @@ func hasFaintWriting(ink *image.Gray, b templates.Box) bool {
 		return true
 	}
 	return false
+}
+
+// zone is box b of a 300-dpi canvas in pixels, shrunk by 0.5 mm so the
+// remnants of its printed border stay out, with the canvas's pixels per mm.
+func zone(ink *image.Gray, b templates.Box) (float64, image.Rectangle) {
+	pxPerMM := float64(ink.Rect.Dx()) / templates.PageWidthMM
+	const insetMM = 0.5
+	return pxPerMM, image.Rect(
+		int(math.Round((b.X+insetMM)*pxPerMM)), int(math.Round((b.Y+insetMM)*pxPerMM)),
+		int(math.Round((b.X+b.W-insetMM)*pxPerMM)), int(math.Round((b.Y+b.H-insetMM)*pxPerMM)),
+	).Add(ink.Rect.Min).Intersect(ink.Rect)
 }

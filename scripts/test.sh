@@ -99,7 +99,7 @@ status=0
 # Every package runs under the race detector but cmd/shinsei: its tests
 # drive the whole program end to end (the privacy batch of 52 files through
 # two stores, the demo on a fresh clone), and under the race detector they
-# take 15 minutes instead of 4. The concurrency they exercise — the worker
+# take 14 minutes instead of 2. The concurrency they exercise — the worker
 # pool, the archive, the case store's compare-and-swap — is raced in the
 # packages that own it.
 e2e=shinsei/cmd/shinsei

@@ -87,6 +87,9 @@ type CaseLink struct {
 // DocumentID names a page by its content: the same file scanned twice gets
 // the same id, so a rescan is recognised rather than archived twice.
 func DocumentID(fileSHA256 string, page int) string {
+	if fileSHA256 == "" {
+		return "" // a file that could not be read has no content to name it by
+	}
 	return fmt.Sprintf("%s-p%d", fileSHA256[:min(len(fileSHA256), 24)], page)
 }
 

@@ -128,6 +128,14 @@ func (e *Engine) EachPage(ctx context.Context, name string, data []byte, fn func
 	return err
 }
 
+// Unreadable is a page standing for a file that could not be read at all
+// (missing, a folder, no permission, too large to take in), so that the
+// file still gets a record, rejected with file_unreadable and err's
+// message, rather than vanishing from the batch.
+func Unreadable(name string, err error) Page {
+	return Page{Source: forms.Source{Name: name, Page: 1}, err: err}
+}
+
 // Pages is EachPage collected, for callers with small files.
 func (e *Engine) Pages(ctx context.Context, name string, data []byte) []Page {
 	var pages []Page
@@ -624,5 +632,9 @@ func blank(img *image.Gray) bool {
 
 func round(v float64, places int) float64 {
 	p := math.Pow(10, float64(places))
-	return math.Round(v*p) / p
+	r := math.Round(v*p) / p
+	if r == 0 {
+		return 0 // not -0, which JSON and the table print as "-0"
+	}
+	return r
 }

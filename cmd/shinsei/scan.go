@@ -3,15 +3,18 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"golang.org/x/text/width"
 
 	"shinsei/forms"
 	"shinsei/pipeline"
@@ -100,8 +103,15 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 			prog.file()
 			data, err := readScan(name)
 			if err != nil {
-				openErrs = append(openErrs, err)
-				e.log.Error("cannot read file", "file", name, "err", err)
+				// The file gets a record that says why, like any bad page;
+				// the batch goes on and its exit says "needs review".
+				e.log.Warn("cannot read file", "file", name, "cause", errors.Unwrap(err))
+				select {
+				case jobCh <- job{seq: seq, p: pipeline.Unreadable(name, err)}:
+					seq++
+				case <-ctx.Done():
+					return
+				}
 				continue
 			}
 			single := decode.SingleImage(data)
@@ -128,7 +138,7 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 			for j := range jobCh {
 				start := time.Now()
 				d := eng.ReadDetailed(ctx, j.p)
-				if in != nil {
+				if in != nil && j.data != nil { // an unreadable file leaves nothing to archive
 					in.process(ctx, &d, j.data, j.single)
 				}
 				resCh <- result{j.seq, d.Record, time.Since(start)}
@@ -177,23 +187,49 @@ func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON boo
 // refuses what would decode to more.
 const maxScanBytes = 512 << 20
 
+// openError is why a file could not be read: a message for the clerk,
+// Japanese then English, naming the file and saying what to do, with the
+// system's own error kept out of it (as decode.Error does) but unwrappable
+// for the log.
+type openError struct {
+	msg   string
+	cause error
+}
+
+func (e *openError) Error() string { return e.msg }
+func (e *openError) Unwrap() error { return e.cause }
+
+// readScan reads a file to scan; its errors are *openError.
 func readScan(name string) ([]byte, error) {
+	fail := func(cause error, format string, args ...any) ([]byte, error) {
+		return nil, &openError{msg: fmt.Sprintf(format, args...), cause: cause}
+	}
 	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fail(err, "%s: ファイルがありません / there is no such file — check the name and the folder", name)
+	case errors.Is(err, fs.ErrPermission):
+		return fail(err, "%s: ファイルを読む権限がありません / shinsei may not read this file — ask the administrator to allow it, or copy the file somewhere shinsei can read", name)
+	case err != nil:
+		return fail(err, "%s: ファイルを開けません / the file cannot be opened — check that the disk or share is available and scan it again", name)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
+	switch {
+	case err != nil:
+		return fail(err, "%s: ファイルを開けません / the file cannot be opened — check that the disk or share is available and scan it again", name)
+	case fi.IsDir():
+		return fail(err, "%s: フォルダです / this is a folder, not a file — give the files in it (for example %s/*)", name, strings.TrimSuffix(name, "/"))
+	case !fi.Mode().IsRegular():
+		return fail(err, "%s: 通常のファイルではありません / this is not a regular file — save the scan as a file and scan that", name)
+	case fi.Size() > maxScanBytes:
+		return fail(err, "%s: ファイルが大きすぎます（%d MB） / the file is too large for one scan (%d MB, at most %d MB) — split it into smaller files", name, fi.Size()>>20, fi.Size()>>20, maxScanBytes>>20)
+	}
+	data, err := io.ReadAll(f)
 	if err != nil {
-		return nil, err
+		return fail(err, "%s: ファイルを最後まで読めません / the file could not be read to its end — check the disk or share and scan it again", name)
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a file", name)
-	}
-	if fi.Size() > maxScanBytes {
-		return nil, fmt.Errorf("%s: %d MB is too large for one scan — split it into smaller files", name, fi.Size()>>20)
-	}
-	return io.ReadAll(f)
+	return data, nil
 }
 
 // scanPrinter writes records as they come, in order: JSON Lines, or a
@@ -214,7 +250,7 @@ func newScanPrinter(w io.Writer, asJSON bool, files []string) *scanPrinter {
 		p.json.SetEscapeHTML(false)
 	}
 	for _, f := range files {
-		p.nameW = max(p.nameW, min(60, utf8.RuneCountInString(f)))
+		p.nameW = max(p.nameW, min(60, displayWidth(f)))
 	}
 	return p
 }
@@ -224,7 +260,7 @@ func (p *scanPrinter) print(rec forms.Record) error {
 		return p.json.Encode(rec)
 	}
 	if !p.header {
-		if _, err := fmt.Fprintf(p.w, "%-*s  %4s  %-16s  %-12s  %s\n", p.nameW, "FILE", "PAGE", "FORM", "STATUS", "WHAT NEEDS A PERSON"); err != nil {
+		if _, err := fmt.Fprintf(p.w, "%s  %4s  %-16s  %-12s  %s\n", pad("FILE", p.nameW), "PAGE", "FORM", "STATUS", "WHAT NEEDS A PERSON"); err != nil {
 			return err
 		}
 		p.header = true
@@ -233,8 +269,29 @@ func (p *scanPrinter) print(rec forms.Record) error {
 	if rec.Template != nil {
 		form = rec.Template.ID
 	}
-	_, err := fmt.Fprintf(p.w, "%-*s  %4d  %-16s  %-12s  %s\n", p.nameW, rec.Source.Name, rec.Source.Page, form, rec.Status, why(rec))
+	_, err := fmt.Fprintf(p.w, "%s  %4d  %-16s  %-12s  %s\n", pad(rec.Source.Name, p.nameW), rec.Source.Page, form, rec.Status, why(rec))
 	return err
+}
+
+// displayWidth is how many terminal columns s takes: a full-width or wide
+// character (申請書, ＡＢＣ) takes two, so a table padded by runes or bytes
+// would not line up under a Japanese file name.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// pad is s followed by spaces up to w columns.
+func pad(s string, w int) string {
+	return s + strings.Repeat(" ", max(0, w-displayWidth(s)))
 }
 
 // why is the table's last column: for a rejected page the reason to

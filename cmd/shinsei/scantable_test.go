@@ -63,3 +63,37 @@ func TestProgress(t *testing.T) {
 		t.Errorf("bar not cleared before a line (%q) or at the end (%q)", order[0], s)
 	}
 }
+
+// Japanese file names take two columns a character: the table pads by
+// display width, so the PAGE column lines up under every name.
+func TestScanTableJapaneseNames(t *testing.T) {
+	names := []string{"申請書-山田.png", "a.png", "ＡＢＣ.tif"}
+	var b bytes.Buffer
+	p := newScanPrinter(&b, false, names)
+	for _, n := range names {
+		if err := p.print(forms.Record{Status: forms.Accepted, Source: forms.Source{Name: n, Page: 1}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("table:\n%s", b.String())
+	}
+	col := -1
+	for _, l := range lines {
+		i := strings.Index(l, "  ")
+		for i < len(l) && l[i] == ' ' {
+			i++
+		}
+		for i < len(l) && l[i] != ' ' {
+			i++
+		}
+		// The column where the right-aligned PAGE field ends, counted in
+		// display width.
+		c := displayWidth(l[:i])
+		if col >= 0 && c != col {
+			t.Errorf("PAGE column ends at %d, want %d:\n%s", c, col, b.String())
+		}
+		col = c
+	}
+}

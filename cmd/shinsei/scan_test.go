@@ -110,8 +110,10 @@ func TestScanBadInput(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
 	}
-	_, errOut, code = shinsei(t, nil, "scan", filepath.Join(dir, "missing.png"), good)
-	if code != 1 || !strings.Contains(errOut, "missing.png") {
-		t.Errorf("missing file: exit %d, stderr %q", code, errOut)
+	// A missing file is one more rejected row, not a failed batch
+	// (issue 15, point 8; TestScanUnopenableFiles has the details).
+	out, errOut, code = shinsei(t, nil, "scan", filepath.Join(dir, "missing.png"), good)
+	if code != 3 || !strings.Contains(out, "missing.png") || !strings.Contains(out, "ファイルがありません") {
+		t.Errorf("missing file: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }

@@ -21,9 +21,6 @@ import (
 // test does not download and compile the world again. It passes when the
 // demo exits 0 and its proxy procedure left the case answered.
 func TestMakeDemoFreshClone(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs make demo on a fresh clone (over a minute)")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	repo, err := filepath.Abs("../..")

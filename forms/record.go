@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 )
 
 // Status is the decision on one scanned page.
@@ -97,4 +98,9 @@ func DocumentID(fileSHA256 string, page int) string {
 func FileSHA256(data []byte) string {
 	h := sha256.Sum256(data)
 	return hex.EncodeToString(h[:])
+}
+
+// HasIssue reports whether the record already carries issue code on field.
+func (r *Record) HasIssue(field, code string) bool {
+	return slices.ContainsFunc(r.Issues, func(is Issue) bool { return is.Field == field && is.Code == code })
 }

@@ -169,7 +169,7 @@ func (e *Engine) checkOutside(rec *forms.Record, t *templates.Template, ink *ima
 			fv.Review = true
 			fv.Confidence = min(fv.Confidence, unsureCap)
 			rec.Fields[fd.ID] = fv
-			if !hasFieldIssue(rec, fd.ID, text.WhyOverrun) {
+			if !rec.HasIssue(fd.ID, text.WhyOverrun) {
 				rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: text.WhyOverrun, Message: textMessage(fd, text.WhyOverrun)})
 			}
 			break
@@ -207,13 +207,4 @@ func outsideStrips(t *templates.Template, fd templates.Field) []templates.Box {
 		}
 	}
 	return out
-}
-
-func hasFieldIssue(rec *forms.Record, field, code string) bool {
-	for _, is := range rec.Issues {
-		if is.Field == field && is.Code == code {
-			return true
-		}
-	}
-	return false
 }

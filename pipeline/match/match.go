@@ -129,7 +129,7 @@ func (m *Matcher) Answer(ctx context.Context, rec *forms.Record, ev Evidence) er
 	// The sheet against its case: PIN cells for the certificates applied
 	// for, and a date no earlier than the sheet.
 	for _, is := range forms.Validate(forms.TemplateAnswer, forms.Sure(rec.Fields), forms.RuleContext{Certs: c.Certs}) {
-		if (is.Code == forms.CodePINCellsMismatch || is.Code == forms.CodePINMissing) && !hasIssue(rec, is.Field, is.Code) {
+		if (is.Code == forms.CodePINCellsMismatch || is.Code == forms.CodePINMissing) && !rec.HasIssue(is.Field, is.Code) {
 			rec.Issues = append(rec.Issues, is)
 		}
 	}
@@ -324,10 +324,6 @@ func statusJA(s forms.CaseStatus) string {
 		return "回答期限切れ"
 	}
 	return string(s)
-}
-
-func hasIssue(rec *forms.Record, field, code string) bool {
-	return slices.ContainsFunc(rec.Issues, func(is forms.Issue) bool { return is.Field == field && is.Code == code })
 }
 
 // Open opens the pending case of a proxy application: the person from the

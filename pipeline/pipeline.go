@@ -496,6 +496,8 @@ func textMessage(f templates.Field, why string) string {
 		return fmt.Sprintf("「%s」の記入が枠からはみ出しています / the writing in %q runs out of its box (or stands beside it) and may be cut — check the whole entry on the form", f.Label, f.ID)
 	case text.WhyFaint:
 		return fmt.Sprintf("「%s」の記入が薄く、確実に読めません / the writing in %q is too faint to read surely (pencil or a worn pen) — check it on the form", f.Label, f.ID)
+	case text.WhyDigits:
+		return fmt.Sprintf("「%s」の数字を二つの読み取りで確認できません / the digits in %q were read differently by a second recogniser — check them on the form", f.Label, f.ID)
 	case text.WhyShape:
 		return fmt.Sprintf("「%s」の読み取り結果が欄の形式に合いません / what was read in %q does not look like such a field", f.Label, f.ID)
 	case text.WhyNotAllowed:

@@ -35,8 +35,10 @@ packages=(
 	# Fonts: IPAex for printed form text (shinsei embeds its own copy), Klee
 	# and Kiloji (handwriting-like faces) for the synthetic scan generator.
 	fonts-ipaexfont-gothic fonts-klee fonts-kiloji
-	# More hands for the generator (internal/scangen/hands.go): faces the
-	# handwriting model never trained on, to calibrate and to evaluate on.
+	# More hands for the generator (internal/scangen/hands.go): more faces
+	# to train the handwriting model on, and faces it never trained on, to
+	# calibrate and to evaluate on.
+	fonts-lxgw-wenkai fonts-hanazono
 	fonts-konatu fonts-komatuna fonts-yozvox-yozfont fonts-motoya-l-maruberi
 	fonts-kouzan-mouhitsu fonts-aoyagi-soseki
 	# pdftoppm, to look at rendered PDFs the way a person would.

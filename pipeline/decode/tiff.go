@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 
 	"golang.org/x/image/tiff"
@@ -88,6 +89,11 @@ func decodeTIFFPage(b []byte, bo binary.ByteOrder, off uint32, lim Limits) (Page
 			"set the scanner to save TIFF with LZW, ZIP or G4 compression, or to save PDF or JPEG, and scan again")
 	case 34712, 34713:
 		return Page{}, newProblem(ErrUnsupportedCodec, nil, "the TIFF page is JPEG 2000-compressed, which cannot be read", adviceUnsupported)
+	case 3:
+		if dir.t4Options&1 != 0 {
+			return Page{}, newProblem(ErrUnsupportedCodec, nil, "the TIFF page uses two-dimensional Group 3 fax compression, which cannot be read",
+				"set the scanner to save TIFF with G4 compression, or to save PDF, and scan again")
+		}
 	case 9, 10, 34661:
 		return Page{}, newProblem(ErrUnsupportedCodec, nil, "the TIFF page is JBIG-compressed, which cannot be read", adviceUnsupported)
 	}
@@ -109,7 +115,11 @@ func decodeTIFFPage(b []byte, bo binary.ByteOrder, off uint32, lim Limits) (Page
 	if err != nil {
 		return Page{}, imageProblem("tiff", err, nil)
 	}
-	g := exifOrientation(int(dir.orientation)).apply(toGray(img))
+	gray := toGray(img)
+	if faxBlackIsZero(dir) {
+		invertGray(gray)
+	}
+	g := exifOrientation(int(dir.orientation)).apply(gray)
 	return Page{Image: g, DPI: dir.dpi(), Source: "tiff"}, nil
 }
 
@@ -149,4 +159,24 @@ func (v *ifdView) Read(p []byte) (int, error) {
 	n, err := v.ReadAt(p, v.pos)
 	v.pos += int64(n)
 	return n, err
+}
+
+// faxBlackIsZero reports a fax-compressed (CCITT) page saved "black is
+// zero". Fax codes describe runs of 0 and 1 bits, and libtiff, which
+// writes most such files, codes a 0 bit as a "white" run whatever the
+// photometric says: with BlackIsZero the paper is coded as "black" runs.
+// x/image/tiff reads the run colours as the page's colours instead, so
+// such a page comes out as its own negative unless turned back.
+func faxBlackIsZero(dir ifd) bool {
+	return (dir.compression == 2 || dir.compression == 3 || dir.compression == 4) && dir.photometric == 1
+}
+
+func invertGray(g *image.Gray) {
+	b := g.Rect
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := g.Pix[g.PixOffset(b.Min.X, y):g.PixOffset(b.Max.X, y)]
+		for i, v := range row {
+			row[i] = 255 - v
+		}
+	}
 }

@@ -84,3 +84,18 @@ func TestFaxTIFFReadsLikePNG(t *testing.T) {
 		})
 	}
 }
+
+// A real 300-dpi fax-compressed printout of a letter is not one of our
+// forms: it is kept for a person to classify, not rejected as a form cut
+// off (issue 15, point 6: the bold "O" of its heading passed for the
+// holed registration mark).
+func TestEpsonLetterIsUnknownForm(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "ocrmypdf", "epson.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := readOne(t, engine(t), "epson.pdf", data)
+	if rec.Status != forms.NeedsReview || !hasIssue(rec, pipeline.CodeUnknownForm) || hasIssue(rec, pipeline.CodeCutOff) {
+		t.Errorf("status %s, issues %s; want needs_review with %s", rec.Status, issueText(rec), pipeline.CodeUnknownForm)
+	}
+}

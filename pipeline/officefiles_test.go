@@ -99,3 +99,58 @@ func TestEpsonLetterIsUnknownForm(t *testing.T) {
 		t.Errorf("status %s, issues %s; want needs_review with %s", rec.Status, issueText(rec), pipeline.CodeUnknownForm)
 	}
 }
+
+// A page that came out mostly dark is page_dark, with advice about the lid
+// and negatives, not page_blank's "place it face down" (issue 15, point
+// 5: the paper was taken as the brightest tenth of the page, which on a
+// negative is the writing, leaving nothing darker to count as ink).
+func TestDarkPage(t *testing.T) {
+	form := corpusPage(t)
+	negative := image.NewGray(form.Rect)
+	for i, v := range form.Pix {
+		negative.Pix[i] = 255 - v
+	}
+	lidOpen := image.NewGray(image.Rect(0, 0, 2480, 3508))
+	for i := range lidOpen.Pix {
+		lidOpen.Pix[i] = uint8(18 + i%7) // the lid's dark grey, with sensor noise
+	}
+	// A slip of paper in the middle of the glass, the lid open: dark all
+	// round, most of the image.
+	slip := image.NewGray(lidOpen.Rect)
+	copy(slip.Pix, lidOpen.Pix)
+	for y := 1200; y < 2300; y++ {
+		for x := 700; x < 1780; x++ {
+			slip.Pix[slip.PixOffset(x, y)] = 240
+		}
+	}
+	e := engine(t)
+	for _, c := range []struct {
+		name string
+		img  *image.Gray
+		code string
+	}{
+		{"negative of our form", negative, pipeline.CodeDark},
+		{"lid open, nothing on the glass", lidOpen, pipeline.CodeDark},
+		{"a slip with the lid open", slip, pipeline.CodeDark},
+		{"white page", white(2480, 3508), pipeline.CodeBlank},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := readOne(t, e, "dark.png", encode(t, c.img))
+			if rec.Status != forms.Rejected || len(rec.Issues) != 1 || rec.Issues[0].Code != c.code {
+				t.Fatalf("status %s, issues %+v; want rejected with %s", rec.Status, rec.Issues, c.code)
+			}
+			msg := rec.Issues[0].Message
+			if c.code != pipeline.CodeDark {
+				return
+			}
+			for _, want := range []string{"dark.png page 1: ", "黒く", "ふたを閉じて", " / the page came out mostly dark — ", "lid", "negative"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message %q lacks %q", msg, want)
+				}
+			}
+			if strings.Contains(msg, "face down") || strings.Contains(msg, "blank") {
+				t.Errorf("message %q gives the blank page's advice", msg)
+			}
+		})
+	}
+}

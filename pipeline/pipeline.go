@@ -153,6 +153,7 @@ func (e *Engine) Pages(ctx context.Context, name string, data []byte) []Page {
 const (
 	CodeUnreadable      = "file_unreadable"
 	CodeBlank           = "page_blank"
+	CodeDark            = "page_dark"
 	CodeCutOff          = "page_cut_off"
 	CodeOrientation     = "orientation_unknown"
 	CodeUnknownForm     = "unknown_form"
@@ -246,6 +247,11 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 	case errors.As(err, &missing):
 		return reject(CodeCutOff, fmt.Sprintf("%s: %s", where, cutOffMessage(missing)))
 	case errors.Is(err, register.ErrNoFiducials):
+		if dark(img) {
+			// Before blank: on a negative the "paper" is the dark part,
+			// and a dark page would be called blank.
+			return reject(CodeDark, fmt.Sprintf("%s: %s", where, darkMessage))
+		}
 		if blank(img) {
 			return reject(CodeBlank, fmt.Sprintf("%s: 白紙です / the page is blank — check that the form was placed face down and scan it again", where))
 		}
@@ -597,6 +603,31 @@ func hasText(t *templates.Template) bool {
 		}
 	}
 	return false
+}
+
+// darkMessage says what a clerk can do about a page that came out mostly
+// dark: the scanner's lid was open, or the scanner or its software saved
+// a negative. Turning the sheet over would not help: the back of a sheet
+// scans light, so that advice belongs to page_blank.
+const darkMessage = "画像の大部分が黒く写っています。スキャナーのふたを閉じてスキャンし直してください。黒地に白く（白黒が反転して）写る場合は、スキャナーの白黒反転の設定を切るか、PDF で保存してください" +
+	" / the page came out mostly dark — close the scanner lid and scan it again; if the page comes out white on black (a negative), turn off the scanner's invert setting or save the scan as PDF"
+
+// dark reports whether most of a page is dark: a scan with the lid open or
+// nothing on the glass, or a negative. A form on white paper is mostly
+// paper, however much is written on it.
+func dark(img *image.Gray) bool {
+	b := img.Bounds()
+	n, darkN := 0, 0
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		row := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
+		for x := 0; x < len(row); x += 2 {
+			n++
+			if row[x] < 96 {
+				darkN++
+			}
+		}
+	}
+	return n > 0 && darkN*2 > n
 }
 
 // blank reports whether a page has (almost) no ink: fewer than 1 pixel in

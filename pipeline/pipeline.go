@@ -131,7 +131,8 @@ func (e *Engine) EachPage(ctx context.Context, name string, data []byte, fn func
 // Unreadable is a page standing for a file that could not be read at all
 // (missing, a folder, no permission, too large to take in), so that the
 // file still gets a record, rejected with file_unreadable and err's
-// message, rather than vanishing from the batch.
+// message, rather than vanishing from the batch. err's message is the
+// record's, so it must be worded like one: Japanese, " / ", English.
 func Unreadable(name string, err error) Page {
 	return Page{Source: forms.Source{Name: name, Page: 1}, err: err}
 }
@@ -270,7 +271,9 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 	case errors.Is(err, register.ErrAmbiguousMark):
 		return reject(CodeOrientation, fmt.Sprintf("%s: 用紙の向きが判定できません / %v", where, err))
 	case err != nil:
-		return reject(CodeUnreadable, fmt.Sprintf("%s: %v", where, err))
+		// Not one of register's kinds of failure: its words are English
+		// only, so they stand in the English half.
+		return reject(CodeUnreadable, fmt.Sprintf("%s: ページを読み取れません。もう一度スキャンしてください / the page could not be read (%v) — scan it again", where, err))
 	}
 	d.Registration = &res
 	if res.OtherForms > 0 {
@@ -303,7 +306,8 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 			return rec
 		}
 		if f, err = e.form(t); err != nil {
-			return reject(CodeUnreadable, fmt.Sprintf("%s: %v", where, err))
+			// shinsei's own fault, not the scan's.
+			return reject(CodeUnreadable, fmt.Sprintf("%s: 様式「%s」を準備できません。管理者に連絡してください（スキャンし直す必要はありません） / shinsei could not prepare form %s (%v) — tell the administrator; the scan itself is not at fault", where, t.ID, t.ID, err))
 		}
 		page = f.Canvas(img, res.Transform)
 	} else {

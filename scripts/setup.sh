@@ -69,6 +69,9 @@ if [ "$want_test" -eq 1 ]; then
 	# lexicon (its test checks the committed file); npm fetches Japan
 	# Post's data for cmd/shinsei-addresses' test.
 	packages+=(mecab-ipadic)
+	# libtiff's own tools (ppm2tiff, tiffcrop, tiffcp, tiffinfo) save our
+	# forms as fax TIFFs the ways office scanners do (internal/faxtiff).
+	packages+=(libtiff-tools)
 	command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 

@@ -17,6 +17,7 @@ import (
 const (
 	CodeNameReading         = "name_reading_mismatch" // 氏名 and フリガナ, both read surely, do not fit each other
 	CodeNameUnknown         = "name_unknown"          // the 氏名 read is no known family and given name
+	CodeNameConfusable      = "name_confusable"       // a character the reader confuses swapped makes a name that fits as well
 	CodeAddressUnknown      = "address_unknown"       // the municipality or town read is in no list of Japan Post's
 	CodeRelationshipUnknown = "relationship_unknown"  // 本人との関係 read as none of the ways people write it
 )
@@ -65,6 +66,21 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template) {
 		}
 		switch verdict {
 		case names.Agrees:
+			k := ""
+			if kanaSure {
+				k = kana
+			}
+			if e.names.Rival(name, k) {
+				// 太田 and 大田 are both オオタ: the lexicon cannot say
+				// which was written, and the model mistakes one for the
+				// other as surely as it reads either.
+				ids := []string{fd.ID}
+				if kanaSure {
+					ids = append(ids, kanaID)
+				}
+				unsure(rec, ids...)
+				rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeNameConfusable, Message: fmt.Sprintf("「%s」に読み違えやすい文字（太と大、シとジなど）があり、別の名前とも読めます / %q holds a character the reader confuses with another (太/大, シ/ジ…), and the other would make a name that fits as well — check it against the form", fd.Label, fd.ID)})
+			}
 		case names.Disagrees:
 			unsure(rec, fd.ID, kanaID)
 			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeNameReading, Message: fmt.Sprintf("「%s」とフリガナが合いません / the name in %q and its reading in %q do not fit each other — one of them was misread: check both", fd.Label, fd.ID, kanaID)})

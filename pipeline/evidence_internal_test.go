@@ -45,6 +45,9 @@ func TestCheckNames(t *testing.T) {
 		{"name unsure and unknown", app, map[string]forms.FieldValue{"applicant_name": flagged("高橋拓志"), "applicant_kana": sure("タカハシタクヤ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading},
 		{"answer sheet, no kana, known", answer, map[string]forms.FieldValue{"proxy_name": sure("山田花子")}, nil, ""},
 		{"answer sheet, no kana, unknown", answer, map[string]forms.FieldValue{"proxy_name": sure("6331")}, []string{"proxy_name"}, CodeNameUnknown},
+		{"太田 could be 大田", app, map[string]forms.FieldValue{"applicant_name": sure("太田花子"), "applicant_kana": sure("オオタハナコ")}, []string{"applicant_name", "applicant_kana"}, CodeNameConfusable},
+		{"中島's kana could be ナカシマ", app, map[string]forms.FieldValue{"applicant_name": sure("中島健"), "applicant_kana": sure("ナカジマケン")}, []string{"applicant_name", "applicant_kana"}, CodeNameConfusable},
+		{"answer sheet, no kana, 末永 could be 未永", answer, map[string]forms.FieldValue{"proxy_name": sure("末永花子")}, []string{"proxy_name"}, CodeNameConfusable},
 		{"empty name", app, map[string]forms.FieldValue{"proxy_name": sure(""), "proxy_kana": sure("")}, nil, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {

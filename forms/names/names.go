@@ -169,3 +169,59 @@ func kanaOnly(s string) bool {
 	}
 	return s != ""
 }
+
+// confusablePairs are characters the handwriting model takes for one
+// another, two by two: those the issue names, and those most often
+// confused on the calibration hands (太 for 大, シ for ジ, 子 for 千…).
+const confusablePairs = "太大未末夕タ力カ口ロ二ニ工エ一ー子千士土己巳" + "シジシンソンツショヨャヤュユ"
+
+// swaps are the characters r may have been misread for.
+func swaps(r rune) []rune {
+	var out []rune
+	ps := []rune(confusablePairs)
+	for i := 0; i+1 < len(ps); i += 2 {
+		switch r {
+		case ps[i]:
+			out = append(out, ps[i+1])
+		case ps[i+1]:
+			out = append(out, ps[i])
+		}
+	}
+	return out
+}
+
+// Rival reports whether a name that fits (Check agrees with kana, or, when
+// kana is "", the name is Known) would fit as well with one character
+// swapped for one the reader confuses it with (翔太 and 翔大 both read
+// ショウタ; 中島 read ナカシマ or ナカジマ). Then the lexicon cannot tell
+// which was written, and the name is not sure.
+func (l *Lexicon) Rival(name, kana string) bool {
+	fits := func(n, k string) bool {
+		if kana == "" {
+			return l.Known(n)
+		}
+		return l.Check(n, k) == Agrees
+	}
+	nrs := []rune(forms.CompactText(name))
+	for i, r := range nrs {
+		for _, alt := range swaps(r) {
+			v := string(nrs[:i]) + string(alt) + string(nrs[i+1:])
+			if fits(v, kana) {
+				return true
+			}
+		}
+	}
+	if kana == "" {
+		return false
+	}
+	k, _ := forms.NormalizeKatakana(kana)
+	krs := []rune(strings.NewReplacer(" ", "", "・", "").Replace(k))
+	for i, r := range krs {
+		for _, alt := range swaps(r) {
+			if fits(name, string(krs[:i])+string(alt)+string(krs[i+1:])) {
+				return true
+			}
+		}
+	}
+	return false
+}

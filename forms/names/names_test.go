@@ -61,3 +61,26 @@ func TestParseErrors(t *testing.T) {
 		t.Errorf("Parse of a two-line lexicon: %v", err)
 	}
 }
+
+func TestRival(t *testing.T) {
+	l, err := names.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, kana string
+		want       bool
+	}{
+		{"太田花子", "オオタハナコ", true},   // 大田 is read オオタ too
+		{"鈴木翔太", "スズキショウタ", false}, // 翔大 is no name the lexicon knows
+		{"中島健", "ナカジマケン", true},    // ナカシマ fits 中島 as well
+		{"山田花子", "ヤマダハナコ", false},  // no confusable character changes what fits
+		{"山田花子", "", false},
+		{"加藤太郎", "", false}, // 加藤大郎 is no name
+		{"加藤大郎", "", true},  // but 加藤太郎 is
+	} {
+		if got := l.Rival(c.name, c.kana); got != c.want {
+			t.Errorf("Rival(%q, %q) = %v, want %v", c.name, c.kana, got, c.want)
+		}
+	}
+}

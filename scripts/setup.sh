@@ -39,7 +39,9 @@ packages=(
 	# handwriting model never trained on, to calibrate and to evaluate on.
 	fonts-konatu fonts-komatuna fonts-yozvox-yozfont fonts-motoya-l-maruberi
 	fonts-kouzan-mouhitsu fonts-aoyagi-soseki
-	# pdftoppm, to look at rendered PDFs the way a person would.
+	# Poppler: shinsei scan draws with pdftocairo the PDF pages its own
+	# decoder cannot read (JBIG2, JPEG 2000, layered "compact" PDFs);
+	# pdftoppm and pdfimages let tests look at PDFs the way a person would.
 	poppler-utils
 )
 
@@ -67,6 +69,8 @@ if [ "$want_test" -eq 1 ]; then
 	# lexicon (its test checks the committed file); npm fetches Japan
 	# Post's data for cmd/shinsei-addresses' test.
 	packages+=(mecab-ipadic)
+	# opj_compress: tests save forms as JPEG 2000 the way scanners do.
+	packages+=(libopenjp2-tools)
 	command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 

@@ -25,6 +25,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"time"
 )
 
 // Default limits. 60 megapixels holds A4 at 600 dpi (35 MP) with room for
@@ -44,6 +45,9 @@ type Limits struct {
 	MaxPages int
 	// MaxFileBytes is the largest file accepted.
 	MaxFileBytes int64
+	// RenderTimeout bounds the drawing of one PDF page by the renderer
+	// (see RendererProgram).
+	RenderTimeout time.Duration
 }
 
 func (l Limits) withDefaults() Limits {
@@ -55,6 +59,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxFileBytes <= 0 {
 		l.MaxFileBytes = DefaultMaxFileBytes
+	}
+	if l.RenderTimeout <= 0 {
+		l.RenderTimeout = DefaultRenderTimeout
 	}
 	return l
 }

@@ -104,7 +104,7 @@ const (
 	adviceRescanForm  = "scan the form again"
 	adviceResend      = "copy the file from the scanner again, or scan the form again"
 	adviceLowerDPI    = "scan at 300 dpi or less"
-	adviceScannerPDF  = "set the scanner to save PDF with JPEG or G4 compression (not JBIG2 or \"high compression\"), or export the PDF with JPEG images, and send it again"
+	adviceScannerPDF  = "set the scanner to save PDF with JPEG or G4 compression, or export the PDF with JPEG images, and send it again"
 	adviceNoPassword  = "save the PDF without a password (or turn off the scanner's PDF encryption) and send it again"
 	adviceSendScan    = "send the file the scanner made (PDF, TIFF, PNG or JPEG), or scan the paper form again"
 	adviceNoImage     = "scan the paper form instead"

@@ -42,7 +42,8 @@ func decodeImageXObject(xt *model.XRefTable, sd *types.StreamDict, w, h int, lim
 			codec, pre = last, filters[:n-1]
 		}
 	}
-	// Refuse what cannot be decoded before spending anything on it.
+	// Refuse what cannot be decoded here before spending anything on it;
+	// pdfPage has such pages drawn by the renderer instead.
 	switch codec {
 	case filter.JBIG2:
 		return nil, newProblem(ErrUnsupportedCodec, nil, "the page image is JBIG2-compressed, which cannot be read", adviceScannerPDF)

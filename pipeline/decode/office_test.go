@@ -3,6 +3,7 @@ package decode_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"shinsei/internal/mfp"
 	"shinsei/pipeline/decode"
@@ -333,4 +335,63 @@ func lyingTree(imgs []*image.Gray, subtree bool) []byte {
 	w.set(root, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count 1000000 >>", kids))
 	w.set(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", root))
 	return w.bytes(catalog, "")
+}
+
+// TestRendererLimits: the renderer path keeps the protections of the
+// native one, and says plainly when it cannot run.
+func TestRendererLimits(t *testing.T) {
+	jbig2, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ocrmypdf", "jbig2.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := func(t *testing.T, name string, data []byte, lim decode.Limits) error {
+		t.Helper()
+		rs, err := decode.Decode(context.Background(), name, data, lim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs[0].Err
+	}
+	t.Run("bomb refused before drawing", func(t *testing.T) {
+		data := buildPDF(pdfPage{
+			images:   []pdfImage{{dict: "/Width 100000 /Height 100000 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode", data: []byte("\x00\x00\x00\x00")}},
+			mediaBox: "0 0 595 842",
+		})
+		checkError(t, first(t, "bomb.pdf", data, decode.Limits{}), decode.ErrTooLarge,
+			"bomb.pdf page 1: the image is 100000×100000 pixels (10000 megapixels), more than the 60-megapixel limit — scan at 300 dpi or less", "bomb.pdf", 1)
+	})
+	t.Run("resolution capped by the pixel limit", func(t *testing.T) {
+		// Two layers drawn one inch square on an A4 page: 1000 dpi by
+		// the images, 600 at most, and at 10 megapixels for the page
+		// about 318.
+		data := buildPDF(pdfPage{
+			images:   []pdfImage{withName(grayImage(noise(1000, 1000, 81)), "A"), withName(grayImage(noise(10, 10, 82)), "B")},
+			content:  "q 72 0 0 72 100 600 cm /A Do Q q 72 0 0 72 100 600 cm /B Do Q",
+			mediaBox: "0 0 595 842",
+		})
+		rs, err := decode.Decode(context.Background(), "layers.pdf", data, decode.Limits{MaxPixels: 10_000_000})
+		if err != nil || rs[0].Err != nil {
+			t.Fatalf("%v %v", err, rs[0].Err)
+		}
+		p := rs[0]
+		if px := p.Image.Rect.Dx() * p.Image.Rect.Dy(); px > 10_000_000 || p.DPI < 300 || p.DPI > 320 || p.Source != "pdf/render" {
+			t.Errorf("%s: %v (%d pixels) at %v dpi, want under 10 megapixels at about 318 dpi", p.Source, p.Image.Rect, px, p.DPI)
+		}
+	})
+	t.Run("time limit", func(t *testing.T) {
+		checkError(t, first(t, "jbig2.pdf", jbig2, decode.Limits{RenderTimeout: time.Millisecond}), decode.ErrTooLarge,
+			"jbig2.pdf page 1: the page took more than 1ms to draw — scan the page again", "jbig2.pdf", 1)
+	})
+	t.Run("renderer not installed", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		checkError(t, first(t, "jbig2.pdf", jbig2, decode.Limits{}), decode.ErrUnsupportedCodec,
+			`jbig2.pdf page 1: this page (JBIG2, JPEG 2000 or a layered "compact" PDF) needs the PDF renderer pdftocairo, which is not installed on this computer — ask IT to install poppler-utils (scripts/setup.sh does), then scan the file again`, "jbig2.pdf", 1)
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := decode.Decode(ctx, "jbig2.pdf", jbig2, decode.Limits{}); !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	})
 }

@@ -131,7 +131,8 @@ func (e *Engine) EachPage(ctx context.Context, name string, data []byte, fn func
 // Unreadable is a page standing for a file that could not be read at all
 // (missing, a folder, no permission, too large to take in), so that the
 // file still gets a record, rejected with file_unreadable and err's
-// message, rather than vanishing from the batch.
+// message, rather than vanishing from the batch. err's message is the
+// record's, so it must be worded like one: Japanese, " / ", English.
 func Unreadable(name string, err error) Page {
 	return Page{Source: forms.Source{Name: name, Page: 1}, err: err}
 }
@@ -153,6 +154,7 @@ func (e *Engine) Pages(ctx context.Context, name string, data []byte) []Page {
 const (
 	CodeUnreadable      = "file_unreadable"
 	CodeBlank           = "page_blank"
+	CodeDark            = "page_dark"
 	CodeCutOff          = "page_cut_off"
 	CodeOrientation     = "orientation_unknown"
 	CodeUnknownForm     = "unknown_form"
@@ -246,6 +248,11 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 	case errors.As(err, &missing):
 		return reject(CodeCutOff, fmt.Sprintf("%s: %s", where, cutOffMessage(missing)))
 	case errors.Is(err, register.ErrNoFiducials):
+		if dark(img) {
+			// Before blank: on a negative the "paper" is the dark part,
+			// and a dark page would be called blank.
+			return reject(CodeDark, fmt.Sprintf("%s: %s", where, darkMessage))
+		}
 		if blank(img) {
 			return reject(CodeBlank, fmt.Sprintf("%s: 白紙です / the page is blank — check that the form was placed face down and scan it again", where))
 		}
@@ -264,7 +271,9 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 	case errors.Is(err, register.ErrAmbiguousMark):
 		return reject(CodeOrientation, fmt.Sprintf("%s: 用紙の向きが判定できません / %v", where, err))
 	case err != nil:
-		return reject(CodeUnreadable, fmt.Sprintf("%s: %v", where, err))
+		// Not one of register's kinds of failure: its words are English
+		// only, so they stand in the English half.
+		return reject(CodeUnreadable, fmt.Sprintf("%s: ページを読み取れません。もう一度スキャンしてください / the page could not be read (%v) — scan it again", where, err))
 	}
 	d.Registration = &res
 	if res.OtherForms > 0 {
@@ -297,7 +306,8 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 			return rec
 		}
 		if f, err = e.form(t); err != nil {
-			return reject(CodeUnreadable, fmt.Sprintf("%s: %v", where, err))
+			// shinsei's own fault, not the scan's.
+			return reject(CodeUnreadable, fmt.Sprintf("%s: 様式「%s」を準備できません。管理者に連絡してください（スキャンし直す必要はありません） / shinsei could not prepare form %s (%v) — tell the administrator; the scan itself is not at fault", where, t.ID, t.ID, err))
 		}
 		page = f.Canvas(img, res.Transform)
 	} else {
@@ -496,6 +506,8 @@ func textMessage(f templates.Field, why string) string {
 		return fmt.Sprintf("「%s」の記入が枠からはみ出しています / the writing in %q runs out of its box (or stands beside it) and may be cut — check the whole entry on the form", f.Label, f.ID)
 	case text.WhyFaint:
 		return fmt.Sprintf("「%s」の記入が薄く、確実に読めません / the writing in %q is too faint to read surely (pencil or a worn pen) — check it on the form", f.Label, f.ID)
+	case text.WhyDigits:
+		return fmt.Sprintf("「%s」の数字を二つの読み取りで確認できません / the digits in %q were read differently by a second recogniser — check them on the form", f.Label, f.ID)
 	case text.WhyShape:
 		return fmt.Sprintf("「%s」の読み取り結果が欄の形式に合いません / what was read in %q does not look like such a field", f.Label, f.ID)
 	case text.WhyNotAllowed:
@@ -597,6 +609,31 @@ func hasText(t *templates.Template) bool {
 		}
 	}
 	return false
+}
+
+// darkMessage says what a clerk can do about a page that came out mostly
+// dark: the scanner's lid was open, or the scanner or its software saved
+// a negative. Turning the sheet over would not help: the back of a sheet
+// scans light, so that advice belongs to page_blank.
+const darkMessage = "画像の大部分が黒く写っています。スキャナーのふたを閉じてスキャンし直してください。黒地に白く（白黒が反転して）写る場合は、スキャナーの白黒反転の設定を切るか、PDF で保存してください" +
+	" / the page came out mostly dark — close the scanner lid and scan it again; if the page comes out white on black (a negative), turn off the scanner's invert setting or save the scan as PDF"
+
+// dark reports whether most of a page is dark: a scan with the lid open or
+// nothing on the glass, or a negative. A form on white paper is mostly
+// paper, however much is written on it.
+func dark(img *image.Gray) bool {
+	b := img.Bounds()
+	n, darkN := 0, 0
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		row := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
+		for x := 0; x < len(row); x += 2 {
+			n++
+			if row[x] < 96 {
+				darkN++
+			}
+		}
+	}
+	return n > 0 && darkN*2 > n
 }
 
 // blank reports whether a page has (almost) no ink: fewer than 1 pixel in

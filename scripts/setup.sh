@@ -35,8 +35,10 @@ packages=(
 	# Fonts: IPAex for printed form text (shinsei embeds its own copy), Klee
 	# and Kiloji (handwriting-like faces) for the synthetic scan generator.
 	fonts-ipaexfont-gothic fonts-klee fonts-kiloji
-	# More hands for the generator (internal/scangen/hands.go): faces the
-	# handwriting model never trained on, to calibrate and to evaluate on.
+	# More hands for the generator (internal/scangen/hands.go): more faces
+	# to train the handwriting model on, and faces it never trained on, to
+	# calibrate and to evaluate on.
+	fonts-lxgw-wenkai fonts-hanazono
 	fonts-konatu fonts-komatuna fonts-yozvox-yozfont fonts-motoya-l-maruberi
 	fonts-kouzan-mouhitsu fonts-aoyagi-soseki
 	# Poppler: shinsei scan draws with pdftocairo the PDF pages its own
@@ -71,6 +73,9 @@ if [ "$want_test" -eq 1 ]; then
 	packages+=(mecab-ipadic)
 	# opj_compress: tests save forms as JPEG 2000 the way scanners do.
 	packages+=(libopenjp2-tools)
+	# libtiff's own tools (ppm2tiff, tiffcrop, tiffcp, tiffinfo) save our
+	# forms as fax TIFFs the ways office scanners do (internal/faxtiff).
+	packages+=(libtiff-tools)
 	command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 

@@ -5,6 +5,13 @@
 #
 #   TRAIN_LINES=20000 TRAIN_ITERATIONS=40000 TRAIN_SEED=1001 make train
 #
+# TRAIN_FROM=base starts from Tesseract's own jpn; TRAIN_FROM=hand (the
+# default) goes on from the committed jpn_hand, so a run adds to what the
+# model knows. The lines are written in every training hand of
+# internal/scangen/hands.go, each writer with a slant, weight, bend and
+# spacing of its own (shinsei-lines -vary), never in a calibration or
+# held-out hand.
+#
 # Kept apart from evaluation: the lines' text is built from the word list of
 # Tesseract's own jpn model, never from the generator's lists of names and
 # places, and the seeds (1001 on) are used for nothing else. What training
@@ -24,6 +31,7 @@ lines="${TRAIN_LINES:-20000}"
 iterations="${TRAIN_ITERATIONS:-40000}"
 seed="${TRAIN_SEED:-1001}"
 rate="${TRAIN_LEARNING_RATE:-0.0005}"
+from="${TRAIN_FROM:-hand}"
 work="${TRAIN_DIR:-.cache/train}"
 jobs="$(getconf _NPROCESSORS_ONLN)"
 base=/usr/share/tesseract-ocr/5/tessdata/jpn.traineddata
@@ -37,10 +45,18 @@ mkdir -p "$work/ckpt"
 go build -o "$work/tessfloat" ./cmd/tessfloat
 go build -o "$work/shinsei-lines" ./cmd/shinsei-lines
 
-# 1. The base model, its word list, and its network in floating point.
+# 1. The base model, its word list, and the network to start from in
+#    floating point.
 combine_tessdata -u "$base" "$work/jpn." >/dev/null
 dawg2wordlist "$work/jpn.lstm-unicharset" "$work/jpn.lstm-word-dawg" "$work/words.txt" >/dev/null
-"$work/tessfloat" "$work/jpn.lstm" "$work/jpn-float.lstm"
+case "$from" in
+base) "$work/tessfloat" "$work/jpn.lstm" "$work/start-float.lstm" ;;
+hand)
+	combine_tessdata -u "$out" "$work/hand." >/dev/null
+	"$work/tessfloat" "$work/hand.lstm" "$work/start-float.lstm"
+	;;
+*) echo "train: TRAIN_FROM is base or hand, not $from"; exit 2 ;;
+esac
 
 # 2. Training lines: images as the reader shows them to Tesseract, with
 #    their text and a line box file each; then Tesseract's lstmf form.
@@ -60,7 +76,7 @@ echo "train: $(wc -l <"$work/train.txt") training lines, $(wc -l <"$work/eval.tx
 # 3. Fine-tune.
 rm -f "$work"/ckpt/*
 lstmtraining \
-	--continue_from "$work/jpn-float.lstm" \
+	--continue_from "$work/start-float.lstm" \
 	--traineddata "$base" \
 	--train_listfile "$work/train.txt" \
 	--eval_listfile "$work/eval.txt" \

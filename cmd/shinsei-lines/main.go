@@ -51,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	wordsPath := fs.String("words", "", "word list `file`, one word a line (dawg2wordlist of jpn.lstm-word-dawg)")
 	mixName := fs.String("mix", "standard", "how messy the hands are: clean, standard or hard")
 	jobs := fs.Int("j", runtime.NumCPU(), "lines made in parallel")
+	handSpec := fs.String("hands", scangen.UseTrain, "write in these hands: a use (train) or hand names, comma-separated (never the calibration or held-out ones)")
+	vary := fs.Bool("vary", true, "give every line's writer a slant, weight, bend and spacing of its own around its hand's")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -71,7 +73,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *wordsPath, err)
 	}
-	g, err := scangen.New(scangen.Options{Seed: *seed, Mix: mix})
+	hands, err := scangen.HandsByUse(*handSpec)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	for _, h := range hands {
+		if h.Use != scangen.UseTrain {
+			return fmt.Errorf("%w: hand %s is kept for %s, not training", errUsage, h.Name, h.Use)
+		}
+	}
+	g, err := scangen.New(scangen.Options{Seed: *seed, Mix: mix, Hands: hands, Vary: *vary})
 	if err != nil {
 		return err
 	}

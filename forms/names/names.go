@@ -28,6 +28,10 @@ var recent []byte
 // Lexicon maps family and given names to their readings in katakana.
 type Lexicon struct {
 	family, given map[string][]string
+	// givenReadings holds every reading of a given name: a given name
+	// written in kana must be one of them, or さくぐら, a misread さくら,
+	// would be a name.
+	givenReadings map[string]bool
 }
 
 // Load parses the lexicon bundled with shinsei: the IPA dictionary's names
@@ -39,7 +43,7 @@ func Load() (*Lexicon, error) {
 // Parse reads a lexicon in names.tsv's format: "#" comments, then lines of
 // kind (s or g), name and comma-separated readings, tab-separated.
 func Parse(data []byte) (*Lexicon, error) {
-	l := &Lexicon{family: map[string][]string{}, given: map[string][]string{}}
+	l := &Lexicon{family: map[string][]string{}, given: map[string][]string{}, givenReadings: map[string]bool{}}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	n := 0
 	for sc.Scan() {
@@ -61,6 +65,9 @@ func Parse(data []byte) (*Lexicon, error) {
 			return nil, fmt.Errorf("names: line %d: kind %q is neither s nor g", n, parts[0])
 		}
 		for _, rd := range strings.Split(parts[2], ",") {
+			if parts[0] == "g" {
+				l.givenReadings[rd] = true
+			}
 			if !slices.Contains(m[parts[1]], rd) {
 				m[parts[1]] = append(m[parts[1]], rd)
 			}
@@ -130,7 +137,8 @@ type split struct{ family, given []string }
 
 // splits are the ways name divides into a family name and a given name
 // that the lexicon knows, with their readings. A given name written in
-// kana (さくら) is its own reading.
+// kana (さくら) is its own reading, when it is the reading of a known given
+// name.
 func (l *Lexicon) splits(name string) []split {
 	rs := []rune(forms.CompactText(name))
 	var out []split
@@ -142,7 +150,7 @@ func (l *Lexicon) splits(name string) []split {
 		g := string(rs[i:])
 		gr := l.given[g]
 		if len(gr) == 0 {
-			if k, ok := forms.NormalizeKatakana(g); ok && kanaOnly(g) {
+			if k, ok := forms.NormalizeKatakana(g); ok && kanaOnly(g) && l.givenReadings[k] {
 				gr = []string{k}
 			}
 		}

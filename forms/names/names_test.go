@@ -43,7 +43,7 @@ func TestKnown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]bool{"山田花子": true, "長谷川 直樹": true, "佐藤さくら": true, "加藤大郎": false, "山田": false, "東京都": false} {
+	for name, want := range map[string]bool{"山田花子": true, "長谷川 直樹": true, "佐藤さくら": true, "林さくぐら": false, "林 さくら": true, "加藤大郎": false, "山田": false, "東京都": false} {
 		if got := l.Known(name); got != want {
 			t.Errorf("Known(%q) = %v, want %v", name, got, want)
 		}

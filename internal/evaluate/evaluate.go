@@ -149,6 +149,7 @@ func (h *HandReport) Text() Tally { return textTally(h.Kinds) }
 // Sample is one text or date field as read, beside its truth.
 type Sample struct {
 	File, Field, Kind string
+	Hand              string // the hand that wrote it, when the corpus names hands
 	Page              int
 	Confidence        float64
 	Review            bool
@@ -345,7 +346,7 @@ func score(rep *Report, reg *templates.Registry, file string, pt scangen.PageTru
 			hand.Kinds[kind].Add(o)
 		}
 		if samples && (f.Kind == templates.Text || f.Kind == templates.Date) {
-			rep.Samples = append(rep.Samples, Sample{File: file, Page: pt.Page, Field: f.ID, Kind: kind,
+			rep.Samples = append(rep.Samples, Sample{File: file, Page: pt.Page, Field: f.ID, Kind: kind, Hand: pt.Hand,
 				Confidence: got.Confidence, Review: got.Review, Right: o == Right || o == FlaggedRight,
 				Raw: d.Raw[f.ID], Value: got.Value, Truth: truth.Value})
 		}

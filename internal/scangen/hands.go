@@ -42,8 +42,7 @@ const (
 const fontDir = "/usr/share/fonts/truetype/"
 
 // Hands are every hand the generator knows. The training hands are the
-// faces jpn_hand was fine-tuned on (fonts-klee, fonts-kiloji), written as
-// the generator always has; calibration and held-out hands are faces the
+// faces jpn_hand was fine-tuned on; calibration and held-out hands are faces the
 // model never saw, and no face serves two uses.
 func Hands() []Hand {
 	return []Hand{
@@ -51,6 +50,17 @@ func Hands() []Hand {
 		{Name: "klee-semibold", Font: fontDir + "klee/KleeOne-SemiBold.ttf", Use: UseTrain},
 		{Name: "kiloji", Font: fontDir + "kiloji/kiloji.ttf", Use: UseTrain},
 		{Name: "kiloji-bold", Font: fontDir + "kiloji/kiloji_b.ttf", Use: UseTrain},
+		// More training faces, for a model that has seen more than two
+		// (make train writes every one with Options.Vary): kiloji's other
+		// two, a kai face drawn from Klee One (fonts-lxgw-wenkai), and a
+		// gothic and a mincho (fonts-ipaexfont-gothic, fonts-hanazono)
+		// that, bent and leaning, are a careful writer's print.
+		{Name: "kiloji-d", Font: fontDir + "kiloji/kiloji_d.ttf", Use: UseTrain},
+		{Name: "kiloji-p", Font: fontDir + "kiloji/kiloji_p.ttf", Use: UseTrain},
+		{Name: "wenkai-light", Font: fontDir + "lxgw-wenkai/LXGWWenKai-Light.ttf", Use: UseTrain},
+		{Name: "wenkai-bold", Font: fontDir + "lxgw-wenkai/LXGWWenKai-Bold.ttf", Use: UseTrain},
+		{Name: "ipaex-gothic", Font: "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf", Use: UseTrain},
+		{Name: "hanazono-mincho", Font: fontDir + "hanazono/HanaMinA.ttf", Use: UseTrain},
 		// Calibration: rounded casual faces (fonts-konatu, fonts-komatuna),
 		// slanted, thinned and bent.
 		{Name: "konatu-slanted", Font: fontDir + "konatu/Konatu.ttf", Use: UseCalibrate, Slant: 0.12, WeightMM: -0.08, ElasticMM: 0.25, Spacing: 1.05},

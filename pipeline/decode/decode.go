@@ -8,8 +8,9 @@
 // name; image dimensions are checked before any pixel memory is allocated,
 // so a small file that claims a huge image (a decompression bomb) costs
 // nothing; and every failure is an *Error naming the file and page, saying
-// what is wrong and what to do, so that nothing a citizen handed in is
-// silently lost. A bad page in a multi-page file does not stop the others.
+// what is wrong and what to do, in Japanese and English, so that nothing a
+// citizen handed in is silently lost. A bad page in a multi-page file does
+// not stop the others.
 //
 // Supported: PDF (the largest image drawn on each page, or its strips
 // stacked; JPEG, Flate, LZW, RunLength, CCITT G3/G4 and uncompressed
@@ -189,17 +190,18 @@ func (d *walker) next() error {
 
 func checkFile(data []byte, lim Limits) error {
 	if len(data) == 0 {
-		return newProblem(ErrEmpty, nil, "the file is empty (0 bytes)", adviceRescanForm)
+		return newProblem(ErrEmpty, nil, "ファイルが空です（0バイト） / the file is empty (0 bytes)", adviceRescanForm)
 	}
 	if int64(len(data)) > lim.MaxFileBytes {
+		// Many pages, or pages scanned in colour or at a high resolution.
 		return newProblem(ErrTooLarge, nil,
-			fmt.Sprintf("the file is %s, more than the %s limit", mb(int64(len(data))), mb(lim.MaxFileBytes)),
-			"scan at 300 dpi or less, or "+adviceSplitPages)
+			fmt.Sprintf("ファイルが大きすぎます（%s、上限は%s） / the file is %s, more than the %s limit", mb(int64(len(data))), mb(lim.MaxFileBytes), mb(int64(len(data))), mb(lim.MaxFileBytes)),
+			"ページ数の少ないファイルに分けるか、白黒またはグレーの300 dpi以下でスキャンし直してください / split it into files of fewer pages, or scan in black and white or greyscale at 300 dpi or less")
 	}
 	// A copy that was allocated but never written (a full disk, a crashed
 	// transfer) is all zeros; say so rather than "unknown format".
 	if allZero(data) {
-		return newProblem(ErrEmpty, nil, fmt.Sprintf("the file holds no data (%d zero bytes; the copy from the scanner did not finish)", len(data)), adviceResend)
+		return newProblem(ErrEmpty, nil, fmt.Sprintf("ファイルの中身がありません（%dバイトがすべてゼロ。スキャナーからのコピーが終わっていません） / the file holds no data (%d zero bytes; the copy from the scanner did not finish)", len(data), len(data)), adviceResend)
 	}
 	return nil
 }
@@ -220,17 +222,54 @@ func mb(n int64) string {
 	return fmt.Sprintf("%.0f MB", float64(n)/(1<<20))
 }
 
-// checkPixels refuses an image before its pixels are allocated.
+// checkPixels refuses an image before its pixels are allocated. Where the
+// resolution is not known, see checkPixelsAt.
 func checkPixels(w, h int, lim Limits) error {
+	return checkPixelsAt(w, h, 0, lim)
+}
+
+// checkPixelsAt is checkPixels for an image whose file states its
+// resolution (dpi, 0 if it does not), so that a page too big to read is
+// told apart from a page scanned too finely: the advice differs.
+func checkPixelsAt(w, h int, dpi float64, lim Limits) error {
 	if w <= 0 || h <= 0 {
-		return newProblem(ErrCorrupt, nil, fmt.Sprintf("the image header is damaged (it gives a size of %d×%d pixels)", w, h), adviceRescan)
+		return newProblem(ErrCorrupt, nil, fmt.Sprintf("画像のヘッダーが壊れています（大きさが%d×%dピクセルになっています） / the image header is damaged (it gives a size of %d×%d pixels)", w, h, w, h), adviceRescan)
 	}
-	if px := int64(w) * int64(h); px > lim.MaxPixels {
+	px := int64(w) * int64(h)
+	if px <= lim.MaxPixels {
+		return nil
+	}
+	size := fmt.Sprintf("%d×%dピクセル（%sメガピクセル、上限は%sメガピクセル） / the image is %d×%d pixels (%s megapixels), more than the %s-megapixel limit",
+		w, h, megapixels(px), megapixels(lim.MaxPixels), w, h, megapixels(px), megapixels(lim.MaxPixels))
+	ja, en := splitJA(size)
+	const fine = 400 // well above the 300 dpi the forms are read at
+	sheetMM := func(d float64) string {
+		return fmt.Sprintf("%.0f×%.0f mm", float64(w)/d*25.4, float64(h)/d*25.4)
+	}
+	long, short := float64(max(w, h)), float64(min(w, h))
+	switch {
+	case dpi > fine:
 		return newProblem(ErrTooLarge, nil,
-			fmt.Sprintf("the image is %d×%d pixels (%s megapixels), more than the %s-megapixel limit", w, h, megapixels(px), megapixels(lim.MaxPixels)),
-			adviceLowerDPI)
+			fmt.Sprintf("画像が%sで、%.0f dpiでスキャンされています / %s: it was scanned at %.0f dpi", ja, dpi, en, dpi),
+			"300 dpiでスキャンし直してください / scan it again at 300 dpi")
+	case dpi > 0:
+		// The resolution is ordinary, so the sheet itself is huge (or the
+		// whole glass of a large scanner was scanned).
+		return newProblem(ErrTooLarge, nil,
+			fmt.Sprintf("画像が%sで、%.0f dpiでは%sの大きさです（様式はA4） / %s: at %.0f dpi that is a sheet of %s, far larger than the A4 form", ja, dpi, sheetMM(dpi), en, dpi, sheetMM(dpi)),
+			"様式だけを、読み取りサイズをA4にしてスキャンし直してください / scan the form on its own, with the scan size set to A4")
+	case long/short > 1.3 && long/short < 1.55:
+		// No resolution in the file; A4's proportions suggest an A4 page
+		// scanned too finely.
+		d := long / (297 / 25.4)
+		return newProblem(ErrTooLarge, nil,
+			fmt.Sprintf("画像が%sで、A4なら約%.0f dpiでスキャンされています / %s: if it is an A4 page, it was scanned at about %.0f dpi", ja, d, en, d),
+			"300 dpiでスキャンし直してください / scan it again at 300 dpi")
+	default:
+		return newProblem(ErrTooLarge, nil,
+			fmt.Sprintf("画像が%sで、300 dpiなら%sの大きさです（様式はA4） / %s: at 300 dpi that is a sheet of %s, far larger than the A4 form", ja, sheetMM(300), en, sheetMM(300)),
+			"様式だけを、A4・300 dpiでスキャンし直してください / scan the form on its own, A4 at 300 dpi")
 	}
-	return nil
 }
 
 func megapixels(px int64) string {
@@ -249,7 +288,7 @@ func safely[T any](f func() (T, error)) (v T, err error) {
 		if r := recover(); r != nil {
 			var zero T
 			v = zero
-			err = newProblem(ErrCorrupt, fmt.Errorf("decoder panic: %v", r), "the image is damaged and cannot be read", adviceRescan)
+			err = newProblem(ErrCorrupt, fmt.Errorf("decoder panic: %v", r), "画像が壊れていて読み取れません / the image is damaged and cannot be read", adviceRescan)
 		}
 	}()
 	return f()

@@ -13,11 +13,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
+	"shinsei/internal/faxtiff"
 	"shinsei/internal/pdfout"
 	"shinsei/pipeline/decode"
 )
@@ -90,8 +92,8 @@ func encryptPDF(t testing.TB, pdf []byte, userPW string) []byte {
 }
 
 // TestBadInput feeds every kind of bad file a counter sees and checks the
-// exact message the clerk gets: file, page where one applies, problem and
-// advice.
+// message the clerk gets: file, page where one applies, problem and advice,
+// in Japanese, then English (issue 15, point 9).
 func TestBadInput(t *testing.T) {
 	pngData := encodePNG(t, noise(200, 100, 1))
 	jpegData := encodeJPEG(t, noise(200, 100, 2), 90)
@@ -126,11 +128,19 @@ func TestBadInput(t *testing.T) {
 		data: []byte{0, 1, 2, 3},
 	}}})
 	threePages := goodPDF(t, noise(8, 8, 5), noise(8, 8, 6), noise(8, 8, 7))
+	g3TwoD, err := faxtiff.Write(context.Background(), t.TempDir(), formImage(200, 60), 200, faxtiff.Variant{Compression: "g3:2d"})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	const (
 		resend = "copy the file from the scanner again, or scan the form again"
 		rescan = "scan the page again"
 	)
+	// Each case: the file, where it fails, the exact English message and a
+	// piece of the Japanese. The advice fits the cause: a file too big is
+	// split or scanned leaner, a page scanned too finely is scanned at
+	// 300 dpi, a page too big at 300 dpi is scanned on its own at A4.
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -138,53 +148,89 @@ func TestBadInput(t *testing.T) {
 		kind error
 		page int // 0: Decode itself fails; n: page n fails
 		msg  string
+		ja   string
 	}{
 		{"scan-0001.pdf", nil, decode.Limits{}, decode.ErrEmpty, 0,
-			"scan-0001.pdf: the file is empty (0 bytes) — scan the form again"},
+			"scan-0001.pdf: the file is empty (0 bytes) — scan the form again",
+			"ファイルが空です（0バイト）。様式をもう一度スキャンしてください"},
 		{"scan-0002.pdf", make([]byte, 4096), decode.Limits{}, decode.ErrEmpty, 0,
-			"scan-0002.pdf: the file holds no data (4096 zero bytes; the copy from the scanner did not finish) — " + resend},
+			"scan-0002.pdf: the file holds no data (4096 zero bytes; the copy from the scanner did not finish) — " + resend,
+			"スキャナーからのコピーが終わっていません"},
 		{"scan-0003.png", pngData[:len(pngData)*6/10], decode.Limits{}, decode.ErrTruncated, 1,
-			"scan-0003.png page 1: the PNG image is cut short (the file is incomplete) — " + resend},
+			"scan-0003.png page 1: the PNG image is cut short (the file is incomplete) — " + resend,
+			"PNG画像が途中で切れています"},
 		{"scan-0004.jpg", jpegData[:len(jpegData)*6/10], decode.Limits{}, decode.ErrTruncated, 1,
-			"scan-0004.jpg page 1: the JPEG image is cut short (the file is incomplete) — " + resend},
+			"scan-0004.jpg page 1: the JPEG image is cut short (the file is incomplete) — " + resend,
+			"JPEG画像が途中で切れています"},
 		{"scan-0005.pdf", textOnly, decode.Limits{}, decode.ErrNoImage, 1,
-			"scan-0005.pdf page 1: the page has no scanned image (it may be a text-only PDF) — scan the paper form instead"},
+			"scan-0005.pdf page 1: the page has no scanned image (it may be a text-only PDF) — scan the paper form instead",
+			"ページにスキャン画像がありません"},
 		{"scan-0006.pdf", encryptPDF(t, goodPDF(t, noise(8, 8, 8)), "secret"), decode.Limits{}, decode.ErrEncrypted, 0,
-			"scan-0006.pdf: the PDF is protected with a password (encrypted) — save the PDF without a password (or turn off the scanner's PDF encryption) and send it again"},
+			"scan-0006.pdf: the PDF is protected with a password (encrypted) — save the PDF without a password (or turn off the scanner's PDF encryption) and send it again",
+			"パスワードで保護"},
 		// JBIG2, JPEG 2000 and 2-D G3 are drawn by the renderer, which
 		// reports these streams as damaged (TestRendererPath reads real ones).
 		{"scan-0007.pdf", jbig2, decode.Limits{}, decode.ErrCorrupt, 1,
-			"scan-0007.pdf page 1: the page image is damaged and cannot be read — " + rescan},
+			"scan-0007.pdf page 1: the page image is damaged and cannot be read — " + rescan,
+			"ページ画像が壊れていて読み取れません。もう一度スキャンしてください"},
 		{"scan-0008.pdf", jpx, decode.Limits{}, decode.ErrCorrupt, 1,
-			"scan-0008.pdf page 1: the page image is damaged and cannot be read — " + rescan},
+			"scan-0008.pdf page 1: the page image is damaged and cannot be read — " + rescan,
+			"ページ画像が壊れていて読み取れません"},
 		{"scan-0009.png", pngWithHeader(100000, 100000), decode.Limits{}, decode.ErrTooLarge, 1,
-			"scan-0009.png page 1: the image is 100000×100000 pixels (10000 megapixels), more than the 60-megapixel limit — scan at 300 dpi or less"},
+			"scan-0009.png page 1: the image is 100000×100000 pixels (10000 megapixels), more than the 60-megapixel limit: at 300 dpi that is a sheet of 8467×8467 mm, far larger than the A4 form — scan the form on its own, A4 at 300 dpi",
+			"300 dpiなら8467×8467 mmの大きさです"},
 		{"scan-0010.pdf", []byte("Dear applicant,\nplease bring your My Number card.\n"), decode.Limits{}, decode.ErrUnknownFormat, 0,
-			"scan-0010.pdf: the file is not a scan (PDF, TIFF, PNG or JPEG): its content looks like plain text, although its name ends in .pdf — send the file the scanner made (PDF, TIFF, PNG or JPEG), or scan the paper form again"},
+			"scan-0010.pdf: the file is not a scan (PDF, TIFF, PNG or JPEG): its content looks like plain text, although its name ends in .pdf — send the file the scanner made (PDF, TIFF, PNG or JPEG), or scan the paper form again",
+			"テキストのようです（名前は.pdfで終わっていますが）"},
 		{"scan-0011.pdf", threePages[:len(threePages)/2], decode.Limits{}, decode.ErrTruncated, 0,
-			"scan-0011.pdf: the PDF is cut short (it ends before its end marker) — " + resend},
+			"scan-0011.pdf: the PDF is cut short (it ends before its end marker) — " + resend,
+			"PDFが途中で切れています"},
 		{"scan-0012.pdf", []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >>\nthis is not a PDF body\n%%EOF\n"), decode.Limits{}, decode.ErrCorrupt, 0,
-			"scan-0012.pdf: the PDF is damaged and cannot be read — " + resend},
+			"scan-0012.pdf: the PDF is damaged and cannot be read — " + resend,
+			"PDFが壊れていて読み取れません"},
 		{"scan-0013.pdf", bombPDF, decode.Limits{}, decode.ErrTooLarge, 1,
-			"scan-0013.pdf page 1: the image is 100000×100000 pixels (10000 megapixels), more than the 60-megapixel limit — scan at 300 dpi or less"},
+			"scan-0013.pdf page 1: the image is 100000×100000 pixels (10000 megapixels), more than the 60-megapixel limit: at 300 dpi that is a sheet of 8467×8467 mm, far larger than the A4 form — scan the form on its own, A4 at 300 dpi",
+			"上限は60メガピクセル"},
 		{"scan-0014.pdf", shortPDF, decode.Limits{}, decode.ErrTruncated, 1,
-			"scan-0014.pdf page 1: the page image is incomplete (3 of its 10 rows are present) — " + rescan},
+			"scan-0014.pdf page 1: the page image is incomplete (3 of its 10 rows are present) — " + rescan,
+			"10行のうち3行しかありません"},
 		{"scan-0015.pdf", badJPEGPDF, decode.Limits{}, decode.ErrCorrupt, 1,
-			"scan-0015.pdf page 1: the JPEG image is damaged and cannot be read — " + rescan},
+			"scan-0015.pdf page 1: the JPEG image is damaged and cannot be read — " + rescan,
+			"JPEG画像が壊れていて読み取れません"},
 		{"scan-0016.pdf", []byte("PK\x03\x04\x14\x00\x06\x00word/document.xml"), decode.Limits{}, decode.ErrUnknownFormat, 0,
-			"scan-0016.pdf: the file is not a scan (PDF, TIFF, PNG or JPEG): its content looks like a ZIP archive (a Word, Excel or other office document, or several files packed together), although its name ends in .pdf — send the file the scanner made (PDF, TIFF, PNG or JPEG), or scan the paper form again"},
+			"scan-0016.pdf: the file is not a scan (PDF, TIFF, PNG or JPEG): its content looks like a ZIP archive (a Word, Excel or other office document, or several files packed together), although its name ends in .pdf — send the file the scanner made (PDF, TIFF, PNG or JPEG), or scan the paper form again",
+			"ZIPファイル"},
 		{"IMG_0017.jpg", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), decode.Limits{}, decode.ErrUnsupportedCodec, 0,
-			"IMG_0017.jpg: the file is an HEIC/HEIF photo, which cannot be read — save or export it as PDF, TIFF, PNG or JPEG, or scan the paper form again"},
+			"IMG_0017.jpg: the file is an HEIC/HEIF photo, which cannot be read — save or export it as PDF, TIFF, PNG or JPEG, or scan the paper form again",
+			"HEIC/HEIF写真"},
 		{"scan-0018.pdf", threePages, decode.Limits{MaxPages: 2}, decode.ErrTooLarge, 0,
-			"scan-0018.pdf: the file has 3 pages, more than the limit of 2 — split the file into smaller files"},
+			"scan-0018.pdf: the file has 3 pages, more than the limit of 2 — split the file into smaller files",
+			"ページ数が3で、上限の2を超えています"},
 		{"scan-0019.png", pngData, decode.Limits{MaxFileBytes: 1000}, decode.ErrTooLarge, 0,
-			fmt.Sprintf("scan-0019.png: the file is %d KB, more than the 1 KB limit — scan at 300 dpi or less, or split the file into smaller files", (len(pngData)+1023)/1024)},
+			fmt.Sprintf("scan-0019.png: the file is %d KB, more than the 1 KB limit — split it into files of fewer pages, or scan in black and white or greyscale at 300 dpi or less", (len(pngData)+1023)/1024),
+			"ファイルが大きすぎます"},
 		{"scan-0020.tif", tiffJPEG, decode.Limits{}, decode.ErrUnsupportedCodec, 1,
-			"scan-0020.tif page 1: the TIFF page is JPEG-compressed inside TIFF, which cannot be read — set the scanner to save TIFF with LZW, ZIP or G4 compression, or to save PDF or JPEG, and scan again"},
+			"scan-0020.tif page 1: the TIFF page is JPEG-compressed inside TIFF, which cannot be read — set the scanner to save TIFF with LZW, ZIP or G4 compression, or to save PDF or JPEG, and scan again",
+			"JPEG圧縮のページは読み取れません"},
 		{"scan-0021.pdf", faxG3_2D, decode.Limits{}, decode.ErrCorrupt, 1,
-			"scan-0021.pdf page 1: the page image is damaged and cannot be read — " + rescan},
+			"scan-0021.pdf page 1: the page image is damaged and cannot be read — " + rescan,
+			"ページ画像が壊れていて読み取れません"},
 		{"scan-0022.tif", []byte{0x13, 0x37, 0x00, 0x01, 0x80, 0x90, 0x02, 0x03, 0x04, 0x05, 0x06}, decode.Limits{}, decode.ErrUnknownFormat, 0,
-			"scan-0022.tif: the file is not a scan (PDF, TIFF, PNG or JPEG): its content looks like unrecognised binary data, although its name ends in .tif — send the file the scanner made (PDF, TIFF, PNG or JPEG), or scan the paper form again"},
+			"scan-0022.tif: the file is not a scan (PDF, TIFF, PNG or JPEG): its content looks like unrecognised binary data, although its name ends in .tif — send the file the scanner made (PDF, TIFF, PNG or JPEG), or scan the paper form again",
+			"判別できないバイナリデータ"},
+		{"scan-0023.tif", g3TwoD, decode.Limits{}, decode.ErrUnsupportedCodec, 1,
+			"scan-0023.tif page 1: the TIFF page uses two-dimensional Group 3 fax compression, which cannot be read — set the scanner to save TIFF with G4 compression, or to save PDF, and scan again",
+			"二次元G3（ファクス）圧縮のTIFFページ"},
+		// Too many pixels, three causes, three pieces of advice.
+		{"scan-0024.tif", tiffWithHeader(9000, 9000, 300), decode.Limits{}, decode.ErrTooLarge, 1,
+			"scan-0024.tif page 1: the image is 9000×9000 pixels (81 megapixels), more than the 60-megapixel limit: at 300 dpi that is a sheet of 762×762 mm, far larger than the A4 form — scan the form on its own, with the scan size set to A4",
+			"300 dpiでは762×762 mmの大きさです"},
+		{"scan-0025.tif", tiffWithHeader(9921, 14031, 1200), decode.Limits{}, decode.ErrTooLarge, 1,
+			"scan-0025.tif page 1: the image is 9921×14031 pixels (139 megapixels), more than the 60-megapixel limit: it was scanned at 1200 dpi — scan it again at 300 dpi",
+			"1200 dpiでスキャンされています。300 dpiでスキャンし直してください"},
+		{"scan-0026.png", pngWithHeader(8000, 11314), decode.Limits{}, decode.ErrTooLarge, 1,
+			"scan-0026.png page 1: the image is 8000×11314 pixels (91 megapixels), more than the 60-megapixel limit: if it is an A4 page, it was scanned at about 968 dpi — scan it again at 300 dpi",
+			"A4なら約968 dpi"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rs, err := decode.Decode(context.Background(), tc.name, tc.data, tc.lim)
@@ -204,11 +250,16 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("Decode returned %d results with a file-level error", len(rs))
 			}
 			checkError(t, err, tc.kind, tc.msg, tc.name, tc.page)
+			if !strings.Contains(err.Error(), tc.ja) {
+				t.Errorf("message %q lacks %q", err.Error(), tc.ja)
+			}
 		})
 	}
 }
 
-// checkError checks err's kind, message, and the fields behind them.
+// checkError checks err's kind, its English half (msg: file, page where
+// one applies, problem and advice) and that the message is Japanese, then
+// English, as every record message is.
 func checkError(t *testing.T, err, kind error, msg, file string, page int) {
 	t.Helper()
 	if err == nil {
@@ -217,9 +268,6 @@ func checkError(t *testing.T, err, kind error, msg, file string, page int) {
 	if !errors.Is(err, kind) {
 		t.Errorf("errors.Is(%v, %v) = false (cause: %v)", err, kind, cause(err))
 	}
-	if err.Error() != msg {
-		t.Errorf("message:\n got %s\nwant %s\n(cause: %v)", err.Error(), msg, cause(err))
-	}
 	var e *decode.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("%T is not a *decode.Error", err)
@@ -227,6 +275,50 @@ func checkError(t *testing.T, err, kind error, msg, file string, page int) {
 	if e.File != file || e.Page != page || e.Problem == "" || e.Advice == "" {
 		t.Errorf("Error{File: %q, Page: %d, Problem: %q, Advice: %q}, want file %q page %d with problem and advice", e.File, e.Page, e.Problem, e.Advice, file, page)
 	}
+	where := file
+	if page > 0 {
+		where = fmt.Sprintf("%s page %d", file, page)
+	}
+	if en := where + ": " + e.Problem + " — " + e.Advice; en != msg {
+		t.Errorf("message:\n got %s\nwant %s\n(cause: %v)", en, msg, cause(err))
+	}
+	checkBilingual(t, e)
+}
+
+// checkBilingual holds a message to the shape of every record message:
+// "FILE page N: 問題。助言 / problem — advice", with Japanese on the left
+// of " / " and none on the right.
+func checkBilingual(t *testing.T, e *decode.Error) {
+	t.Helper()
+	for _, f := range []struct{ name, text string }{{"ProblemJA", e.ProblemJA}, {"AdviceJA", e.AdviceJA}} {
+		if !hasJapanese(f.text) {
+			t.Errorf("%s %q is not Japanese", f.name, f.text)
+		}
+		if strings.Contains(f.text, " / ") {
+			t.Errorf("%s %q holds \" / \": the Japanese and English halves are mixed up", f.name, f.text)
+		}
+	}
+	for _, f := range []struct{ name, text string }{{"Problem", e.Problem}, {"Advice", e.Advice}} {
+		if hasJapanese(f.text) {
+			t.Errorf("%s %q is not English", f.name, f.text)
+		}
+	}
+	where := e.File
+	if e.Page > 0 {
+		where = fmt.Sprintf("%s page %d", e.File, e.Page)
+	}
+	if want := where + ": " + e.ProblemJA + "。" + e.AdviceJA + " / " + e.Problem + " — " + e.Advice; e.Error() != want {
+		t.Errorf("Error() = %q, want %q", e.Error(), want)
+	}
+}
+
+func hasJapanese(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) {
+			return true
+		}
+	}
+	return false
 }
 
 // TestBombMemory shows the pixel check happens before decoding: a PNG that

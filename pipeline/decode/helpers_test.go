@@ -278,6 +278,24 @@ func pngWithHeader(w, h uint32) []byte {
 	return b.Bytes()
 }
 
+// tiffWithHeader is a TIFF whose one page claims w×h pixels at dpi: the
+// pixel check must refuse it from the header alone.
+func tiffWithHeader(w, h, dpi uint32) []byte {
+	b := writeTIFF([]tiffPage{{img: noise(8, 8, 1), dpi: dpi}})
+	le := binary.LittleEndian
+	ifd := int(le.Uint32(b[4:]))
+	for i := range int(le.Uint16(b[ifd:])) {
+		e := b[ifd+2+12*i:]
+		switch le.Uint16(e) {
+		case 256:
+			le.PutUint32(e[8:], w)
+		case 257:
+			le.PutUint32(e[8:], h)
+		}
+	}
+	return b
+}
+
 // withEXIF inserts an APP1 EXIF segment holding an Orientation tag (and,
 // if dpi > 0, a resolution) right after a JPEG's SOI marker.
 func withEXIF(jpg []byte, orientation uint16, dpi uint32) []byte {

@@ -14,6 +14,7 @@ type ifd struct {
 	width, height uint32
 	compression   uint32
 	photometric   uint32
+	t4Options     uint32 // Group 3 options: bit 0 set for two-dimensional coding
 	orientation   uint32
 	subfileType   uint32
 	xres, yres    float64
@@ -29,6 +30,7 @@ const (
 	tagCompression    = 259
 	tagPhotometric    = 262
 	tagOrientation    = 274
+	tagT4Options      = 292
 	tagXResolution    = 282
 	tagYResolution    = 283
 	tagResolutionUnit = 296
@@ -88,6 +90,8 @@ func readIFD(b []byte, bo binary.ByteOrder, off uint32) (ifd, error) {
 			d.photometric = ifdInt(e, typ, bo)
 		case tagOrientation:
 			d.orientation = ifdInt(e, typ, bo)
+		case tagT4Options:
+			d.t4Options = ifdInt(e, typ, bo)
 		case tagXResolution:
 			d.xres = ifdRational(b, e, typ, bo)
 		case tagYResolution:

@@ -38,7 +38,7 @@ type gifLayout struct {
 // any damage, and a problem when the structure breaks off or is invalid.
 func readGIFLayout(b []byte) (gifLayout, error) {
 	var g gifLayout
-	short := newProblem(ErrTruncated, nil, "the GIF image is cut short (the file is incomplete)", adviceResend)
+	short := newProblem(ErrTruncated, nil, "GIF画像が途中で切れています（ファイルが不完全です） / the GIF image is cut short (the file is incomplete)", adviceResend)
 	if len(b) < 13 {
 		return g, short
 	}
@@ -102,7 +102,7 @@ func readGIFLayout(b []byte) (gifLayout, error) {
 			g.end = off + 1
 			return g, nil
 		default:
-			return g, newProblem(ErrCorrupt, nil, "the GIF image is damaged and cannot be read", adviceRescan)
+			return g, newProblem(ErrCorrupt, nil, "GIF画像が壊れていて読み取れません / the GIF image is damaged and cannot be read", adviceRescan)
 		}
 	}
 }
@@ -120,7 +120,7 @@ func (d *walker) walkGIF() error {
 		return d.emit(1, p, err)
 	}
 	if len(g.frames) > d.lim.MaxPages {
-		return toError(d.name, 0, newProblem(ErrTooLarge, nil, fmt.Sprintf("the file has more than %d pages", d.lim.MaxPages), adviceSplitPages))
+		return toError(d.name, 0, newProblem(ErrTooLarge, nil, fmt.Sprintf("ページ数が上限の%dを超えています / the file has more than %d pages", d.lim.MaxPages, d.lim.MaxPages), adviceSplitPages))
 	}
 	for i, fr := range g.frames {
 		if err := d.next(); err != nil {
@@ -255,13 +255,13 @@ func refuseHidden(b []byte, f format) error {
 		if l := readPNGLayout(b); l.frames > 1 || l.fdAT > 0 {
 			return newProblem(ErrUnsupportedCodec, nil,
 				fmt.Sprintf("アニメーションPNG（%d枚の画像）は読み取れません / the PNG file is animated (APNG) and holds %d images, of which only the first could be read", max(l.frames, 2), max(l.frames, 2)),
-				"1ページずつPNGで保存するか、PDFかTIFFでスキャンし直してください / save each page as its own PNG, or scan the pages to one PDF or TIFF, and send it again")
+				"1ページずつPNGで保存するか、PDFかTIFFにスキャンし直して、もう一度送ってください / save each page as its own PNG, or scan the pages to one PDF or TIFF, and send it again")
 		}
 	case fmtJPEG:
 		if end := jpegEnd(b); end > 0 && bytes.Contains(b[end:], jpegSOI) {
 			return newProblem(ErrUnsupportedCodec, nil,
 				"複数の画像が入ったJPEG（MPO・HDR写真など）は読み取れません / the JPEG file holds more than one image (a multi-picture, HDR or joined file), of which only the first could be read",
-				"普通のJPEGで保存し直すか、用紙をスキャンし直してください / save it again as an ordinary JPEG (HDR off), or scan the paper form, and send it again")
+				"普通のJPEG（HDRなし）で保存し直すか、紙の様式をスキャンし直して、もう一度送ってください / save it again as an ordinary JPEG (HDR off), or scan the paper form, and send it again")
 		}
 	}
 	return nil

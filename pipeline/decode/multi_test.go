@@ -175,9 +175,9 @@ func TestHiddenImagesRefused(t *testing.T) {
 		name, msg string
 		data      []byte
 	}{
-		{"scan.png", "scan.png page 1: アニメーションPNG（2枚の画像）は読み取れません / the PNG file is animated (APNG) and holds 2 images, of which only the first could be read — 1ページずつPNGで保存するか、PDFかTIFFでスキャンし直してください / save each page as its own PNG, or scan the pages to one PDF or TIFF, and send it again",
+		{"scan.png", "scan.png page 1: the PNG file is animated (APNG) and holds 2 images, of which only the first could be read — save each page as its own PNG, or scan the pages to one PDF or TIFF, and send it again",
 			apng(t, app, answer)},
-		{"scan.jpg", "scan.jpg page 1: 複数の画像が入ったJPEG（MPO・HDR写真など）は読み取れません / the JPEG file holds more than one image (a multi-picture, HDR or joined file), of which only the first could be read — 普通のJPEGで保存し直すか、用紙をスキャンし直してください / save it again as an ordinary JPEG (HDR off), or scan the paper form, and send it again",
+		{"scan.jpg", "scan.jpg page 1: the JPEG file holds more than one image (a multi-picture, HDR or joined file), of which only the first could be read — save it again as an ordinary JPEG (HDR off), or scan the paper form, and send it again",
 			append(encodeJPEG(t, app, 90), encodeJPEG(t, answer, 90)...)},
 	} {
 		t.Run(c.name, func(t *testing.T) {

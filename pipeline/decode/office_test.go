@@ -358,7 +358,7 @@ func TestRendererLimits(t *testing.T) {
 			mediaBox: "0 0 595 842",
 		})
 		checkError(t, first(t, "bomb.pdf", data, decode.Limits{}), decode.ErrTooLarge,
-			"bomb.pdf page 1: the image is 100000×100000 pixels (10000 megapixels), more than the 60-megapixel limit — scan at 300 dpi or less", "bomb.pdf", 1)
+			"bomb.pdf page 1: the image is 100000×100000 pixels (10000 megapixels), more than the 60-megapixel limit: at 300 dpi that is a sheet of 8467×8467 mm, far larger than the A4 form — scan the form on its own, A4 at 300 dpi", "bomb.pdf", 1)
 	})
 	t.Run("resolution capped by the pixel limit", func(t *testing.T) {
 		// Two layers drawn one inch square on an A4 page: 1000 dpi by

@@ -39,10 +39,10 @@ func (d *walker) walkPDF() error {
 	case n <= 0 && declared > 0:
 		return toError(d.name, 0, pdfProblem(d.data, fmt.Errorf("the page tree claims %d pages and holds none", declared)))
 	case n <= 0:
-		return toError(d.name, 0, newProblem(ErrNoImage, nil, "the PDF has no pages", adviceNoImage))
+		return toError(d.name, 0, newProblem(ErrNoImage, nil, "PDFにページがありません / the PDF has no pages", adviceNoImage))
 	case n > d.lim.MaxPages:
 		return toError(d.name, 0, newProblem(ErrTooLarge, nil,
-			fmt.Sprintf("the file has %d pages, more than the limit of %d", n, d.lim.MaxPages), adviceSplitPages))
+			fmt.Sprintf("ページ数が%dで、上限の%dを超えています / the file has %d pages, more than the limit of %d", n, d.lim.MaxPages, n, d.lim.MaxPages), adviceSplitPages))
 	}
 	for i, pg := range pages {
 		nr := i + 1
@@ -103,11 +103,11 @@ func readPDF(ctx context.Context, data []byte) (xt *model.XRefTable, err error) 
 func pdfProblem(data []byte, err error) error {
 	switch {
 	case errors.Is(err, pdfcpu.ErrWrongPassword), hasEncryptDict(data):
-		return newProblem(ErrEncrypted, err, "the PDF is protected with a password (encrypted)", adviceNoPassword)
+		return newProblem(ErrEncrypted, err, "PDFがパスワードで保護（暗号化）されています / the PDF is protected with a password (encrypted)", adviceNoPassword)
 	case !bytes.Contains(data[max(0, len(data)-2048):], []byte("%%EOF")):
-		return newProblem(ErrTruncated, err, "the PDF is cut short (it ends before its end marker)", adviceResend)
+		return newProblem(ErrTruncated, err, "PDFが途中で切れています（終わりの印の前で終わっています） / the PDF is cut short (it ends before its end marker)", adviceResend)
 	}
-	return newProblem(ErrCorrupt, err, "the PDF is damaged and cannot be read", adviceResend)
+	return newProblem(ErrCorrupt, err, "PDFが壊れていて読み取れません / the PDF is damaged and cannot be read", adviceResend)
 }
 
 // hasEncryptDict looks for the trailer's /Encrypt entry. It is a byte
@@ -137,7 +137,7 @@ func pdfPage(xt *model.XRefTable, pg pdfPageRef, nr int, lim Limits) (Page, rend
 		imgs = resourceImages(xt, attrs.Resources)
 	}
 	if len(imgs) == 0 {
-		return Page{}, renderPlan{}, newProblem(ErrNoImage, nil, "the page has no scanned image (it may be a text-only PDF)", adviceNoImage)
+		return Page{}, renderPlan{}, newProblem(ErrNoImage, nil, "ページにスキャン画像がありません（文字だけのPDFかもしれません） / the page has no scanned image (it may be a text-only PDF)", adviceNoImage)
 	}
 	strip := strips(imgs)
 	if why := needsRenderer(imgs, strip != nil); why != "" {
@@ -324,7 +324,7 @@ func decodeStrips(xt *model.XRefTable, s []placed, lim Limits) (*grayResult, err
 			return nil, err
 		}
 		if g.img.Rect.Dx() != s[0].w {
-			return nil, newProblem(ErrCorrupt, nil, "the page's image strips do not fit together", adviceRescan)
+			return nil, newProblem(ErrCorrupt, nil, "ページの画像の帯がつながりません / the page's image strips do not fit together", adviceRescan)
 		}
 		bands = append(bands, g)
 		h += g.img.Rect.Dy()

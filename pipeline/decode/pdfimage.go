@@ -46,17 +46,17 @@ func decodeImageXObject(xt *model.XRefTable, sd *types.StreamDict, w, h int, lim
 	// pdfPage has such pages drawn by the renderer instead.
 	switch codec {
 	case filter.JBIG2:
-		return nil, newProblem(ErrUnsupportedCodec, nil, "the page image is JBIG2-compressed, which cannot be read", adviceScannerPDF)
+		return nil, newProblem(ErrUnsupportedCodec, nil, "JBIG2圧縮のページ画像は読み取れません / the page image is JBIG2-compressed, which cannot be read", adviceScannerPDF)
 	case filter.JPX:
-		return nil, newProblem(ErrUnsupportedCodec, nil, "the page image is JPEG 2000 (JPX)-compressed, which cannot be read",
-			"export the PDF with JPEG images instead of JPEG 2000, or set the scanner to save ordinary PDF, and send it again")
+		return nil, newProblem(ErrUnsupportedCodec, nil, "JPEG 2000（JPX）圧縮のページ画像は読み取れません / the page image is JPEG 2000 (JPX)-compressed, which cannot be read",
+			"JPEG 2000ではなくJPEG画像のPDFとして書き出すか、スキャナーを通常のPDFで保存する設定にして、もう一度送ってください / export the PDF with JPEG images instead of JPEG 2000, or set the scanner to save ordinary PDF, and send it again")
 	}
 	for _, f := range pre {
 		switch f.Name {
 		case filter.Flate, filter.LZW, filter.RunLength, filter.ASCII85, filter.ASCIIHex:
 		default:
 			return nil, newProblem(ErrUnsupportedCodec, fmt.Errorf("filter %q", f.Name),
-				"the page image uses a compression method that cannot be read", adviceScannerPDF)
+				"ページ画像が読み取れない圧縮方式で保存されています / the page image uses a compression method that cannot be read", adviceScannerPDF)
 		}
 	}
 	if codec != filter.DCT { // a JPEG's own header gives its size, checked below
@@ -116,7 +116,7 @@ func decodeImageXObject(xt *model.XRefTable, sd *types.StreamDict, w, h int, lim
 	switch bpc {
 	case 1, 2, 4, 8, 16:
 	default:
-		return nil, newProblem(ErrCorrupt, fmt.Errorf("BitsPerComponent %d", bpc), "the page image is damaged (its bit depth is invalid)", adviceRescan)
+		return nil, newProblem(ErrCorrupt, fmt.Errorf("BitsPerComponent %d", bpc), "ページ画像が壊れています（ビット深度が不正です） / the page image is damaged (its bit depth is invalid)", adviceRescan)
 	}
 	rowBytes := (w*cs.n*bpc + 7) / 8
 	want := int64(rowBytes) * int64(h)
@@ -128,7 +128,7 @@ func decodeImageXObject(xt *model.XRefTable, sd *types.StreamDict, w, h int, lim
 	if int64(len(data)) < want {
 		if want-int64(len(data)) >= int64(rowBytes) {
 			return nil, newProblem(ErrTruncated, nil,
-				fmt.Sprintf("the page image is incomplete (%d of its %d rows are present)", int64(len(data))/int64(rowBytes), h), adviceRescan)
+				fmt.Sprintf("ページ画像が欠けています（%d行のうち%d行しかありません） / the page image is incomplete (%d of its %d rows are present)", h, int64(len(data))/int64(rowBytes), int64(len(data))/int64(rowBytes), h), adviceRescan)
 		}
 		data = append(data, make([]byte, want-int64(len(data)))...)
 	}
@@ -186,11 +186,11 @@ func unfilter(xt *model.XRefTable, raw []byte, filters []types.PDFFilter, want, 
 				}
 			}
 			if errors.Is(err, filter.ErrDecodeLimitExceeded) {
-				return nil, newProblem(ErrTooLarge, err, "the page image expands to more data than its size allows (a decompression bomb?)", adviceRescan)
+				return nil, newProblem(ErrTooLarge, err, "ページ画像を展開すると大きさに見合わない量のデータになります（圧縮爆弾の疑い） / the page image expands to more data than its size allows (a decompression bomb?)", adviceRescan)
 			}
 		}
 		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, newProblem(ErrCorrupt, err, "the page image is damaged (its compressed data cannot be read)", adviceRescan)
+			return nil, newProblem(ErrCorrupt, err, "ページ画像が壊れています（圧縮データが読めません） / the page image is damaged (its compressed data cannot be read)", adviceRescan)
 		}
 		if data, err = pred.undo(data); err != nil {
 			return nil, err
@@ -230,7 +230,7 @@ func inflate(data []byte, want, limit int64) ([]byte, error) {
 		return b.Bytes(), err
 	}
 	if n > limit {
-		return nil, newProblem(ErrTooLarge, nil, "the page image expands to more data than its size allows (a decompression bomb?)", adviceRescan)
+		return nil, newProblem(ErrTooLarge, nil, "ページ画像を展開すると大きさに見合わない量のデータになります（圧縮爆弾の疑い） / the page image expands to more data than its size allows (a decompression bomb?)", adviceRescan)
 	}
 	return b.Bytes(), nil
 }
@@ -308,11 +308,10 @@ func decodeCCITT(xt *model.XRefTable, data []byte, parms types.Dict, w, h int, l
 	blackIs1 := boolEntry(xt, parms, "BlackIs1")
 	align := boolEntry(xt, parms, "EncodedByteAlign")
 	if k > 0 {
-		return nil, newProblem(ErrUnsupportedCodec, nil, "the page image uses two-dimensional Group 3 fax compression, which cannot be read",
-			"set the scanner to save PDF with G4 or JPEG compression, and scan again")
+		return nil, newProblem(ErrUnsupportedCodec, nil, "二次元G3（ファクス）圧縮のページ画像は読み取れません / the page image uses two-dimensional Group 3 fax compression, which cannot be read", adviceFaxG4)
 	}
 	if cols != w {
-		return nil, newProblem(ErrCorrupt, fmt.Errorf("CCITT Columns %d, image Width %d", cols, w), "the page image is damaged (its fax data does not match its size)", adviceRescan)
+		return nil, newProblem(ErrCorrupt, fmt.Errorf("CCITT Columns %d, image Width %d", cols, w), "ページ画像が壊れています（ファクスデータが画像の大きさと合いません） / the page image is damaged (its fax data does not match its size)", adviceRescan)
 	}
 	sf := ccitt.Group4
 	if k == 0 {
@@ -336,13 +335,12 @@ func decodeCCITT(xt *model.XRefTable, data []byte, parms types.Dict, w, h int, l
 		if k == 0 && !boolEntry(xt, parms, "EndOfLine") {
 			// x/image/ccitt reads Group 3 only with end-of-line codes,
 			// which /EndOfLine false says this stream may lack.
-			return nil, newProblem(ErrUnsupportedCodec, err, "the page image uses Group 3 fax compression without line markers, which cannot be read",
-				"set the scanner to save PDF with G4 or JPEG compression, and scan again")
+			return nil, newProblem(ErrUnsupportedCodec, err, "行の区切りのないG3（ファクス）圧縮のページ画像は読み取れません / the page image uses Group 3 fax compression without line markers, which cannot be read", adviceFaxG4)
 		}
 		if r.eof || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, newProblem(ErrTruncated, err, "the page's fax-compressed (CCITT) image is cut short", adviceRescan)
+			return nil, newProblem(ErrTruncated, err, "ページのファクス圧縮（CCITT）画像が途中で切れています / the page's fax-compressed (CCITT) image is cut short", adviceRescan)
 		}
-		return nil, newProblem(ErrCorrupt, err, "the page's fax-compressed (CCITT) image is damaged and cannot be read", adviceRescan)
+		return nil, newProblem(ErrCorrupt, err, "ページのファクス圧縮（CCITT）画像が壊れていて読み取れません / the page's fax-compressed (CCITT) image is damaged and cannot be read", adviceRescan)
 	}
 	// ccitt writes white as 0xff and black as 0. The filter's output bit is
 	// 1 for white unless BlackIs1.

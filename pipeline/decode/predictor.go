@@ -42,14 +42,14 @@ func (p predictor) undo(data []byte) ([]byte, error) {
 	case p.kind >= 10:
 		return p.undoPNG(data)
 	}
-	return nil, newProblem(ErrUnsupportedCodec, fmt.Errorf("predictor %d", p.kind), "the page image uses a compression method that cannot be read", adviceScannerPDF)
+	return nil, newProblem(ErrUnsupportedCodec, fmt.Errorf("predictor %d", p.kind), "ページ画像が読み取れない圧縮方式で保存されています / the page image uses a compression method that cannot be read", adviceScannerPDF)
 }
 
 // undoTIFF reverses TIFF predictor 2 (horizontal differencing) for 8-bit
 // samples, the only depth writers use with it.
 func (p predictor) undoTIFF(data []byte) ([]byte, error) {
 	if p.bpc != 8 {
-		return nil, newProblem(ErrUnsupportedCodec, fmt.Errorf("TIFF predictor with %d bits", p.bpc), "the page image uses a compression method that cannot be read", adviceScannerPDF)
+		return nil, newProblem(ErrUnsupportedCodec, fmt.Errorf("TIFF predictor with %d bits", p.bpc), "ページ画像が読み取れない圧縮方式で保存されています / the page image uses a compression method that cannot be read", adviceScannerPDF)
 	}
 	rb := p.rowBytes()
 	for off := 0; off+rb <= len(data); off += rb {
@@ -111,7 +111,7 @@ func (p predictor) undoPNG(data []byte) ([]byte, error) {
 				row[i] += paeth(a, b, c)
 			}
 		default:
-			return nil, newProblem(ErrCorrupt, fmt.Errorf("PNG predictor tag %d", tag), "the page image is damaged (its compressed data cannot be read)", adviceRescan)
+			return nil, newProblem(ErrCorrupt, fmt.Errorf("PNG predictor tag %d", tag), "ページ画像が壊れています（圧縮データが読めません） / the page image is damaged (its compressed data cannot be read)", adviceRescan)
 		}
 		prev = row
 	}

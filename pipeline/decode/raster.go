@@ -49,14 +49,14 @@ func decodeRaster(data []byte, f format, lim Limits) (Page, error) {
 	if err != nil {
 		return Page{}, imageProblem(c.name, err, data)
 	}
-	if err := checkPixels(cfg.Width, cfg.Height, lim); err != nil {
+	dpi, o := c.meta(data)
+	if err := checkPixelsAt(cfg.Width, cfg.Height, dpi, lim); err != nil {
 		return Page{}, err
 	}
 	img, err := c.decode(bytes.NewReader(data))
 	if err != nil {
 		return Page{}, imageProblem(c.name, err, data)
 	}
-	dpi, o := c.meta(data)
 	g := o.apply(toGray(img))
 	return Page{Image: g, DPI: dpi, Source: c.name}, nil
 }
@@ -74,11 +74,11 @@ func imageProblem(codec string, err error, data []byte) error {
 	)
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), !hasEndMarker(codec, data):
-		return newProblem(ErrTruncated, err, fmt.Sprintf("the %s image is cut short (the file is incomplete)", what), adviceResend)
+		return newProblem(ErrTruncated, err, fmt.Sprintf("%s画像が途中で切れています（ファイルが不完全です） / the %s image is cut short (the file is incomplete)", what, what), adviceResend)
 	case errors.As(err, &pngU), errors.As(err, &jpegU), errors.As(err, &tiffU), errors.Is(err, bmp.ErrUnsupported):
-		return newProblem(ErrUnsupportedCodec, err, fmt.Sprintf("the %s image uses a feature that cannot be read", what), adviceUnsupported)
+		return newProblem(ErrUnsupportedCodec, err, fmt.Sprintf("%s画像が読み取れない形式で保存されています / the %s image uses a feature that cannot be read", what, what), adviceUnsupported)
 	}
-	return newProblem(ErrCorrupt, err, fmt.Sprintf("the %s image is damaged and cannot be read", what), adviceRescan)
+	return newProblem(ErrCorrupt, err, fmt.Sprintf("%s画像が壊れていて読み取れません / the %s image is damaged and cannot be read", what, what), adviceRescan)
 }
 
 // hasEndMarker reports whether data ends the way a complete file of the

@@ -210,8 +210,8 @@ func renderPage(parent context.Context, pdf []byte, nr int, dpi float64, lim Lim
 	bin, err := exec.LookPath(RendererProgram)
 	if err != nil {
 		return nil, newProblem(ErrUnsupportedCodec, err,
-			"this page (JBIG2, JPEG 2000 or a layered \"compact\" PDF) needs the PDF renderer "+RendererProgram+", which is not installed on this computer",
-			"ask IT to install poppler-utils (scripts/setup.sh does), then scan the file again")
+			"このページ（JBIG2・JPEG 2000・層に分かれた「高圧縮」PDF）を読むにはPDF描画プログラム"+RendererProgram+"が必要ですが、このコンピューターに入っていません / this page (JBIG2, JPEG 2000 or a layered \"compact\" PDF) needs the PDF renderer "+RendererProgram+", which is not installed on this computer",
+			"情報システムの担当者にpoppler-utilsを入れてもらってから（scripts/setup.shが入れます）、このファイルをもう一度読み取ってください / ask IT to install poppler-utils (scripts/setup.sh does), then scan the file again")
 	}
 	out, err := os.CreateTemp("", "shinsei-render-*.tif")
 	if err != nil {
@@ -242,31 +242,32 @@ func renderPage(parent context.Context, pdf []byte, nr int, dpi float64, lim Lim
 	case parent.Err() != nil:
 		return nil, fmt.Errorf("render: %w", parent.Err())
 	case ctx.Err() != nil:
-		return nil, newProblem(ErrTooLarge, ctx.Err(), fmt.Sprintf("the page took more than %s to draw", timeout), adviceRescan)
+		return nil, newProblem(ErrTooLarge, ctx.Err(), fmt.Sprintf("ページの描画に%sより長くかかりました / the page took more than %s to draw", timeout, timeout), adviceRescan)
 	case werr != nil:
 		var ee *exec.ExitError
 		if !errors.As(werr, &ee) {
-			return nil, newProblem(ErrUnsupportedCodec, werr, "the PDF renderer "+RendererProgram+" could not be started", "ask IT to check the poppler-utils installation, then scan the file again")
+			return nil, newProblem(ErrUnsupportedCodec, werr, "PDF描画プログラム"+RendererProgram+"を起動できませんでした / the PDF renderer "+RendererProgram+" could not be started",
+				"情報システムの担当者にpoppler-utilsのインストールを確かめてもらってから、このファイルをもう一度読み取ってください / ask IT to check the poppler-utils installation, then scan the file again")
 		}
 		cause := fmt.Errorf("%s: %w: %s", RendererProgram, werr, stderr)
 		if s := stderr.String(); strings.Contains(strings.ToLower(s), "memory") || strings.Contains(s, "bad_alloc") {
-			return nil, newProblem(ErrTooLarge, cause, "the page needs more memory to draw than is allowed (a decompression bomb?)", adviceRescan)
+			return nil, newProblem(ErrTooLarge, cause, "ページの描画に許された量を超えるメモリーが要ります（圧縮爆弾の疑い） / the page needs more memory to draw than is allowed (a decompression bomb?)", adviceRescan)
 		}
-		return nil, newProblem(ErrCorrupt, cause, "the page is damaged and cannot be drawn", adviceRescan)
+		return nil, newProblem(ErrCorrupt, cause, "ページが壊れていて描画できません / the page is damaged and cannot be drawn", adviceRescan)
 	case strings.Contains(stderr.String(), "Error"):
 		// Poppler draws what it can of a damaged image and says so on
 		// stderr; a page with part of its scan missing must not pass as
 		// read.
-		return nil, newProblem(ErrCorrupt, fmt.Errorf("%s: %s", RendererProgram, stderr), "the page image is damaged and cannot be read", adviceRescan)
+		return nil, newProblem(ErrCorrupt, fmt.Errorf("%s: %s", RendererProgram, stderr), "ページ画像が壊れていて読み取れません / the page image is damaged and cannot be read", adviceRescan)
 	}
-	return readRendered(out, lim)
+	return readRendered(out, dpi, lim)
 }
 
-// readRendered reads the renderer's TIFF, checking its size against the
-// limits before allocating its pixels.
-func readRendered(f *os.File, lim Limits) (*image.Gray, error) {
+// readRendered reads the renderer's TIFF, drawn at dpi, checking its size
+// against the limits before allocating its pixels.
+func readRendered(f *os.File, dpi float64, lim Limits) (*image.Gray, error) {
 	bad := func(err error) error {
-		return newProblem(ErrCorrupt, fmt.Errorf("renderer output: %w", err), "the page is damaged and cannot be drawn", adviceRescan)
+		return newProblem(ErrCorrupt, fmt.Errorf("renderer output: %w", err), "ページが壊れていて描画できません / the page is damaged and cannot be drawn", adviceRescan)
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -274,7 +275,10 @@ func readRendered(f *os.File, lim Limits) (*image.Gray, error) {
 	}
 	// A gray page is a byte a pixel, plus headers.
 	if st.Size() > lim.MaxPixels+1<<20 {
-		return nil, newProblem(ErrTooLarge, nil, "the drawn page is larger than the pixel limit allows", adviceLowerDPI)
+		// planRender chose a resolution that keeps the page's MediaBox
+		// within the limit, so the page drawn is larger than it says.
+		return nil, newProblem(ErrTooLarge, nil, "描画したページが画素数の上限を超える大きさです / the drawn page is larger than the pixel limit allows",
+			"様式だけを、読み取りサイズをA4にしてスキャンし直してください / scan the form on its own, with the scan size set to A4")
 	}
 	data := make([]byte, st.Size())
 	if _, err := f.ReadAt(data, 0); err != nil && !errors.Is(err, io.EOF) {
@@ -284,7 +288,7 @@ func readRendered(f *os.File, lim Limits) (*image.Gray, error) {
 	if err != nil {
 		return nil, bad(err)
 	}
-	if err := checkPixels(cfg.Width, cfg.Height, lim); err != nil {
+	if err := checkPixelsAt(cfg.Width, cfg.Height, dpi, lim); err != nil {
 		return nil, err
 	}
 	img, err := tiff.Decode(bytes.NewReader(data))

@@ -29,16 +29,16 @@ type colorSpace struct {
 }
 
 func unsupportedColor(what string) error {
-	return newProblem(ErrUnsupportedCodec, errors.New(what), "the page image uses a colour space that cannot be read ("+what+")", adviceScannerPDF)
+	return newProblem(ErrUnsupportedCodec, errors.New(what), "ページ画像が読み取れない色空間（"+what+"）で保存されています / the page image uses a colour space that cannot be read ("+what+")", adviceColour)
 }
 
 func parseColorSpace(xt *model.XRefTable, o types.Object, depth int) (colorSpace, error) {
 	if o == nil {
-		return colorSpace{}, newProblem(ErrCorrupt, nil, "the page image is damaged (it has no colour space)", adviceRescan)
+		return colorSpace{}, newProblem(ErrCorrupt, nil, "ページ画像が壊れています（色空間がありません） / the page image is damaged (it has no colour space)", adviceRescan)
 	}
 	o, err := xt.Dereference(o)
 	if err != nil || o == nil {
-		return colorSpace{}, newProblem(ErrCorrupt, err, "the page image is damaged (its colour space cannot be read)", adviceRescan)
+		return colorSpace{}, newProblem(ErrCorrupt, err, "ページ画像が壊れています（色空間が読めません） / the page image is damaged (its colour space cannot be read)", adviceRescan)
 	}
 	switch v := o.(type) {
 	case types.Name:
@@ -98,7 +98,7 @@ func parseColorSpace(xt *model.XRefTable, o types.Object, depth int) (colorSpace
 			return colorSpace{}, unsupportedColor(fam.Value())
 		}
 	}
-	return colorSpace{}, newProblem(ErrCorrupt, nil, "the page image is damaged (its colour space cannot be read)", adviceRescan)
+	return colorSpace{}, newProblem(ErrCorrupt, nil, "ページ画像が壊れています（色空間が読めません） / the page image is damaged (its colour space cannot be read)", adviceRescan)
 }
 
 func parseIndexed(xt *model.XRefTable, v types.Array) (colorSpace, error) {
@@ -113,7 +113,7 @@ func parseIndexed(xt *model.XRefTable, v types.Array) (colorSpace, error) {
 	var lookup []byte
 	lo, err := xt.Dereference(v[3])
 	if err != nil {
-		return colorSpace{}, newProblem(ErrCorrupt, err, "the page image is damaged (its palette cannot be read)", adviceRescan)
+		return colorSpace{}, newProblem(ErrCorrupt, err, "ページ画像が壊れています（パレットが読めません） / the page image is damaged (its palette cannot be read)", adviceRescan)
 	}
 	switch l := lo.(type) {
 	case types.StringLiteral:
@@ -127,7 +127,7 @@ func parseIndexed(xt *model.XRefTable, v types.Array) (colorSpace, error) {
 		err = fmt.Errorf("palette is a %T", lo)
 	}
 	if err != nil {
-		return colorSpace{}, newProblem(ErrCorrupt, err, "the page image is damaged (its palette cannot be read)", adviceRescan)
+		return colorSpace{}, newProblem(ErrCorrupt, err, "ページ画像が壊れています（パレットが読めません） / the page image is damaged (its palette cannot be read)", adviceRescan)
 	}
 	pal := make([]uint8, hival+1)
 	for i := range pal {
@@ -157,7 +157,7 @@ func parseIndexed(xt *model.XRefTable, v types.Array) (colorSpace, error) {
 // on the page, which is what a gray space with the same array gives.
 func sampleLUT(cs colorSpace, bpc int, dec []float64) (*[256]uint8, error) {
 	if cs.n != 1 {
-		return nil, newProblem(ErrCorrupt, nil, "the page image is damaged (a one-bit image in a colour space)", adviceRescan)
+		return nil, newProblem(ErrCorrupt, nil, "ページ画像が壊れています（1ビット画像に色空間があります） / the page image is damaged (a one-bit image in a colour space)", adviceRescan)
 	}
 	maxv := float64(int(1)<<min(bpc, 8) - 1)
 	dmin, dmax := 0.0, 1.0
@@ -178,7 +178,7 @@ func sampleLUT(cs colorSpace, bpc int, dec []float64) (*[256]uint8, error) {
 		case csIndexed:
 			lut[s] = cs.palette[int(math.Max(0, math.Min(float64(cs.hival), math.Round(v))))]
 		default:
-			return nil, newProblem(ErrCorrupt, nil, "the page image is damaged (its colour space does not match its data)", adviceRescan)
+			return nil, newProblem(ErrCorrupt, nil, "ページ画像が壊れています（色空間とデータが合いません） / the page image is damaged (its colour space does not match its data)", adviceRescan)
 		}
 	}
 	return &lut, nil
@@ -275,7 +275,7 @@ func samplesToGray(data []byte, w, h, bpc int, cs colorSpace, dec []float64) (*i
 				dst[x] = cmykGray(l0[sample(src, 4*x)], l1[sample(src, 4*x+1)], l2[sample(src, 4*x+2)], l3[sample(src, 4*x+3)])
 			}
 		default:
-			return nil, newProblem(ErrCorrupt, nil, "the page image is damaged (its colour space does not match its data)", adviceRescan)
+			return nil, newProblem(ErrCorrupt, nil, "ページ画像が壊れています（色空間とデータが合いません） / the page image is damaged (its colour space does not match its data)", adviceRescan)
 		}
 	}
 	return g, nil

@@ -71,15 +71,18 @@ func isBMP(b []byte) bool {
 func unknownFormat(name string, b []byte) error {
 	what, known := describe(b)
 	if known != "" {
+		ja, en := splitJA(known)
 		return newProblem(ErrUnsupportedCodec, nil,
-			fmt.Sprintf("the file is %s, which cannot be read", known),
-			"save or export it as PDF, TIFF, PNG or JPEG, or scan the paper form again")
+			fmt.Sprintf("ファイルが%sで、読み取れません / the file is %s, which cannot be read", ja, en), adviceSaveAs)
 	}
-	text := "the file is not a scan (PDF, TIFF, PNG or JPEG): its content looks like " + what
+	ja, en := splitJA(what)
+	var extJA, extEN string
 	if ext := strings.ToLower(filepath.Ext(name)); isScanExt(ext) {
-		text += ", although its name ends in " + ext
+		extJA, extEN = "（名前は"+ext+"で終わっていますが）", ", although its name ends in "+ext
 	}
-	return newProblem(ErrUnknownFormat, nil, text, adviceSendScan)
+	return newProblem(ErrUnknownFormat, nil,
+		fmt.Sprintf("スキャンしたファイル（PDF・TIFF・PNG・JPEG）ではなく、%sのようです%s / the file is not a scan (PDF, TIFF, PNG or JPEG): its content looks like %s%s", ja, extJA, en, extEN),
+		adviceSendScan)
 }
 
 func isScanExt(ext string) bool {
@@ -90,39 +93,40 @@ func isScanExt(ext string) bool {
 	return false
 }
 
-// describe names what b looks like: known is set for image formats that
-// are recognised but not supported, what for everything else.
+// describe names what b looks like, Japanese / English: known is set for
+// image formats that are recognised but not supported, what for
+// everything else.
 func describe(b []byte) (what, known string) {
 	head := b[:min(len(b), 4096)]
 	lower := bytes.ToLower(bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n"))
 	has := func(p string) bool { return bytes.HasPrefix(head, []byte(p)) }
 	switch {
 	case has("II+\x00"), has("MM\x00+"):
-		return "", "a BigTIFF image"
+		return "", "BigTIFF画像 / a BigTIFF image"
 	case len(head) >= 12 && has("RIFF") && string(head[8:12]) == "WEBP":
-		return "", "a WebP image"
+		return "", "WebP画像 / a WebP image"
 	case len(head) >= 12 && string(head[4:8]) == "ftyp" && isHEIF(string(head[8:12])):
-		return "", "an HEIC/HEIF photo"
+		return "", "HEIC/HEIF写真 / an HEIC/HEIF photo"
 	case has("\x00\x00\x00\x0cjP  \r\n\x87\n"), has("\xff\x4f\xff\x51"):
-		return "", "a JPEG 2000 image"
+		return "", "JPEG 2000画像 / a JPEG 2000 image"
 	case has("\x97JB2\r\n\x1a\n"):
-		return "", "a JBIG2 image"
+		return "", "JBIG2画像 / a JBIG2 image"
 	case has("PK\x03\x04"):
-		return "a ZIP archive (a Word, Excel or other office document, or several files packed together)", ""
+		return "ZIPファイル（Word・Excelなどの文書、または複数のファイルをまとめたもの） / a ZIP archive (a Word, Excel or other office document, or several files packed together)", ""
 	case has("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-		return "an old-style Microsoft Office document", ""
+		return "古い形式のMicrosoft Office文書 / an old-style Microsoft Office document", ""
 	case has("{\\rtf"):
-		return "a rich-text (RTF) document", ""
+		return "リッチテキスト（RTF）文書 / a rich-text (RTF) document", ""
 	case has("%!PS"):
-		return "a PostScript print file", ""
+		return "PostScriptの印刷ファイル / a PostScript print file", ""
 	case bytes.HasPrefix(lower, []byte("<!doctype html")), bytes.HasPrefix(lower, []byte("<html")):
-		return "a web page (HTML)", ""
+		return "ウェブページ（HTML） / a web page (HTML)", ""
 	case bytes.HasPrefix(lower, []byte("<?xml")), bytes.HasPrefix(lower, []byte("<svg")):
-		return "an XML document", ""
+		return "XML文書 / an XML document", ""
 	case looksLikeText(head):
-		return "plain text", ""
+		return "テキスト / plain text", ""
 	}
-	return "unrecognised binary data", ""
+	return "判別できないバイナリデータ / unrecognised binary data", ""
 }
 
 func isHEIF(brand string) bool {

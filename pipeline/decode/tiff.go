@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 
 	"golang.org/x/image/tiff"
@@ -21,7 +22,7 @@ import (
 func (d *walker) walkTIFF() error {
 	bo, first, ok := tiffHeader(d.data)
 	if !ok {
-		return toError(d.name, 0, newProblem(ErrTruncated, nil, "the TIFF file is cut short (it ends inside its header)", adviceResend))
+		return toError(d.name, 0, newProblem(ErrTruncated, nil, "TIFFファイルが途中で切れています（ヘッダーの途中で終わっています） / the TIFF file is cut short (it ends inside its header)", adviceResend))
 	}
 	offs, chainErr := tiffPages(d.data, bo, first, d.lim.MaxPages)
 	if len(offs) == 0 && chainErr != nil {
@@ -55,19 +56,19 @@ func tiffPages(b []byte, bo binary.ByteOrder, first uint32, maxPages int) ([]uin
 		// Thumbnails do not count as pages, but a chain of a million of
 		// them is not a scan either.
 		if len(seen) > 4*maxPages+16 {
-			return nil, newProblem(ErrCorrupt, nil, "the TIFF file is damaged (its page list does not end)", adviceRescanForm)
+			return nil, newProblem(ErrCorrupt, nil, "TIFFファイルが壊れています（ページの一覧が終わりません） / the TIFF file is damaged (its page list does not end)", adviceRescanForm)
 		}
 		dir, err := readIFD(b, bo, off)
 		if err != nil {
 			if uint64(off) >= uint64(len(b)) || errors.Is(err, errIFDShort) {
-				return offs, newProblem(ErrTruncated, err, "the TIFF file is cut short (a page is missing its data)", adviceResend)
+				return offs, newProblem(ErrTruncated, err, "TIFFファイルが途中で切れています（ページのデータが欠けています） / the TIFF file is cut short (a page is missing its data)", adviceResend)
 			}
-			return offs, newProblem(ErrCorrupt, err, "the TIFF file is damaged (its page list cannot be read)", adviceRescanForm)
+			return offs, newProblem(ErrCorrupt, err, "TIFFファイルが壊れています（ページの一覧が読めません） / the TIFF file is damaged (its page list cannot be read)", adviceRescanForm)
 		}
 		if dir.subfileType&1 == 0 {
 			offs = append(offs, off)
 			if len(offs) > maxPages {
-				return nil, newProblem(ErrTooLarge, nil, fmt.Sprintf("the file has more than %d pages", maxPages), adviceSplitPages)
+				return nil, newProblem(ErrTooLarge, nil, fmt.Sprintf("ページ数が上限の%dを超えています / the file has more than %d pages", maxPages, maxPages), adviceSplitPages)
 			}
 		}
 		off = dir.next
@@ -75,6 +76,9 @@ func tiffPages(b []byte, bo binary.ByteOrder, first uint32, maxPages int) ([]uin
 	return offs, nil
 }
 
+// decodeTIFFPage reads one directory's image. Fax pages (CCITT G4 and
+// one-dimensional G3) are read whichever photometric they were saved with;
+// two-dimensional G3, which x/image/tiff cannot read, is refused.
 func decodeTIFFPage(b []byte, bo binary.ByteOrder, off uint32, lim Limits) (Page, error) {
 	dir, err := readIFD(b, bo, off)
 	if err != nil {
@@ -84,14 +88,19 @@ func decodeTIFFPage(b []byte, bo binary.ByteOrder, off uint32, lim Limits) (Page
 	// these are common enough to deserve their own words.
 	switch dir.compression {
 	case 6, 7:
-		return Page{}, newProblem(ErrUnsupportedCodec, nil, "the TIFF page is JPEG-compressed inside TIFF, which cannot be read",
-			"set the scanner to save TIFF with LZW, ZIP or G4 compression, or to save PDF or JPEG, and scan again")
+		return Page{}, newProblem(ErrUnsupportedCodec, nil, "TIFFの中がJPEG圧縮のページは読み取れません / the TIFF page is JPEG-compressed inside TIFF, which cannot be read",
+			"スキャナーをLZW・ZIP・G4圧縮のTIFF、またはPDFかJPEGで保存する設定にして、スキャンし直してください / set the scanner to save TIFF with LZW, ZIP or G4 compression, or to save PDF or JPEG, and scan again")
 	case 34712, 34713:
-		return Page{}, newProblem(ErrUnsupportedCodec, nil, "the TIFF page is JPEG 2000-compressed, which cannot be read", adviceUnsupported)
+		return Page{}, newProblem(ErrUnsupportedCodec, nil, "JPEG 2000圧縮のTIFFページは読み取れません / the TIFF page is JPEG 2000-compressed, which cannot be read", adviceUnsupported)
+	case 3:
+		if dir.t4Options&1 != 0 {
+			return Page{}, newProblem(ErrUnsupportedCodec, nil, "二次元G3（ファクス）圧縮のTIFFページは読み取れません / the TIFF page uses two-dimensional Group 3 fax compression, which cannot be read",
+				"スキャナーをG4圧縮のTIFFかPDFで保存する設定にして、スキャンし直してください / set the scanner to save TIFF with G4 compression, or to save PDF, and scan again")
+		}
 	case 9, 10, 34661:
-		return Page{}, newProblem(ErrUnsupportedCodec, nil, "the TIFF page is JBIG-compressed, which cannot be read", adviceUnsupported)
+		return Page{}, newProblem(ErrUnsupportedCodec, nil, "JBIG圧縮のTIFFページは読み取れません / the TIFF page is JBIG-compressed, which cannot be read", adviceUnsupported)
 	}
-	if err := checkPixels(int(dir.width), int(dir.height), lim); err != nil {
+	if err := checkPixelsAt(int(dir.width), int(dir.height), dir.dpi(), lim); err != nil {
 		return Page{}, err
 	}
 	v := &ifdView{b: b, off: off, bo: bo}
@@ -109,7 +118,11 @@ func decodeTIFFPage(b []byte, bo binary.ByteOrder, off uint32, lim Limits) (Page
 	if err != nil {
 		return Page{}, imageProblem("tiff", err, nil)
 	}
-	g := exifOrientation(int(dir.orientation)).apply(toGray(img))
+	gray := toGray(img)
+	if faxBlackIsZero(dir) {
+		invertGray(gray)
+	}
+	g := exifOrientation(int(dir.orientation)).apply(gray)
 	return Page{Image: g, DPI: dir.dpi(), Source: "tiff"}, nil
 }
 
@@ -149,4 +162,24 @@ func (v *ifdView) Read(p []byte) (int, error) {
 	n, err := v.ReadAt(p, v.pos)
 	v.pos += int64(n)
 	return n, err
+}
+
+// faxBlackIsZero reports a fax-compressed (CCITT) page saved "black is
+// zero". Fax codes describe runs of 0 and 1 bits, and libtiff, which
+// writes most such files, codes a 0 bit as a "white" run whatever the
+// photometric says: with BlackIsZero the paper is coded as "black" runs.
+// x/image/tiff reads the run colours as the page's colours instead, so
+// such a page comes out as its own negative unless turned back.
+func faxBlackIsZero(dir ifd) bool {
+	return (dir.compression == 2 || dir.compression == 3 || dir.compression == 4) && dir.photometric == 1
+}
+
+func invertGray(g *image.Gray) {
+	b := g.Rect
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := g.Pix[g.PixOffset(b.Min.X, y):g.PixOffset(b.Max.X, y)]
+		for i, v := range row {
+			row[i] = 255 - v
+		}
+	}
 }

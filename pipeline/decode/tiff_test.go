@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/binary"
 	"image"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"shinsei/internal/faxtiff"
 	"shinsei/pipeline/decode"
 )
 
@@ -84,4 +87,32 @@ func TestTIFFTooManyPages(t *testing.T) {
 	}
 	_, err := decode.Decode(context.Background(), "thick.tif", writeTIFF(pages), decode.Limits{MaxPages: 3})
 	checkError(t, err, decode.ErrTooLarge, "thick.tif: the file has more than 3 pages — split the file into smaller files", "thick.tif", 0)
+}
+
+// Our form saved as a bilevel TIFF every way office scanners save one —
+// uncompressed, Group 3 and Group 4, "white is zero" and "black is zero"
+// — by libtiff's own tools, reads as the same page (issue 15, point 1:
+// fax-compressed pages saved black-is-zero came out as negatives).
+func TestFaxTIFFPhotometric(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "corpus", "clean", "0000-application.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := faxtiff.Bilevel(decodeOne(t, "0000-application.png", data).Image)
+	dir := t.TempDir()
+	for _, v := range faxtiff.Variants() {
+		t.Run(v.String(), func(t *testing.T) {
+			tif, err := faxtiff.Write(context.Background(), dir, page, 300, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := decodeOne(t, v.String()+".tif", tif)
+			if p.DPI != 300 {
+				t.Errorf("DPI %v, want 300", p.DPI)
+			}
+			if d := sameGray(p.Image, page, 0); d != "" {
+				t.Error(d)
+			}
+		})
+	}
 }

@@ -1,15 +1,19 @@
 package register
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"shinsei/pipeline/decode"
 	"shinsei/templates"
 )
 
@@ -148,6 +152,54 @@ func TestFindFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A page of which only the marked top-left corner shows (the rest folded
+// under) is still told to be a form cut off;
+// a letter whose heading starts with a bold "O" near the corner — a holed
+// square to the blob search — is not a form at all (issue 15, point 6:
+// OCRmyPDF's epson.pdf was rejected as cut off).
+func TestFindLoneMark(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		scan scanSpec
+	}{
+		{"300dpi skew+2 noise", scanSpec{dpi: 300, skew: 2, noise: 6}},
+		{"200dpi turned 90 skew-3 jpeg", scanSpec{dpi: 200, quarter: 1, skew: -3, jpeg: 50}},
+		{"150dpi upside down bilevel", scanSpec{dpi: 150, quarter: 2, skew: 1, bilevel: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			// Folded: the back of the sheet covers all but the corner.
+			pg := drawPage(t, pageSpec{payload: testPayload.String(), seed: 5})
+			pg.rect(90, 0, templates.PageWidthMM, templates.PageHeightMM, paperGray)
+			pg.rect(0, 110, templates.PageWidthMM, templates.PageHeightMM, paperGray)
+			sc := scanPage(t, pg, tc.scan)
+			_, err := Find(sc.img, Options{DPIHint: tc.scan.dpi})
+			var me *MissingError
+			if !errors.As(err, &me) {
+				t.Fatalf("Find error %v, want a MissingError", err)
+			}
+			want := []templates.Corner{templates.TopRight, templates.BottomLeft, templates.BottomRight}
+			if me.Found != 1 || !slices.Equal(me.Missing, want) {
+				t.Errorf("found %d, missing %v; want 1 found, %v missing", me.Found, me.Missing, want)
+			}
+		})
+	}
+	t.Run("epson.pdf", func(t *testing.T) {
+		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ocrmypdf", "epson.pdf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := decode.Decode(context.Background(), "epson.pdf", data, decode.Limits{})
+		if err != nil || len(rs) != 1 || rs[0].Err != nil {
+			t.Fatalf("Decode: %v, %+v", err, rs)
+		}
+		_, err = Find(rs[0].Image, Options{DPIHint: rs[0].DPI})
+		if !errors.Is(err, ErrNoFiducials) || errors.Is(err, ErrMissingFiducials) {
+			t.Errorf("Find error %v, want %v", err, ErrNoFiducials)
+		}
+	})
 }
 
 func TestFindOtherMissingCorners(t *testing.T) {

@@ -639,11 +639,48 @@ func (d *detector) bestSingle(cs []cand, guess float64) (int, bool) {
 		if m < 0.75*templates.FiducialSizeMM || m > 1.35*templates.FiducialSizeMM || !d.nearCorner(&cs[i], k) {
 			continue
 		}
-		if d.holeScore(d.refine(&cs[i]), cs[i].side/templates.FiducialSizeMM) >= holedScore {
+		p, own := d.refine(&cs[i]), cs[i].side/templates.FiducialSizeMM
+		if d.holeScore(p, own) >= holedScore && d.standsAlone(p, own) {
 			return i, true
 		}
 	}
 	return 0, false
+}
+
+// standsAlone reports whether the mark at p has clear paper around it, as
+// a printed mark has: the form keeps print well away from its marks, while
+// a letter that looks like a holed mark (a bold "O" in a heading) has its
+// neighbours close by. The ring looked at starts beyond where a mark
+// skewed by up to 10° reaches; pxPerMM is the mark's own scale.
+func (d *detector) standsAlone(p Point, pxPerMM float64) bool {
+	const (
+		half    = templates.FiducialSizeMM / 2
+		ringIn  = 1.2*half + 0.5
+		ringOut = ringIn + 1.5
+		// Dust and noise, not print: a neighbouring letter covers far more.
+		maxInk = 0.03
+	)
+	b := d.img.Bounds()
+	white := d.bg.at((p.X-float64(b.Min.X)+0.5)/float64(d.f)-0.5, (p.Y-float64(b.Min.Y)+0.5)/float64(d.f)-0.5)
+	thr := math.Min(white*inkRatio, white-inkContrast)
+	rIn, rOut := ringIn*pxPerMM, ringOut*pxPerMM
+	x0, x1 := max(b.Min.X, int(math.Ceil(p.X-rOut))), min(b.Max.X-1, int(math.Floor(p.X+rOut)))
+	y0, y1 := max(b.Min.Y, int(math.Ceil(p.Y-rOut))), min(b.Max.Y-1, int(math.Floor(p.Y+rOut)))
+	var ink, n int
+	for y := y0; y <= y1; y++ {
+		dy := math.Abs(float64(y) - p.Y)
+		off := d.img.PixOffset(0, y)
+		for x := x0; x <= x1; x++ {
+			if math.Max(dy, math.Abs(float64(x)-p.X)) < rIn {
+				continue
+			}
+			n++
+			if float64(d.img.Pix[off+x]) < thr {
+				ink++
+			}
+		}
+	}
+	return n > 0 && float64(ink) <= maxInk*float64(n)
 }
 
 // recoverMark looks for the missing corner's mark where the other three put

@@ -355,3 +355,68 @@ func TestDefaultThresholds(t *testing.T) {
 		}
 	}
 }
+
+// langOCR answers by language: the first recogniser reads one thing, the
+// second another, as two models trained apart do.
+type langOCR struct {
+	by    map[string]ocr.Result
+	specs []ocr.Spec
+}
+
+func (f *langOCR) Recognize(_ context.Context, _ *image.Gray, s ocr.Spec) (ocr.Result, error) {
+	f.specs = append(f.specs, s)
+	return f.by[s.Lang], nil
+}
+
+func TestDigitsCorroborated(t *testing.T) {
+	applied := field("application_date", templates.Date, "", true)
+	addr := field("applicant_address", templates.Text, templates.Kanji, true)
+	phone := field("applicant_phone", templates.Text, templates.Digits, false)
+	name := field("applicant_name", templates.Text, templates.Kanji, true)
+	for _, c := range []struct {
+		name      string
+		f         templates.Field
+		first     string // what the views read, in the field's own language
+		firstLang string
+		second    string // what the second recogniser reads
+		want      any
+		review    bool
+		why       string
+		checked   bool // whether the second recogniser was asked at all
+	}{
+		{"date agrees", applied, "令和8年11月26日", ocr.Handwriting, "令和8年11月26日", "2026-11-26", false, "", true},
+		{"date digit differs", applied, "令和8年11月26日", ocr.Handwriting, "令和8年11月28日", "2026-11-26", true, WhyDigits, true},
+		{"date digit dropped", applied, "令和8年11月26日", ocr.Handwriting, "令和8年1月26日", "2026-11-26", true, WhyDigits, true},
+		{"full-width digits agree", applied, "令和8年11月26日", ocr.Handwriting, "令和８年１１月２６日", "2026-11-26", false, "", true},
+		{"address number differs", addr, "東京都練馬区豊玉北3丁目18番22号", ocr.Handwriting, "東京都練馬区豊玉北3丁目18番2号", "東京都練馬区豊玉北3丁目18番22号", true, WhyDigits, true},
+		{"address kanji differ, digits agree", addr, "東京都練馬区豊玉北3丁目18番22号", ocr.Handwriting, "東京都練馬区豊王北3丁目18番22号", "東京都練馬区豊玉北3丁目18番22号", false, "", true},
+		{"phone 7 read as 1", phone, "078-786-2884", "eng", "018-186-2884", "078-786-2884", true, WhyDigits, true},
+		{"phone agrees", phone, "078-786-2884", "eng", "078-786-2884", "078-786-2884", false, "", true},
+		{"no digits, no second read", name, "佐藤 花子", ocr.Handwriting, "", "佐藤花子", false, "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			second := "jpn"
+			if c.f.Charset == templates.Digits {
+				second = ocr.Handwriting
+			}
+			fake := &langOCR{by: map[string]ocr.Result{c.firstLang: line(c.first, 0.99), second: line(c.second, 0.99)}}
+			rd, err := NewReader(fake).WithToday(func() time.Time { return today }).Read(context.Background(), page(c.f.Box), c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rd.Value != c.want || rd.Review != c.review || rd.Why != c.why {
+				t.Errorf("got %v review=%v why=%q, want %v review=%v why=%q", rd.Value, rd.Review, rd.Why, c.want, c.review, c.why)
+			}
+			if c.review && rd.Confidence > 0.6 {
+				t.Errorf("confidence %.2f for digits not confirmed, want at most 0.6", rd.Confidence)
+			}
+			asked := false
+			for _, s := range fake.specs {
+				asked = asked || s.Lang == second && s.Lang != c.firstLang
+			}
+			if asked != c.checked {
+				t.Errorf("second recogniser asked = %v, want %v (specs %v)", asked, c.checked, fake.specs)
+			}
+		})
+	}
+}

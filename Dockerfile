@@ -15,6 +15,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libtesseract5 tesseract-ocr-jpn tesseract-ocr-eng ca-certificates \
+      poppler-utils \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /var/lib/shinsei --create-home shinsei
 COPY --from=build /out/shinsei /usr/local/bin/shinsei

@@ -41,7 +41,9 @@ packages=(
 	fonts-lxgw-wenkai fonts-hanazono
 	fonts-konatu fonts-komatuna fonts-yozvox-yozfont fonts-motoya-l-maruberi
 	fonts-kouzan-mouhitsu fonts-aoyagi-soseki
-	# pdftoppm, to look at rendered PDFs the way a person would.
+	# Poppler: shinsei scan draws with pdftocairo the PDF pages its own
+	# decoder cannot read (JBIG2, JPEG 2000, layered "compact" PDFs);
+	# pdftoppm and pdfimages let tests look at PDFs the way a person would.
 	poppler-utils
 )
 
@@ -69,6 +71,8 @@ if [ "$want_test" -eq 1 ]; then
 	# lexicon (its test checks the committed file); npm fetches Japan
 	# Post's data for cmd/shinsei-addresses' test.
 	packages+=(mecab-ipadic)
+	# opj_compress: tests save forms as JPEG 2000 the way scanners do.
+	packages+=(libopenjp2-tools)
 	# libtiff's own tools (ppm2tiff, tiffcrop, tiffcp, tiffinfo) save our
 	# forms as fax TIFFs the ways office scanners do (internal/faxtiff).
 	packages+=(libtiff-tools)

@@ -5,8 +5,11 @@ import (
 	"context"
 	"image"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"shinsei/internal/mfp"
 	"shinsei/internal/pdfout"
 	"shinsei/pipeline/decode"
 )
@@ -103,4 +106,47 @@ func BenchmarkPDFCCITTViaPdfcpu(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+}
+
+// The renderer path (pdftocairo) against the native one, on the same
+// synthetic A4 page at 300 dpi: pages/s is the figure to compare.
+
+func benchPages(b *testing.B, name string, data []byte, source string) {
+	b.Helper()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rs, err := decode.Decode(context.Background(), name, data, decode.Limits{})
+		if err != nil || len(rs) != 1 || rs[0].Err != nil || rs[0].Source != source {
+			b.Fatalf("Decode: %v %+v", err, rs)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+}
+
+// BenchmarkPath/native-* decode the page's image in-process;
+// BenchmarkPath/render-* draw the page with pdftocairo: JPEG 2000 (as a
+// compact PDF stores it), an MRC page (half-resolution JPEG background,
+// 1-bit text layer as explicit mask) and the same JPEG page forced through
+// the renderer by a second, page-covering layer.
+func BenchmarkPath(b *testing.B) {
+	page := a4()
+	jpegPDF := a4PDF(b, pdfout.Page{JPEG: encodeJPEG(b, page, 85)})
+	b.Run("native-jpeg", func(b *testing.B) { benchPages(b, "a4-jpeg.pdf", jpegPDF, "pdf/jpeg") })
+	b.Run("native-g4", func(b *testing.B) { benchPages(b, "a4-g4.pdf", g4PDF(), "pdf/ccitt") })
+	jpx, err := mfp.JPX(context.Background(), page, 300, 40)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("render-jpx", func(b *testing.B) { benchPages(b, "a4-jpx.pdf", jpx, "pdf/render") })
+	mrc, err := mfp.MRC(page, 300, mfp.ExplicitMask)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("render-mrc", func(b *testing.B) { benchPages(b, "a4-mrc.pdf", mrc, "pdf/render") })
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ocrmypdf", "jbig2.pdf"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("render-jbig2", func(b *testing.B) { benchPages(b, "jbig2.pdf", data, "pdf/render") })
 }

@@ -14,18 +14,23 @@
 //
 // Supported: PDF (the largest image drawn on each page, or its strips
 // stacked; JPEG, Flate, LZW, RunLength, CCITT G3/G4 and uncompressed
-// images in any common colour space), TIFF (every page; uncompressed, LZW,
-// Deflate, PackBits, CCITT G3/G4), PNG, JPEG (EXIF orientation honoured),
-// GIF (every frame, as a page) and BMP. Refused with advice: JBIG2 and
-// JPEG 2000 images, encrypted PDFs, JPEG-in-TIFF, BigTIFF, WebP, HEIC,
-// animated PNG (APNG), a JPEG with more images after its end (MPO, HDR
-// gain maps, joined files) and anything that is not a scan.
+// images in any common colour space, CMYK and YCCK JPEGs included),
+// TIFF (every page; uncompressed, LZW, Deflate, PackBits, CCITT G3/G4),
+// PNG, JPEG (EXIF orientation honoured), GIF (every frame, as a page) and
+// BMP. A PDF page this package cannot decode faithfully by itself — JBIG2
+// or JPEG 2000 images, images with a /Mask or /SMask, layered "compact"
+// (MRC) pages, other colour spaces and filters — is drawn by Poppler's
+// pdftocairo (see RendererProgram). Refused with advice: encrypted PDFs,
+// JPEG-in-TIFF, BigTIFF, WebP, HEIC, animated PNG (APNG), a JPEG with more
+// images after its end (MPO, HDR gain maps, joined files) and anything
+// that is not a scan.
 package decode
 
 import (
 	"context"
 	"fmt"
 	"image"
+	"time"
 )
 
 // Default limits. 60 megapixels holds A4 at 600 dpi (35 MP) with room for
@@ -41,10 +46,14 @@ const (
 type Limits struct {
 	// MaxPixels is the most pixels one page image may have (width×height).
 	MaxPixels int64
-	// MaxPages is the most pages one file may have.
+	// MaxPages is the most pages one file may have, counted in the
+	// file's page tree (not taken from the count it declares).
 	MaxPages int
 	// MaxFileBytes is the largest file accepted.
 	MaxFileBytes int64
+	// RenderTimeout bounds the drawing of one PDF page by the renderer
+	// (see RendererProgram).
+	RenderTimeout time.Duration
 }
 
 func (l Limits) withDefaults() Limits {
@@ -56,6 +65,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxFileBytes <= 0 {
 		l.MaxFileBytes = DefaultMaxFileBytes
+	}
+	if l.RenderTimeout <= 0 {
+		l.RenderTimeout = DefaultRenderTimeout
 	}
 	return l
 }
@@ -70,12 +82,14 @@ type Page struct {
 	// as on paper. Nil when the page failed.
 	Image *image.Gray
 	// DPI is the resolution across the page as stored in the file (PDF:
-	// image pixels over the size the image is drawn at; PNG pHYs; JPEG JFIF
-	// or EXIF; TIFF and BMP resolution), rounded to 0.01; 0 if unknown.
+	// image pixels over the size the image is drawn at, or the resolution
+	// a rendered page was drawn at; PNG pHYs; JPEG JFIF or EXIF; TIFF and
+	// BMP resolution), rounded to 0.01; 0 if unknown.
 	DPI float64
 	// Source says where the pixels came from: "pdf/jpeg", "pdf/flate",
-	// "pdf/ccitt", "pdf/lzw", "pdf/runlength", "pdf/raw", "png", "jpeg",
-	// "tiff", "gif" or "bmp".
+	// "pdf/ccitt", "pdf/lzw", "pdf/runlength", "pdf/raw", "pdf/render"
+	// (the page drawn by the PDF renderer), "png", "jpeg", "tiff", "gif"
+	// or "bmp".
 	Source string
 }
 

@@ -130,7 +130,6 @@ const (
 	adviceResend      = "スキャナーからファイルをもう一度コピーするか、様式をスキャンし直してください / copy the file from the scanner again, or scan the form again"
 	adviceScannerPDF  = "スキャナーを通常のPDF（JPEGまたはG4圧縮）で保存する設定にするか、JPEG画像のPDFとして書き出して、もう一度送ってください / set the scanner to save ordinary PDF (JPEG or G4 compression), or export the PDF with JPEG images, and send it again"
 	adviceColour      = "スキャナーをカラーかグレーの通常のPDFで保存する設定にするか、PDFを書き出し直して、もう一度送ってください / set the scanner to save ordinary colour or greyscale PDF, or export the PDF again, and send it again"
-	adviceJBIG2       = "スキャナーをJPEGまたはG4圧縮のPDFで保存する設定にする（JBIG2や「高圧縮」にしない）か、JPEG画像のPDFとして書き出して、もう一度送ってください / set the scanner to save PDF with JPEG or G4 compression (not JBIG2 or \"high compression\"), or export the PDF with JPEG images, and send it again"
 	adviceNoPassword  = "パスワードなしでPDFを保存し直して（またはスキャナーのPDF暗号化を切って）、もう一度送ってください / save the PDF without a password (or turn off the scanner's PDF encryption) and send it again"
 	adviceSendScan    = "スキャナーが作ったファイル（PDF・TIFF・PNG・JPEG）を送るか、紙の様式をスキャンし直してください / send the file the scanner made (PDF, TIFF, PNG or JPEG), or scan the paper form again"
 	adviceNoImage     = "紙の様式をスキャンしてください / scan the paper form instead"

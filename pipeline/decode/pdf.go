@@ -32,19 +32,35 @@ func (d *walker) walkPDF() error {
 		}
 		return toError(d.name, 0, err)
 	}
-	n := xt.PageCount
+	pages, n, declared, err := pageLeaves(xt, d.lim.MaxPages)
 	switch {
+	case err != nil:
+		return toError(d.name, 0, pdfProblem(d.data, err))
+	case n <= 0 && declared > 0:
+		return toError(d.name, 0, pdfProblem(d.data, fmt.Errorf("the page tree claims %d pages and holds none", declared)))
 	case n <= 0:
 		return toError(d.name, 0, newProblem(ErrNoImage, nil, "PDFにページがありません / the PDF has no pages", adviceNoImage))
 	case n > d.lim.MaxPages:
 		return toError(d.name, 0, newProblem(ErrTooLarge, nil,
 			fmt.Sprintf("ページ数が%dで、上限の%dを超えています / the file has %d pages, more than the limit of %d", n, d.lim.MaxPages, n, d.lim.MaxPages), adviceSplitPages))
 	}
-	for nr := 1; nr <= n; nr++ {
+	for i, pg := range pages {
+		nr := i + 1
 		if err := d.next(); err != nil {
 			return err
 		}
-		p, err := safely(func() (Page, error) { return pdfPage(xt, nr, d.lim) })
+		var plan renderPlan
+		p, err := safely(func() (Page, error) {
+			p, pl, err := pdfPage(xt, pg, nr, d.lim)
+			plan = pl
+			return p, err
+		})
+		if plan.needed && err == nil {
+			p, err = d.renderPDFPage(nr, plan)
+			if ctxErr := d.ctx.Err(); ctxErr != nil {
+				return fmt.Errorf("decode %s: %w", d.name, ctxErr)
+			}
+		}
 		if err := d.emit(nr, p, err); err != nil {
 			return err
 		}
@@ -80,9 +96,6 @@ func readPDF(ctx context.Context, data []byte) (xt *model.XRefTable, err error) 
 	if err != nil {
 		return nil, pdfProblem(data, err)
 	}
-	if err := pc.EnsurePageCount(); err != nil {
-		return nil, pdfProblem(data, err)
-	}
 	return pc.XRefTable, nil
 }
 
@@ -114,40 +127,55 @@ type placed struct {
 	drawn bool   // ctm comes from the content stream
 }
 
-func pdfPage(xt *model.XRefTable, nr int, lim Limits) (Page, error) {
-	pageDict, _, attrs, err := xt.PageDict(nr, false)
-	if err != nil || pageDict == nil {
-		return Page{}, newProblem(ErrCorrupt, err, "PDFの中にこのページが見つかりません（ページの一覧が壊れています） / the page cannot be found in the PDF (its page list is damaged)", adviceResend)
-	}
-	imgs := drawnImages(xt, pageDict, attrs.Resources, nr)
+// pdfPage decodes the page's scan natively, or returns a plan to have the
+// page drawn by a PDF renderer when that is the only faithful way to see it
+// (see needsRenderer).
+func pdfPage(xt *model.XRefTable, pg pdfPageRef, nr int, lim Limits) (Page, renderPlan, error) {
+	attrs := &pg.attrs
+	imgs := drawnImages(xt, pg.dict, attrs.Resources, nr)
 	if len(imgs) == 0 {
 		imgs = resourceImages(xt, attrs.Resources)
 	}
 	if len(imgs) == 0 {
-		return Page{}, newProblem(ErrNoImage, nil, "ページにスキャン画像がありません（文字だけのPDFかもしれません） / the page has no scanned image (it may be a text-only PDF)", adviceNoImage)
+		return Page{}, renderPlan{}, newProblem(ErrNoImage, nil, "ページにスキャン画像がありません（文字だけのPDFかもしれません） / the page has no scanned image (it may be a text-only PDF)", adviceNoImage)
+	}
+	strip := strips(imgs)
+	if why := needsRenderer(imgs, strip != nil); why != "" {
+		plan, err := planRender(xt, imgs, attrs, why, lim)
+		return Page{}, plan, err
 	}
 
 	var (
 		g      *grayResult
 		chosen placed
+		err    error
 	)
-	if s := strips(imgs); s != nil {
-		g, err = decodeStrips(xt, s, lim)
-		chosen = s[0]
-		chosen.ctm = stripsCTM(s)
+	if strip != nil {
+		g, err = decodeStrips(xt, strip, lim)
+		chosen = strip[0]
+		chosen.ctm = stripsCTM(strip)
 	} else {
 		chosen = largest(imgs)
 		g, err = decodeImageXObject(xt, chosen.sd, chosen.w, chosen.h, lim)
 	}
+	if errors.Is(err, ErrUnsupportedCodec) {
+		// What this decoder cannot read (a colour space or filter it does
+		// not know), a full renderer may.
+		plan, perr := planRender(xt, imgs, attrs, "unsupported", lim)
+		if perr != nil {
+			return Page{}, renderPlan{}, err
+		}
+		return Page{}, plan, nil
+	}
 	if err != nil {
-		return Page{}, err
+		return Page{}, renderPlan{}, err
 	}
 	// The decoded size is authoritative (a JPEG's own header wins over the
 	// image dictionary).
 	chosen.w, chosen.h = g.img.Rect.Dx(), g.img.Rect.Dy()
 	o, dpi := pdfOrientation(chosen, attrs)
 	img := o.apply(g.img)
-	return Page{Image: img, DPI: dpi, Source: g.source}, nil
+	return Page{Image: img, DPI: dpi, Source: g.source}, renderPlan{}, nil
 }
 
 // drawnImages lists the images the page's content stream paints, looking

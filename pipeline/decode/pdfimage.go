@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"io"
 	"math"
@@ -43,10 +42,11 @@ func decodeImageXObject(xt *model.XRefTable, sd *types.StreamDict, w, h int, lim
 			codec, pre = last, filters[:n-1]
 		}
 	}
-	// Refuse what cannot be decoded before spending anything on it.
+	// Refuse what cannot be decoded here before spending anything on it;
+	// pdfPage has such pages drawn by the renderer instead.
 	switch codec {
 	case filter.JBIG2:
-		return nil, newProblem(ErrUnsupportedCodec, nil, "JBIG2圧縮のページ画像は読み取れません / the page image is JBIG2-compressed, which cannot be read", adviceJBIG2)
+		return nil, newProblem(ErrUnsupportedCodec, nil, "JBIG2圧縮のページ画像は読み取れません / the page image is JBIG2-compressed, which cannot be read", adviceScannerPDF)
 	case filter.JPX:
 		return nil, newProblem(ErrUnsupportedCodec, nil, "JPEG 2000（JPX）圧縮のページ画像は読み取れません / the page image is JPEG 2000 (JPX)-compressed, which cannot be read",
 			"JPEG 2000ではなくJPEG画像のPDFとして書き出すか、スキャナーを通常のPDFで保存する設定にして、もう一度送ってください / export the PDF with JPEG images instead of JPEG 2000, or set the scanner to save ordinary PDF, and send it again")
@@ -237,10 +237,14 @@ func inflate(data []byte, want, limit int64) ([]byte, error) {
 
 // decodeDCT decodes a JPEG page image. EXIF orientation inside it is
 // ignored, as PDF viewers ignore it: the page shows what the PDF draws.
-// A /Decode array is applied to gray and RGB images when it maps every
-// component the same way ([1 0 …] inverts); for CMYK JPEGs it is ignored,
-// because image/jpeg already undoes the Adobe inversion that such arrays
-// exist to undo.
+//
+// A /Decode array is applied when it maps every component the same way
+// ([1 0 …] inverts). For four-component (CMYK or Adobe YCCK) JPEGs the
+// samples are first taken as PDF defines them, which is what libjpeg
+// returns: image/jpeg follows the convention of stand-alone Adobe JPEG
+// files instead and inverts every ink, so that is undone here. Photoshop
+// and most PDF writers store such images uninverted without /Decode;
+// those that store them Adobe-inverted add /Decode [1 0 1 0 1 0 1 0].
 func decodeDCT(data []byte, dec []float64, lim Limits) (*image.Gray, error) {
 	cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
@@ -253,8 +257,22 @@ func decodeDCT(data []byte, dec []float64, lim Limits) (*image.Gray, error) {
 	if err != nil {
 		return nil, imageProblem("jpeg", err, data)
 	}
+	if c, ok := img.(*image.CMYK); ok {
+		var lut [256]uint8
+		for v := range lut {
+			s := 255 - v // back to what the JPEG holds
+			if len(dec) >= 2 && uniformDecode(dec) {
+				s = int(unit8(dec[0] + float64(s)/255*(dec[1]-dec[0])))
+			}
+			lut[v] = uint8(s)
+		}
+		for i, v := range c.Pix {
+			c.Pix[i] = lut[v]
+		}
+		return toGray(c), nil
+	}
 	g := toGray(img)
-	if cfg.ColorModel != color.CMYKModel && len(dec) >= 2 && uniformDecode(dec) && (dec[0] != 0 || dec[1] != 1) {
+	if len(dec) >= 2 && uniformDecode(dec) && (dec[0] != 0 || dec[1] != 1) {
 		var lut [256]uint8
 		for v := range lut {
 			lut[v] = unit8(dec[0] + float64(v)/255*(dec[1]-dec[0]))

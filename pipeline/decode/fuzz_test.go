@@ -508,7 +508,7 @@ func pdfSeeds(tb testing.TB) [][]byte {
 		content:  strings.Repeat("q 2 0 0 2 0 0 cm ", 200) + "/Im0 Do" + strings.Repeat(" Q", 200),
 	})
 	// A Flate stream that inflates far past what its image needs.
-	flateBomb := img("/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", zlibBytes(make([]byte, 64<<20)))
+	flateBomb := img("/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", zlibBytes(make([]byte, 4<<20)))
 	seeds := [][]byte{
 		one, three, g4, strips, masked, rotated, nested, flateBomb,
 		bytes.Replace(three, []byte("/Count 3"), []byte("/Count 1000000"), 1),

@@ -45,7 +45,8 @@ import (
 // -fuzzminimizetime 0 because minimising every new input derived from a
 // real scan (a megabyte, decoded in a fraction of a second) otherwise
 // takes nearly all the time: 62 executions in a minute against 88,000.
-// Add -fuzzminimizetime 30s when re-running a crash to get a small one.
+// A crash found that way is written as it was found; fuzzing again with
+// minimisation on (-fuzzminimizetime 30s) writes a smaller one.
 
 // fuzzLimits are the limits of a station, tightened where that keeps the
 // fuzzer fast without hiding anything: 40 megapixels holds A4 at 600 dpi

@@ -13,7 +13,7 @@ N    ?= 500
 MIX  ?= standard
 SEED ?= 1
 
-.PHONY: all build setup demo test vet clean corpus bench train eval
+.PHONY: all build setup demo test vet clean corpus bench soak train eval
 
 all: build
 
@@ -38,6 +38,14 @@ test:
 # 100 generated pages, against ocrmypdf on the same pages.
 bench: build
 	scripts/bench.sh
+
+# make soak: SOAK_PAGES (10,000) pages through shinsei scan in batches into
+# one store, RSS sampled every second; fails if memory grows more than 10%
+# from the first thousand pages to the last. Not part of make test: the
+# full run takes about 45 minutes of two cores.
+soak: build
+	$(GOBUILD) -o bin/shinsei-variants ./cmd/shinsei-variants
+	scripts/soak.sh
 
 vet:
 	gofmt -l $$(git ls-files '*.go')

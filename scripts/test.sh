@@ -107,6 +107,31 @@ e2e=shinsei/cmd/shinsei
 "$bin/gotestsum" --format testname --jsonfile "$report.e2e" -- -count=1 -timeout 20m "$e2e" || status=$?
 cat "$report.e2e" >>"$report"
 
+# --- fuzzing ------------------------------------------------------------
+# The decoders' fuzz targets (pipeline/decode/fuzz_test.go) each run for
+# FUZZ_TIME (go test takes one -fuzz target at a time), from their seeds:
+# the committed scans, generated broken files and testdata/fuzz/. Two
+# choices keep the time spent fuzzing. Minimising each new input would
+# spend it re-decoding the big seeds (the real scans), so it is off, and a
+# crash is written as found, to pipeline/decode/testdata/fuzz/FuzzX/, where
+# committing it with the fix makes every later go test check it. And each
+# run starts afresh: the inputs earlier runs found, unminimised, pile up
+# in Go's fuzz cache, and replaying a thousand of them took a whole 20 s
+# before any fuzzing; -test.fuzzcachedir (the test binary's flag for the
+# cache the go command names) points it at this run's scratch directory.
+fuzztime="${FUZZ_TIME:-20s}"
+for target in FuzzPNG FuzzJPEG FuzzTIFF FuzzPDF; do
+	out="$data/fuzz-$target.log"
+	if go test -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" -fuzzminimizetime 0 \
+		-parallel "${FUZZ_PARALLEL:-2}" ./pipeline/decode/ -args -test.fuzzcachedir="$data/fuzzcache" >"$out" 2>&1; then
+		log "$target: $(grep '^fuzz: elapsed' "$out" | tail -n 1 | sed 's/^fuzz: //')"
+	else
+		log "$target failed:"
+		tail -n 30 "$out" >&2
+		status=1
+	fi
+done
+
 # test2json marks a skipped test as "Action":"skip" with a "Test" field
 # (a package without tests has none).
 skipped="$(grep '"Action":"skip"' "$report" | grep '"Test":' | sed -E 's/.*"Package":"([^"]*)","Test":"([^"]*)".*/\1 \2/' || true)"

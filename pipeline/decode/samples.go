@@ -29,7 +29,18 @@ type colorSpace struct {
 }
 
 func unsupportedColor(what string) error {
-	return newProblem(ErrUnsupportedCodec, errors.New(what), "ページ画像が読み取れない色空間（"+what+"）で保存されています / the page image uses a colour space that cannot be read ("+what+")", adviceColour)
+	// The name comes from the file. Name it only when it looks like a
+	// name (short printable ASCII): anything else is bytes that may not
+	// even be UTF-8, and the message must not quote the file (found by
+	// FuzzPDF).
+	plain := len(what) > 0 && len(what) <= 32
+	for i := 0; i < len(what) && plain; i++ {
+		plain = what[i] > ' ' && what[i] <= '~'
+	}
+	if plain {
+		return newProblem(ErrUnsupportedCodec, errors.New(what), "ページ画像が読み取れない色空間（"+what+"）で保存されています / the page image uses a colour space that cannot be read ("+what+")", adviceColour)
+	}
+	return newProblem(ErrUnsupportedCodec, errors.New(what), "ページ画像が読み取れない色空間で保存されています / the page image uses a colour space that cannot be read", adviceColour)
 }
 
 func parseColorSpace(xt *model.XRefTable, o types.Object, depth int) (colorSpace, error) {

@@ -28,6 +28,12 @@ func (d *walker) walkTIFF() error {
 	if len(offs) == 0 && chainErr != nil {
 		return toError(d.name, 0, chainErr)
 	}
+	if len(offs) == 0 {
+		// A first-directory offset of 0, or only reduced-resolution
+		// previews: without this the file would pass with no page and no
+		// error, and get no record (found by FuzzTIFF).
+		return toError(d.name, 0, newProblem(ErrNoImage, nil, "TIFFファイルにページがありません / the TIFF file has no pages", adviceNoImage))
+	}
 	for i, off := range offs {
 		if err := d.next(); err != nil {
 			return err

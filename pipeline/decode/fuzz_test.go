@@ -51,7 +51,9 @@ import (
 // fuzzLimits are the limits of a station, tightened where that keeps the
 // fuzzer fast without hiding anything: 40 megapixels holds A4 at 600 dpi
 // (34.8 MP), and 20 pages are enough to reach every page-level path.
-var fuzzLimits = decode.Limits{MaxPixels: 40_000_000, MaxPages: 20, MaxFileBytes: 32 << 20}
+// RenderTimeout is short: a damaged JBIG2 stream can keep Poppler busy
+// until it is stopped, and what is checked is that it is stopped.
+var fuzzLimits = decode.Limits{MaxPixels: 40_000_000, MaxPages: 20, MaxFileBytes: 32 << 20, RenderTimeout: 5 * time.Second}
 
 // Time allowed for one input. The largest seed (a 1.3 MB two-page PDF at
 // 300 dpi) decodes in well under a second; the race detector, which runs

@@ -204,7 +204,7 @@ func TestWatchSlowWriterPolled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop := watching(t, storeDir, "--json", "-j", "1", "--no-notify", "--poll", "250ms", "--settle", "1500ms", dir)
+	stop := watching(t, storeDir, "--json", "-j", "1", "--no-notify", "--poll", "250ms", "--settle", "2s", dir)
 	f, err := os.Create(filepath.Join(dir, "slow.png"))
 	if err != nil {
 		t.Fatal(err)
@@ -216,7 +216,7 @@ func TestWatchSlowWriterPolled(t *testing.T) {
 		if _, err := f.Write(data[i*len(data)/chunks : (i+1)*len(data)/chunks]); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(900 * time.Millisecond)
+		time.Sleep(700 * time.Millisecond)
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)

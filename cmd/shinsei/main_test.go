@@ -80,7 +80,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"version", "extra"}, "takes no arguments"},
 		{[]string{"--log-level", "loud", "version"}, "--log-level"},
 		{[]string{"store"}, "shinsei store check"},
-		{[]string{"watch", "inbox"}, "not built yet"},
+		{[]string{"watch"}, "name one folder"},
 		{[]string{"scan"}, "at least one file"},
 		{[]string{"serve"}, "not built yet"},
 		{nil, "no command"},

@@ -96,8 +96,7 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		scanCommand(),
-		{name: "watch", args: "DIR", summary: "process files dropped into a folder (or an inbox in the store), unattended",
-			planned: "batch ingestion"},
+		watchCommand(),
 		{name: "serve", args: "[--addr HOST:PORT]", summary: "run the review and audit web UI and HTTP API",
 			planned: "the review UI"},
 		casesCommand(),

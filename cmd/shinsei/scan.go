@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"runtime"
 	"strings"
@@ -17,8 +16,8 @@ import (
 	"golang.org/x/text/width"
 
 	"shinsei/forms"
-	"shinsei/pipeline"
-	"shinsei/pipeline/decode"
+	"shinsei/pipeline/batch"
+	"shinsei/store"
 )
 
 func scanCommand() *command {
@@ -60,177 +59,92 @@ Exit status: 0 every page accepted, 3 some need review or were rejected, 1 an er
 			if station == "" {
 				station = defaultStation(e.getenv)
 			}
-			var in *intake
+			var s store.Store
 			if !noArchive {
 				var err error
-				if in, err = newIntake(ctx, e, station); err != nil {
+				if s, err = openStore(ctx, e); err != nil {
 					return err
 				}
-				defer in.close()
+				defer s.Close()
 			}
-			return scanFiles(ctx, e, args, jobs, asJSON, in)
+			eng, closeEngine, err := newEngine(e, jobs, s != nil)
+			if err != nil {
+				return err
+			}
+			defer closeEngine()
+			r := batch.New(eng, batch.Options{Workers: jobs, Store: s, Station: station, Log: e.log})
+			return scanFiles(ctx, e, r, args, asJSON)
 		},
 	}
 }
 
-func scanFiles(ctx context.Context, e *env, files []string, jobs int, asJSON bool, in *intake) error {
-	eng, closeEngine, err := newEngine(e, jobs, in != nil)
-	if err != nil {
-		return err
-	}
-	defer closeEngine()
-	type job struct {
-		seq    int
-		p      pipeline.Page
-		data   []byte
-		single bool
-	}
-	type result struct {
-		seq  int
-		rec  forms.Record
-		took time.Duration
-	}
+// scanFiles reads files with r and prints a record per page; its error
+// says how the batch went (exit 0, 1 or 3).
+func scanFiles(ctx context.Context, e *env, r *batch.Runner, files []string, asJSON bool) error {
 	prog := newProgress(e.stderr, len(files))
 	defer prog.done()
-	jobCh := make(chan job, jobs)
-	resCh := make(chan result, jobs)
-	var openErrs []error
-
-	go func() {
-		defer close(jobCh)
-		seq := 0
+	inputs := func(yield func(batch.Input) bool) {
 		for _, name := range files {
-			prog.file()
-			data, err := readScan(name)
-			if err != nil {
-				// The file gets a record that says why, like any bad page;
-				// the batch goes on and its exit says "needs review".
-				e.log.Warn("cannot read file", "file", name, "cause", errors.Unwrap(err))
-				select {
-				case jobCh <- job{seq: seq, p: pipeline.Unreadable(name, err)}:
-					seq++
-				case <-ctx.Done():
-					return
-				}
-				continue
+			in := batch.File(name)
+			read := in.Read
+			in.Read = func(ctx context.Context) ([]byte, error) {
+				prog.file()
+				return read(ctx)
 			}
-			single := decode.SingleImage(data)
-			err = eng.EachPage(ctx, name, data, func(p pipeline.Page) error {
-				select {
-				case jobCh <- job{seq, p, data, single}:
-					seq++
-					return nil
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			})
-			if err != nil && ctx.Err() == nil {
-				// A file whose pages broke off midway: the pages before the
-				// break were queued; the rest is reported.
-				openErrs = append(openErrs, err)
-				e.log.Error("file ended early", "file", name, "err", err)
+			if !yield(in) {
+				return
 			}
 		}
-	}()
-	var wg sync.WaitGroup
-	for range jobs {
-		wg.Go(func() {
-			for j := range jobCh {
-				start := time.Now()
-				d := eng.ReadDetailed(ctx, j.p)
-				if in != nil && j.data != nil { // an unreadable file leaves nothing to archive
-					in.process(ctx, &d, j.data, j.single)
-				}
-				resCh <- result{j.seq, d.Record, time.Since(start)}
-			}
-		})
 	}
-	go func() { wg.Wait(); close(resCh) }()
-
-	out := newScanPrinter(e.stdout, asJSON, files)
-	pending := map[int]result{}
-	next, review := 0, false
-	for r := range resCh {
-		pending[r.seq] = r
-		for {
-			res, ok := pending[next]
-			if !ok {
-				break
-			}
-			rec := res.rec
-			delete(pending, next)
-			next++
-			if rec.Status != forms.Accepted {
-				review = true
-			}
-			if err := prog.page(func() error { return out.print(rec) }); err != nil {
-				return err
-			}
-			// make bench reads the per-page time from this line.
-			e.log.Debug("page read", "document", rec.DocumentID, "status", rec.Status, "ms", res.took.Milliseconds())
-		}
-	}
+	sink := &scanSink{e: e, out: newScanPrinter(e.stdout, asJSON, files), prog: prog}
+	err := r.Run(ctx, inputs, sink)
 	switch {
-	case in != nil && in.failed > 0:
-		return fmt.Errorf("scan: %d pages could not be archived; scan those files again when the store is back (nothing was half-written: the archive completes an entry on the next scan)", in.failed)
-	case len(openErrs) > 0:
-		return fmt.Errorf("scan: %d of %d files could not be read (first: %w)", len(openErrs), len(files), openErrs[0])
+	case err != nil && !errors.Is(err, context.Canceled):
+		return err
+	case sink.failed > 0:
+		return fmt.Errorf("scan: %d pages could not be archived; scan those files again when the store is back (nothing was half-written: the archive completes an entry on the next scan)", sink.failed)
+	case len(sink.openErrs) > 0:
+		return fmt.Errorf("scan: %d of %d files could not be read (first: %w)", len(sink.openErrs), len(files), sink.openErrs[0])
 	case ctx.Err() != nil:
 		return ctx.Err()
-	case review:
+	case sink.review:
 		return &codeError{exitReview, fmt.Errorf("scan: some pages need review or were rejected")}
 	}
 	return nil
 }
 
-// maxScanBytes bounds what scan reads into memory for one file; decode
-// refuses what would decode to more.
-const maxScanBytes = 512 << 20
-
-// openError is why a file could not be read: a message for the clerk,
-// naming the file and saying what to do, Japanese then English (worded as
-// decode.Error words its messages: "問題。助言 / problem — advice"), with the
-// system's own error kept out of it (as decode.Error does) but unwrappable
-// for the log.
-type openError struct {
-	msg   string
-	cause error
+// scanSink prints each page as it comes and keeps what the exit status
+// needs.
+type scanSink struct {
+	e        *env
+	out      *scanPrinter
+	prog     *progress
+	review   bool
+	failed   int // pages not archived
+	openErrs []error
 }
 
-func (e *openError) Error() string { return e.msg }
-func (e *openError) Unwrap() error { return e.cause }
+func (s *scanSink) Page(res batch.PageResult) error {
+	rec := res.Record
+	if rec.Status != forms.Accepted {
+		s.review = true
+	}
+	if res.Failed != nil {
+		s.failed++
+	}
+	if err := s.prog.page(func() error { return s.out.print(rec) }); err != nil {
+		return err
+	}
+	// make bench reads the per-page time from this line.
+	s.e.log.Debug("page read", "document", rec.DocumentID, "status", rec.Status, "ms", res.Took.Milliseconds())
+	return nil
+}
 
-// readScan reads a file to scan; its errors are *openError.
-func readScan(name string) ([]byte, error) {
-	fail := func(cause error, format string, args ...any) ([]byte, error) {
-		return nil, &openError{msg: fmt.Sprintf(format, args...), cause: cause}
+func (s *scanSink) File(res batch.FileResult) error {
+	if res.Err != nil {
+		s.openErrs = append(s.openErrs, res.Err)
 	}
-	f, err := os.Open(name)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fail(err, "%s: ファイルがありません。名前とフォルダーを確かめてください / there is no such file — check the name and the folder", name)
-	case errors.Is(err, fs.ErrPermission):
-		return fail(err, "%s: ファイルを読む権限がありません。管理者に許可を頼むか、shinsei が読める場所にファイルをコピーしてください / shinsei may not read this file — ask the administrator to allow it, or copy the file somewhere shinsei can read", name)
-	case err != nil:
-		return fail(err, "%s: ファイルを開けません。ディスクや共有フォルダーが使えるか確かめて、もう一度スキャンしてください / the file cannot be opened — check that the disk or share is available and scan it again", name)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	switch {
-	case err != nil:
-		return fail(err, "%s: ファイルを開けません。ディスクや共有フォルダーが使えるか確かめて、もう一度スキャンしてください / the file cannot be opened — check that the disk or share is available and scan it again", name)
-	case fi.IsDir():
-		return fail(err, "%s: ファイルではなくフォルダーです。中のファイルを指定してください（例: %s/*） / this is a folder, not a file — give the files in it (for example %s/*)", name, strings.TrimSuffix(name, "/"), strings.TrimSuffix(name, "/"))
-	case !fi.Mode().IsRegular():
-		return fail(err, "%s: 通常のファイルではありません。スキャンをファイルとして保存し、そのファイルを指定してください / this is not a regular file — save the scan as a file and scan that", name)
-	case fi.Size() > maxScanBytes:
-		return fail(err, "%s: ファイルが大きすぎます（%d MB、上限は%d MB）。ページ数の少ないファイルに分けてください / the file is too large for one scan (%d MB, at most %d MB) — split it into smaller files", name, fi.Size()>>20, maxScanBytes>>20, fi.Size()>>20, maxScanBytes>>20)
-	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return fail(err, "%s: ファイルを最後まで読めません。ディスクや共有フォルダーを確かめて、もう一度スキャンしてください / the file could not be read to its end — check the disk or share and scan it again", name)
-	}
-	return data, nil
+	return nil
 }
 
 // scanPrinter writes records as they come, in order: JSON Lines, or a

@@ -395,3 +395,19 @@ func (a *Archive) read(ctx context.Context, key string, limit int64) ([]byte, er
 	}
 	return data, nil
 }
+
+// Has reports whether page id has a complete entry. It reads no record,
+// so it is not a read of personal data and is not audited.
+func (a *Archive) Has(ctx context.Context, id string) (bool, error) {
+	if !ValidID(id) {
+		return false, fmt.Errorf("%w: %q", ErrInvalidID, id)
+	}
+	_, err := a.s.Stat(ctx, docKey(id, recordName))
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, store.ErrNotExist):
+		return false, nil
+	}
+	return false, fmt.Errorf("archive %s: %w", id, err)
+}

@@ -1,0 +1,164 @@
+package batch_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"shinsei/forms"
+	"shinsei/pipeline"
+	"shinsei/pipeline/archive"
+	"shinsei/pipeline/batch"
+	"shinsei/store/local"
+	"shinsei/templates"
+)
+
+// sink keeps what a run hands it, in the order it hands it.
+type sink struct {
+	events []string
+	pages  []batch.PageResult
+	files  []batch.FileResult
+}
+
+func (s *sink) Page(p batch.PageResult) error {
+	s.events = append(s.events, "page "+filepath.Base(p.Record.Source.Name))
+	s.pages = append(s.pages, p)
+	return nil
+}
+
+func (s *sink) File(f batch.FileResult) error {
+	s.events = append(s.events, "file "+filepath.Base(f.Name))
+	s.files = append(s.files, f)
+	return nil
+}
+
+func inputs(names ...string) func(func(batch.Input) bool) {
+	return func(yield func(batch.Input) bool) {
+		for _, n := range names {
+			if !yield(batch.File(n)) {
+				return
+			}
+		}
+	}
+}
+
+func corpus(name string) string {
+	return filepath.Join("..", "..", "testdata", "corpus", "clean", name)
+}
+
+func engine(t *testing.T) *pipeline.Engine {
+	t.Helper()
+	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{KeepCanvas: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng
+}
+
+// A step that fails marks its page (not_archived, the cause in the
+// message), the page's later steps do not run, and the other pages go on
+// through every step; results come in file order, each file after its
+// pages.
+func TestFailedStepIsAnIssueOnThePage(t *testing.T) {
+	var archived []string
+	steps := []batch.Step{
+		{Name: "flaky", Do: func(ctx context.Context, p *batch.Page) error {
+			if strings.Contains(p.Record.Source.Name, "0001") {
+				return errors.New("store unreachable")
+			}
+			return nil
+		}},
+		{Name: "keep", Do: func(ctx context.Context, p *batch.Page) error {
+			archived = append(archived, filepath.Base(p.Record.Source.Name))
+			return nil
+		}},
+	}
+	missing := filepath.Join(t.TempDir(), "gone.png")
+	r := batch.New(engine(t), batch.Options{Workers: 1, Steps: steps})
+	var s sink
+	err := r.Run(context.Background(), inputs(corpus("0000-application.png"), corpus("0001-answer.png"), missing, corpus("0002-answer.png")), &s)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	want := []string{"page 0000-application.png", "file 0000-application.png", "page 0001-answer.png", "file 0001-answer.png", "page gone.png", "file gone.png", "page 0002-answer.png", "file 0002-answer.png"}
+	if strings.Join(s.events, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("events:\n%s\nwant:\n%s", strings.Join(s.events, "\n"), strings.Join(want, "\n"))
+	}
+	if strings.Join(archived, ",") != "0000-application.png,0002-answer.png" {
+		t.Errorf("the last step ran on %v, want the two pages whose first step worked", archived)
+	}
+	bad := s.pages[1]
+	if bad.Failed == nil || !strings.Contains(bad.Failed.Error(), "flaky: store unreachable") || !bad.Record.HasIssue("", batch.CodeNotArchived) || bad.Record.Status != forms.NeedsReview {
+		t.Errorf("failed page: %+v", bad)
+	}
+	if s.files[1].Kept() || !s.files[0].Kept() || !s.files[3].Kept() {
+		t.Errorf("Kept: %v %v %v, want true false true", s.files[0].Kept(), s.files[1].Kept(), s.files[3].Kept())
+	}
+	gone := s.files[2]
+	if !gone.Unread || !gone.Unreadable() || gone.SHA256 != "" || s.pages[2].Record.Status != forms.Rejected {
+		t.Errorf("missing file: %+v, page %+v", gone, s.pages[2])
+	}
+	if s.files[0].SHA256 != s.pages[0].Record.Source.SHA256 || s.files[0].SHA256 == "" {
+		t.Errorf("file hash %q, page's %q", s.files[0].SHA256, s.pages[0].Record.Source.SHA256)
+	}
+}
+
+// The standard steps archive each page; the same file read again is a
+// duplicate that writes nothing new.
+func TestStandardStepsArchiveOnce(t *testing.T) {
+	root := t.TempDir()
+	st, err := local.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	r := batch.New(engine(t), batch.Options{Workers: 2, Store: st, Station: "窓口1"})
+	name := corpus("0000-application.png")
+	for i, dup := range []bool{false, true} {
+		var s sink
+		if err := r.Run(context.Background(), inputs(name), &s); err != nil {
+			t.Fatal(err)
+		}
+		if len(s.pages) != 1 || s.pages[0].Entry == nil || s.pages[0].Entry.Duplicate != dup || !s.files[0].Kept() {
+			t.Fatalf("run %d: %+v", i, s.pages)
+		}
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	has, err := archive.New(st, archive.Options{}).Has(context.Background(), forms.DocumentID(forms.FileSHA256(data), 1))
+	if err != nil || !has {
+		t.Errorf("Has = %v, %v after archiving", has, err)
+	}
+}
+
+// A run whose context is cancelled stops, keeps nothing of a page read
+// while stopping, and reports no file it stopped inside.
+func TestCancelledRunKeepsNothing(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ran := false
+	r := batch.New(engine(t), batch.Options{Workers: 1, Steps: []batch.Step{{Name: "keep", Do: func(context.Context, *batch.Page) error { ran = true; return nil }}}})
+	var s sink
+	err := r.Run(ctx, inputs(corpus("0000-application.png")), &s)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Run = %v, want context.Canceled", err)
+	}
+	if ran {
+		t.Error("a step ran after the run was cancelled")
+	}
+	for _, p := range s.pages {
+		if !p.Stopped || p.Entry != nil {
+			t.Errorf("page %+v kept while stopping", p)
+		}
+	}
+	for _, f := range s.files {
+		if f.Kept() {
+			t.Errorf("file %s reported kept", f.Name)
+		}
+	}
+}

@@ -19,6 +19,7 @@ const (
 	CodeNameUnknown         = "name_unknown"          // the 氏名 read is no known family and given name
 	CodeNameConfusable      = "name_confusable"       // a character the reader confuses swapped makes a name that fits as well
 	CodeAddressUnknown      = "address_unknown"       // the municipality or town read is in no list of Japan Post's
+	CodeAddressConfusable   = "address_confusable"    // kana the reader confuses (バ/パ) where no list checks them
 	CodeRelationshipUnknown = "relationship_unknown"  // 本人との関係 read as none of the ways people write it
 )
 
@@ -114,9 +115,21 @@ func (e *Engine) checkAddresses(rec *forms.Record, t *templates.Template) {
 		if v := e.addresses.Check(a); v != address.Known {
 			unsure(rec, fd.ID)
 			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeAddressUnknown, Message: fmt.Sprintf("「%s」の市区町村または町域が住所の一覧にありません / the municipality or town read in %q is not in Japan Post's list (%v) — a misreading, or written in a way the list does not know: check it against the form", fd.Label, fd.ID, v)})
+			continue
+		}
+		if strings.ContainsAny(a, halfVoiced) {
+			// A building's name (コーポ, パレス) is in no list, and the
+			// small circle of パ and the two strokes of バ are what a
+			// thin pen or a scan loses or adds (コーポ read コーボ).
+			unsure(rec, fd.ID)
+			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeAddressConfusable, Message: fmt.Sprintf("「%s」の建物名などに濁点・半濁点（バとパなど）の読み違えやすい文字があります / %q holds kana the reader confuses (バ/パ, ボ/ポ…) where no list can check them, such as a building's name — check it against the form", fd.Label, fd.ID)})
 		}
 	}
 }
+
+// halfVoiced are the kana of the は row with a voicing mark (バ) or a
+// semi-voicing circle (パ): one is read for the other as surely as right.
+const halfVoiced = "バビブベボパピプペポばびぶべぼぱぴぷぺぽ"
 
 // checkRelationship holds a proxy's relationship read surely against the
 // words people write there (forms.KnownRelationship): one or two kanji, so

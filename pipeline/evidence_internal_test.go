@@ -94,12 +94,15 @@ func TestCheckAddresses(t *testing.T) {
 	for _, c := range []struct {
 		addr   string
 		review bool
+		code   string
 	}{
-		{"東京都練馬区豊玉北6丁目12番1号", false},
-		{"練馬区豊玉北6-12-1", false},
-		{"東京都練馬区豊王北6丁目12番1号", true}, // 玉 read as 王
-		{"埼玉県ふじ野市川崎1丁目2番3号", true},  // ふじみ野市 lost its み
-		{"", false}, // empty is the reader's business
+		{"東京都練馬区豊玉北6丁目12番1号", false, ""},
+		{"練馬区豊玉北6-12-1", false, ""},
+		{"東京都練馬区豊王北6丁目12番1号", true, CodeAddressUnknown},           // 玉 read as 王
+		{"埼玉県ふじ野市川崎1丁目2番3号", true, CodeAddressUnknown},            // ふじみ野市 lost its み
+		{"長野県松本市中央5丁目5番15号コーポ405号室", true, CodeAddressConfusable}, // パ and バ are confused, and no list knows buildings
+		{"長野県松本市中央5丁目5番15号ハイツ405号室", false, ""},
+		{"", false, ""}, // empty is the reader's business
 	} {
 		rec := forms.Record{Fields: map[string]forms.FieldValue{
 			"applicant_address": {Value: c.addr, Confidence: 0.97},
@@ -109,8 +112,8 @@ func TestCheckAddresses(t *testing.T) {
 		if got := rec.Fields["applicant_address"].Review; got != c.review {
 			t.Errorf("%q: review = %v, want %v", c.addr, got, c.review)
 		}
-		if got := len(rec.Issues) > 0 && rec.Issues[0].Code == CodeAddressUnknown; got != c.review {
-			t.Errorf("%q: issues %v", c.addr, rec.Issues)
+		if got := len(rec.Issues) > 0 && rec.Issues[0].Code == c.code; got != c.review {
+			t.Errorf("%q: issues %v, want %q", c.addr, rec.Issues, c.code)
 		}
 		if len(rec.Issues) > 1 {
 			t.Errorf("%q: an address already flagged was flagged again: %v", c.addr, rec.Issues)

@@ -109,6 +109,7 @@ var (
 	// The house number: 〇番〇号, 〇番地〇, 〇番〇, or 〇-〇(-〇).
 	houseNumber = regexp.MustCompile(`[0-9]+(番地?[0-9]+号?|番地|番|-[0-9]+(-[0-9]+)?)`)
 	longNumber  = regexp.MustCompile(`[0-9]{4,}`)
+	lostNumber  = regexp.MustCompile(`[0-9]番号`)
 )
 
 // prefectureBase is a prefecture's name without its last character (京都府
@@ -164,6 +165,11 @@ func plausibleAddress(a string) bool {
 		if !chome.MatchString(m) {
 			return false
 		}
+	}
+	// 番 then 号 with no number between (8番号 for 8番2号): a number was
+	// lost, as the model drops a faint or thin digit.
+	if lostNumber.MatchString(a) {
+		return false
 	}
 	return true
 }

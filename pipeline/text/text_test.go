@@ -110,6 +110,7 @@ func TestRead(t *testing.T) {
 		{"an address", addr, line("東京都練馬区豊玉北3丁目7番19号", 0.99), "東京都練馬区豊玉北3丁目7番19号", false, ""},
 		{"an address with 丁 misread", addr, line("東京都練馬区豊玉北3工目7番19号", 0.99), "東京都練馬区豊玉北3工目7番19号", true, WhyShape},
 		{"an address in no prefecture", addr, line("千葉上船橋市本町5丁目19番16号", 0.99), "千葉上船橋市本町5丁目19番16号", true, WhyShape},
+		{"an address with a number lost before 号", addr, line("東京都練馬区豊玉北3丁目8番号", 0.99), "東京都練馬区豊玉北3丁目8番号", true, WhyShape},
 		{"an address without a number", addr, line("東京都練馬区豊玉北", 0.99), "東京都練馬区豊玉北", true, WhyShape},
 		{"a phone number", phone, line("03-1234-5678", 0.99), "03-1234-5678", false, ""},
 		{"a phone number a digit short", phone, line("03-1234-567", 0.99), "03-1234-567", true, WhyShape},

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -32,6 +33,10 @@ func pageLeaves(xt *model.XRefTable, keep int) (pages []pdfPageRef, total, decla
 	root, err := xt.Pages()
 	if err != nil {
 		return nil, 0, 0, err
+	}
+	if root == nil {
+		// A catalog with no /Pages (found by FuzzPDF): no page tree at all.
+		return nil, 0, 0, errors.New("page tree root: the catalog has no /Pages")
 	}
 	seen := map[int]bool{}
 	var visit func(o types.Object, inh model.InheritedPageAttrs, depth int)

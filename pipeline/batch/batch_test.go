@@ -153,7 +153,7 @@ func TestCancelledRunKeepsNothing(t *testing.T) {
 	}
 	for _, p := range s.pages {
 		if !p.Stopped || p.Entry != nil {
-			t.Errorf("page %+v kept while stopping", p)
+			t.Errorf("%s page %d kept while stopping (stopped %v, archived %v)", p.Record.Source.Name, p.Record.Source.Page, p.Stopped, p.Entry != nil)
 		}
 	}
 	for _, f := range s.files {

@@ -19,8 +19,11 @@ var ErrClosed = errors.New("ocr: pool closed")
 
 // Options configure a Pool. Zero fields take the defaults.
 type Options struct {
-	Workers      int // clients in the pool; default runtime.NumCPU()
-	RecycleAfter int // calls before a client is closed and replaced; default 2000 (gosseract leaks a little per call)
+	Workers int // clients in the pool; default runtime.NumCPU()
+	// RecycleAfter is the calls before a client is closed and replaced
+	// (default 100,000): Tesseract keeps a little per call until its
+	// client is closed. Replacing a client reloads its model, so it is rare.
+	RecycleAfter int
 	DPI          int // user_defined_dpi; default 300
 }
 
@@ -75,7 +78,7 @@ func NewPool(opts Options) (*Pool, error) {
 		opts.Workers = runtime.NumCPU()
 	}
 	if opts.RecycleAfter <= 0 {
-		opts.RecycleAfter = 2000
+		opts.RecycleAfter = 100_000
 	}
 	if opts.DPI == 0 {
 		opts.DPI = 300
@@ -287,6 +290,7 @@ func (p *Pool) recognize(s *slot, img *image.Gray, spec Spec) ([]Word, error) {
 func (s *slot) discard() {
 	if s.tess != nil {
 		s.tess.Close() // gosseract's Close always returns nil
+		trimCHeap()
 	}
 	*s = slot{}
 }
@@ -309,6 +313,7 @@ func (p *Pool) Close() error {
 			}
 			*s = slot{}
 		}
+		trimCHeap()
 		p.closeErr = errors.Join(errs...)
 	})
 	return p.closeErr

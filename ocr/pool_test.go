@@ -5,10 +5,14 @@ import (
 	"errors"
 	"image"
 	"image/draw"
+	"os"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"shinsei/internal/cheap"
 	"shinsei/ocr"
 )
 
@@ -398,4 +402,100 @@ func TestBundledModelBesideTesseractsOwn(t *testing.T) {
 	if _, err := p.Recognize(t.Context(), img, ocr.Spec{Lang: ocr.Handwriting + "+eng"}); err == nil {
 		t.Error("a bundled model mixed with Tesseract's own was accepted")
 	}
+}
+
+// Recognising does not leak C memory. Tesseract hands every text it returns
+// (the hOCR of a recognition among them) to the caller to free, and
+// upstream gosseract never did: a process reading for hours grew by the
+// size of every hOCR document it had read (third_party/gosseract frees
+// them). Over many reads of one zone, the C allocator's count may grow by
+// far less than the leaked documents came to.
+func TestRecognizeDoesNotLeakCMemory(t *testing.T) {
+	p := newPool(t, ocr.Options{Workers: 1, RecycleAfter: 1 << 30})
+	img := render(t, "東京都港区芝公園1丁目2番3号", 5)
+	spec := ocr.Spec{Lang: "jpn", Mode: ocr.SingleLine}
+	read := func(n int) (hocr int) {
+		for range n {
+			res := recognize(t, p, img, spec)
+			hocr += len(res.Text)
+		}
+		return hocr
+	}
+	read(10) // models loaded, caches warm
+	runtime.GC()
+	before := cheap.InUse()
+	const n = 200
+	read(n)
+	runtime.GC()
+	after := cheap.InUse()
+	// Each leaked hOCR document of this zone (a word and its symbols with
+	// boxes and confidences) was over 3 KB. Tesseract itself still keeps a
+	// few hundred bytes a call; a kilobyte is well clear of both.
+	const margin = n << 10
+	if after > before+margin {
+		t.Errorf("C heap grew by %d KB over %d recognitions (%d B each), want at most %d KB in all",
+			(after-before)>>10, n, (after-before)/n, margin>>10)
+	}
+	t.Logf("C heap %d KB → %d KB over %d recognitions", before>>10, after>>10, n)
+}
+
+// Replacing clients does not grow the process. A closed client frees its
+// model, but glibc keeps the freed memory in the arena of the thread that
+// freed it while the next client loads on another's, so without trimming
+// after a close the resident size grew by about a model for every client
+// replaced.
+func TestRecyclingKeepsMemoryFlat(t *testing.T) {
+	p := newPool(t, ocr.Options{Workers: 2, RecycleAfter: 2})
+	img := render(t, "03-1234-5678", 5)
+	round := func() {
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				for _, lang := range []string{"jpn", "eng", "jpn", "eng"} {
+					if _, err := p.Recognize(t.Context(), img, ocr.Spec{Lang: lang, Mode: ocr.SingleLine}); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+	round()
+	first := residentKB(t)
+	const rounds = 8
+	for range rounds {
+		round()
+	}
+	last := residentKB(t)
+	if st := p.Stats(); st.Recycled < rounds*2 {
+		t.Fatalf("only %d clients replaced", st.Recycled)
+	}
+	// Without the trim it grew by about 100 MB here.
+	const margin = 40 << 10
+	if last > first+margin {
+		t.Errorf("resident size grew from %d MB to %d MB over %d replaced clients, want at most %d MB more",
+			first>>10, last>>10, p.Stats().Recycled, margin>>10)
+	}
+	t.Logf("resident %d MB → %d MB over %d replaced clients", first>>10, last>>10, p.Stats().Recycled)
+}
+
+// residentKB is the process's resident set size in KB (VmRSS).
+func residentKB(t *testing.T) int {
+	t.Helper()
+	runtime.GC()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb
+		}
+	}
+	t.Fatal("no VmRSS in /proc/self/status")
+	return 0
 }

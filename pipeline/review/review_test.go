@@ -14,6 +14,8 @@ import (
 	"shinsei/forms"
 	"shinsei/pipeline/archive"
 	"shinsei/pipeline/audit"
+	"shinsei/pipeline/cases"
+	"shinsei/pipeline/match"
 	"shinsei/pipeline/review"
 	"shinsei/store"
 	"shinsei/store/storetest"
@@ -361,4 +363,72 @@ func TestReject(t *testing.T) {
 		data, _ := json.Marshal(rs)
 		t.Errorf("Reviews = %s, %v", data, err)
 	}
+}
+
+// An answer sheet whose case could not be found when scanned: the reviewer
+// types the reference and reads the printed name, and saving matches it
+// and answers the case.
+func TestSaveMatchesAnswerSheet(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		clk := &clock{t: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)}
+		repo := cases.New(b.Store, cases.Options{Now: clk.Now})
+		c, err := repo.Open(ctx, forms.Case{
+			Person:    forms.Person{Name: "山田 太郎", Kana: "ヤマダ タロウ", BirthDate: "1985-04-12", Address: "東京都千代田区千代田1-1"},
+			Certs:     []string{forms.CertUser},
+			ProxyName: "山田 花子",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := archive.New(b.Store, archive.Options{Now: clk.Now})
+		v := review.New(b.Store, a, review.Options{Now: clk.Now, Matcher: match.New(repo, "review", clk.Now)})
+
+		sha := strings.Repeat("ab", 32)
+		rec := forms.Record{
+			DocumentID: forms.DocumentID(sha, 1),
+			Source:     forms.Source{Name: "answer.pdf", SHA256: sha, Page: 1},
+			Template:   &forms.TemplateRef{ID: forms.TemplateAnswer, Revision: 1, IdentifiedBy: forms.IdentifiedByQR},
+			Status:     forms.NeedsReview,
+			Fields: map[string]forms.FieldValue{
+				"case_ref":         {Value: "", Confidence: 0.2, Review: true},
+				"answer_date":      {Value: "2026-05-01", Confidence: 0.9},
+				"person_signature": {Value: true, Confidence: 0.9},
+				"answer_confirm":   {Value: true, Confidence: 0.9},
+				"proxy_name":       {Value: "山田 花子", Confidence: 0.9},
+				"pin_signature":    {Value: 0, Confidence: 0.9},
+				"pin_user":         {Value: 4, Confidence: 0.9},
+			},
+			Issues: []forms.Issue{{Field: "case_ref", Code: match.CodeCaseUnidentified, Message: "no case"}},
+		}
+		tpl, err := templates.Builtin().Get(forms.TemplateAnswer, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Put(ctx, archive.Page{Record: rec, Template: tpl}); err != nil {
+			t.Fatal(err)
+		}
+		id := rec.DocumentID
+		if _, err := v.Claim(ctx, id, "suzuki", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		rv, err := v.Save(ctx, id, "suzuki", review.Corrections{
+			Fields:     map[string]any{"case_ref": string(c.ID)},
+			PersonName: "山田　太郎",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rv.Record.Status != forms.Accepted || rv.Record.Case == nil || rv.Record.Case.ID != string(c.ID) || rv.Record.Case.Status != string(forms.CaseAnswered) {
+			t.Fatalf("saved %s, case %+v, issues %+v", rv.Record.Status, rv.Record.Case, rv.Record.Issues)
+		}
+		now, err := repo.Get(ctx, string(c.ID))
+		if err != nil || now.Status != forms.CaseAnswered || now.AnsweredBy != id {
+			t.Errorf("case after the review: %s by %s, %v", now.Status, now.AnsweredBy, err)
+		}
+		found, err := a.Search(ctx, archive.Query{Case: string(c.ID), Who: "auditor", Why: "check"})
+		if err != nil || len(found) != 1 {
+			t.Errorf("Search by case = %d, %v", len(found), err)
+		}
+	})
 }

@@ -127,6 +127,14 @@ func (a *Archive) PutReview(ctx context.Context, r Review) (Review, error) {
 	if err := a.putOnce(ctx, indexKey(indexStatus, string(r.Record.Status), id), nil); err != nil {
 		return Review{}, err
 	}
+	for _, k := range a.nameIndexKeys(r.Record) {
+		// A name corrected in review is found by its new spelling; the
+		// old one's index object stays, and Search passes the page over
+		// for it, since it checks the record it serves.
+		if err := a.putOnce(ctx, k, nil); err != nil {
+			return Review{}, err
+		}
+	}
 	if c := r.Record.Case; c != nil && c.ID != "" {
 		// An answer sheet matched in review is found by its case too.
 		if err := a.putOnce(ctx, indexKey(indexCase, c.ID, id), nil); err != nil {

@@ -95,10 +95,14 @@ func (a *Archive) Search(ctx context.Context, q Query) ([]forms.Record, error) {
 		sets = append(sets, slices.Compact(ids))
 	}
 
+	reviewed, err := a.latestReviews(ctx)
+	if err != nil {
+		return nil, err
+	}
 	recs := []forms.Record{}
 	ids := []string{}
 	for _, id := range intersect(sets) {
-		rec, err := a.latest(ctx, id)
+		rec, err := a.recordAt(ctx, id, reviewed[id])
 		if errors.Is(err, store.ErrNotExist) {
 			continue
 		}

@@ -139,8 +139,9 @@ func (q *Query) matches(rec forms.Record) bool {
 }
 
 // Get returns the record (as the latest review left it, else as read)
-// and the redacted page PDF of one archived document, after recording who read it and why; if the record of the
-// read cannot be written, nothing is returned. The PDF is nil for a page
+// and the redacted page PDF of one archived document, after recording who
+// read it and why; if the record of the read cannot be written, nothing is
+// returned. The PDF is nil for a page
 // that could not be decoded, which was archived as a record only.
 func (a *Archive) Get(ctx context.Context, id, who, why string) (forms.Record, []byte, error) {
 	who, why, err := reader(who, why)

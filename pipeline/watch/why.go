@@ -14,6 +14,24 @@ import (
 // the quarantine folder. The problems are the records' own issue messages
 // ("問題。助言 / problem — advice"), each half in its language.
 func WhyText(f batch.FileResult, now time.Time) string {
+	return Why(f, now, FolderAdvice())
+}
+
+// Advice is the why.txt's closing paragraph, in each language: where the
+// corrected file goes and what became of this one.
+type Advice struct{ JA, EN string }
+
+// FolderAdvice closes the why.txt of a watched folder.
+func FolderAdvice() Advice {
+	return Advice{
+		JA: "直したファイル（またはスキャンし直したもの）を受付フォルダーに入れてください。読めたページの記録はアーカイブに残っています。shinsei はこのファイルを消しません。不要になったら担当者が処分してください。",
+		EN: "Put the corrected file (or a new scan) into the watched folder. The records of the pages that could be read are in the archive. shinsei never deletes this file; a person disposes of it when it is no longer needed.",
+	}
+}
+
+// Why is WhyText with another closing paragraph, for a quarantine that
+// is not a watched folder's (shinsei worker's, in the bucket).
+func Why(f batch.FileResult, now time.Time, advice Advice) string {
 	type problem struct{ where, ja, en string }
 	var ps []problem
 	add := func(page int, msg string) {
@@ -44,7 +62,7 @@ func WhyText(f batch.FileResult, now time.Time) string {
 	for _, p := range ps {
 		fmt.Fprintf(&b, "  - %sページ目: %s\n", p.where, p.ja)
 	}
-	b.WriteString("\n直したファイル（またはスキャンし直したもの）を受付フォルダーに入れてください。読めたページの記録はアーカイブに残っています。shinsei はこのファイルを消しません。不要になったら担当者が処分してください。\n")
+	fmt.Fprintf(&b, "\n%s\n", advice.JA)
 	b.WriteString("\n----\n\n")
 	fmt.Fprintf(&b, "shinsei: this file could not be read, so it was moved to the quarantine folder.\n")
 	fmt.Fprintf(&b, "File: %s\nAt: %s\n\n", f.Name, now.Format("2006-01-02 15:04:05 -07:00"))
@@ -52,6 +70,6 @@ func WhyText(f batch.FileResult, now time.Time) string {
 	for _, p := range ps {
 		fmt.Fprintf(&b, "  - page %s: %s\n", p.where, p.en)
 	}
-	b.WriteString("\nPut the corrected file (or a new scan) into the watched folder. The records of the pages that could be read are in the archive. shinsei never deletes this file; a person disposes of it when it is no longer needed.\n")
+	fmt.Fprintf(&b, "\n%s\n", advice.EN)
 	return b.String()
 }

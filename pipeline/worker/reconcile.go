@@ -17,7 +17,7 @@ import (
 // to their own event, which is most likely still queued. Each message
 // carries an id (the key and version), so workers reconciling at once
 // enqueue an object once within the stream's duplicate window. It returns
-// how many objects it enqueued.
+// how many objects it enqueued (not counting those another worker had).
 func (w *Worker) Reconcile(ctx context.Context) (int, error) {
 	done := map[string]bool{}
 	for info, err := range w.s.List(ctx, DonePrefix) {
@@ -39,10 +39,13 @@ func (w *Worker) Reconcile(ctx context.Context) (int, error) {
 		}
 		ev := Event{Bucket: w.opts.Bucket, Key: w.opts.Prefix + info.Key, ETag: strings.Trim(info.Version, `"`), Size: info.Size}
 		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_, err := w.js.Publish(pctx, w.opts.Subject, ev.Marshal(now), jetstream.WithMsgID("reconcile:"+info.Key+"@"+v))
+		ack, err := w.js.Publish(pctx, w.opts.Subject, ev.Marshal(now), jetstream.WithMsgID("reconcile:"+info.Key+"@"+v))
 		cancel()
 		if err != nil {
 			return n, fmt.Errorf("reconcile: enqueueing %s: %w", info.Key, err)
+		}
+		if ack.Duplicate {
+			continue // another worker enqueued it just now
 		}
 		w.log.Info("worker: reconcile: enqueued a file with no record", "file", name)
 		n++

@@ -14,7 +14,7 @@ type fileError struct{ msg string }
 func (e *fileError) Error() string { return e.msg }
 
 func triesError(name string, tries int) error {
-	return &fileError{fmt.Sprintf("%s: このファイルは%d回処理を始めましたが、一度も終わりませんでした（処理中にワーカーが止まったか、時間切れです）。ファイルが壊れていないか確かめ、スキャンし直して受付に入れてください / shinsei began this file %d times and never finished it (its worker stopped or timed out each time) — check that the file is not damaged, scan it again and put it into the inbox", name, tries, tries)}
+	return &fileError{fmt.Sprintf("%s: このファイルは%d回処理を始めましたが、一度も終わりませんでした（処理中にワーカーが止まったか、時間切れです）。ファイルが壊れていないか確かめ、スキャンし直して受付に入れてください / shinsei began this file and never finished it, tries: %d (its worker stopped or timed out each time) — check that the file is not damaged, scan it again and put it into the inbox", name, tries, tries)}
 }
 
 func tooLargeError(name string, size int64) error {

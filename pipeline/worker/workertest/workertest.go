@@ -79,6 +79,18 @@ func Shared(t testing.TB) *City {
 	return c
 }
 
+// NATS is the shared nats-server's URL, for tests that publish their own
+// events on a subject of their own. With none configured the test is
+// skipped, or fails under SHINSEI_TEST_REQUIRE_S3=1.
+func NATS(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(EnvNATSURL)
+	if u == "" {
+		missing(t, fmt.Sprintf("no test NATS server: %s is not set (make test starts nats-server and sets it)", EnvNATSURL))
+	}
+	return u
+}
+
 // Private starts a nats-server and a MinIO server for this test only,
 // MinIO publishing events to NATS with JetStream on (target id SHINSEI),
 // and stops them when the test ends.

@@ -159,9 +159,10 @@ type Worker struct {
 
 // job is one message and its file.
 type job struct {
-	msg     jetstream.Msg
-	name    string // key relative to the inbox
-	key     string // key in the store
+	msg     jetstream.Msg // guarded by Worker.mu once held
+	seq     uint64        // the message's sequence in the stream
+	name    string        // key relative to the inbox
+	key     string        // key in the store
 	version string
 	size    int64
 	data    []byte
@@ -398,6 +399,9 @@ func (w *Worker) next(ctx context.Context) *job {
 		msg, err := w.cons.Next(jetstream.FetchContext(fctx))
 		cancel()
 		switch {
+		case err == nil && ctx.Err() != nil:
+			msg.Nak() // stopping: for another worker at once
+			return nil
 		case ctx.Err() != nil:
 			return nil
 		case err == nil:
@@ -485,6 +489,21 @@ func (w *Worker) hold(j *job) {
 	w.mu.Unlock()
 }
 
+// redelivered takes a message delivered again while this process still
+// works on it (its heartbeats were lost, say, while NATS restarted): the
+// job answers to the newest delivery from now on.
+func (w *Worker) redelivered(msg jetstream.Msg, seq uint64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for j := range w.held {
+		if j.seq == seq {
+			j.msg, j.touched = msg, time.Now()
+			return true
+		}
+	}
+	return false
+}
+
 // holding says whether this process holds the same object version already.
 func (w *Worker) holding(key, version string) bool {
 	w.mu.Lock()
@@ -501,10 +520,11 @@ func (w *Worker) holding(key, version string) bool {
 func (w *Worker) ack(ctx context.Context, j *job) {
 	w.mu.Lock()
 	delete(w.held, j)
+	msg := j.msg // a redelivery may have replaced it (redelivered)
 	w.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := j.msg.DoubleAck(ctx); err != nil {
+	if err := msg.DoubleAck(ctx); err != nil {
 		// The marker is written: a delivery of it again is acknowledged
 		// without work.
 		w.log.Warn("worker: ack lost; the file will come again and be found done", "file", j.name, "err", err)
@@ -567,13 +587,17 @@ func (w *Worker) take(ctx context.Context, msg jetstream.Msg) *job {
 		msg.Ack()
 		return nil
 	}
+	if w.redelivered(msg, md.Sequence.Stream) {
+		return nil
+	}
 	if w.holding(key, ev.ETag) {
-		// A duplicate event (MinIO's and the reconciler's) of a file
-		// this process works on: that one acks when done.
+		// Another message for a file this process works on (MinIO's
+		// event and the reconciler's): the first is acknowledged when
+		// the file is done, or delivered again if this process dies.
 		msg.Ack()
 		return nil
 	}
-	j := &job{msg: msg, name: name, key: key}
+	j := &job{msg: msg, seq: md.Sequence.Stream, name: name, key: key}
 	w.hold(j)
 	var info store.Info
 	gone := false

@@ -204,8 +204,9 @@ func (p *workerProc) stop(t *testing.T) {
 // Files put into the inbox reach the worker through MinIO's events on
 // NATS; a file put before the bucket sent any (notifications off) is
 // found by the reconciler; a file that is not a scan is quarantined with
-// its why.txt; a copy of an archived file archives nothing new. Each file
-// gets one marker, and the inbox keeps every file.
+// its why.txt; a copy of an archived file archives nothing new; a new file
+// under a name taken is taken too. Each file gets one marker, and the
+// inbox keeps every file.
 func TestWorkerInbox(t *testing.T) {
 	city := workertest.Shared(t)
 	storeURL, getenv, client, bucket := city.Bucket(t)
@@ -247,6 +248,10 @@ func TestWorkerInbox(t *testing.T) {
 	memo := inboxFile{"受付/メモ.pdf", []byte("please bring your card\n"), 1}
 	put(t, client, bucket, inboxFile{"dropped.png", answer, 1}, memo, inboxFile{"again.png", app, 1})
 	eventually(t, 120*time.Second, "four files to be marked", func() bool { return len(markers(t, s)) == 4 })
+	// A scanner that restarts its numbering puts a new file under a name
+	// taken: it is another version, and taken.
+	put(t, client, bucket, inboxFile{"again.png", read("0002-answer.png"), 1})
+	eventually(t, 120*time.Second, "the new again.png to be marked", func() bool { return len(markers(t, s)["inbox/again.png"]) == 2 })
 	cancel()
 	if code := <-done; code != 0 {
 		t.Errorf("worker exited %d after its context ended, want 0\n%s", code, errOut.String())
@@ -257,10 +262,19 @@ func TestWorkerInbox(t *testing.T) {
 	}
 
 	ms := markers(t, s)
-	for _, name := range []string{"before.png", "dropped.png", "again.png"} {
-		if m := ms["inbox/"+name]; len(m) != 1 || m[0].Outcome != worker.OutcomeDone || len(m[0].Documents) != 1 {
-			t.Errorf("%s: markers %+v", name, m)
+	for name, versions := range map[string]int{"before.png": 1, "dropped.png": 1, "again.png": 2} {
+		m := ms["inbox/"+name]
+		if len(m) != versions {
+			t.Errorf("%s: markers %+v, want %d", name, m, versions)
 		}
+		for _, m := range m {
+			if m.Outcome != worker.OutcomeDone || len(m.Documents) != 1 {
+				t.Errorf("%s: marker %+v", name, m)
+			}
+		}
+	}
+	if m := ms["inbox/again.png"]; len(m) == 2 && (m[0].Version == m[1].Version || m[0].Documents[0] == m[1].Documents[0]) {
+		t.Errorf("the two versions of again.png are not told apart: %+v", m)
 	}
 	mm := ms["inbox/"+memo.name]
 	if len(mm) != 1 || mm[0].Outcome != worker.OutcomeQuarantined {
@@ -287,11 +301,11 @@ func TestWorkerInbox(t *testing.T) {
 		n++
 	}
 	if n != 4 {
-		t.Errorf("the inbox holds %d files, want the 4 put", n)
+		t.Errorf("the inbox holds %d files, want the 4 names put", n)
 	}
 	complete, partial := storeDocs(t, s)
-	if len(complete) != 3 || len(partial) != 0 {
-		t.Errorf("archive: %v complete, %v partial; want 3 complete (two pages and the memo's record)", complete, partial)
+	if len(complete) != 4 || len(partial) != 0 {
+		t.Errorf("archive: %v complete, %v partial; want 4 complete (three pages and the memo's record)", complete, partial)
 	}
 	var recs int
 	for line := range strings.SplitSeq(strings.TrimSpace(out.String()), "\n") {
@@ -301,8 +315,8 @@ func TestWorkerInbox(t *testing.T) {
 		}
 		recs++
 	}
-	if recs != 4 {
-		t.Errorf("%d records printed, want 4:\n%s", recs, out.String())
+	if recs != 5 {
+		t.Errorf("%d records printed, want 5:\n%s", recs, out.String())
 	}
 }
 

@@ -340,6 +340,10 @@ func TestWorkerTwoKill9(t *testing.T) {
 	flags := []string{"--notify-arn", city.ARN, "--ack-wait", "15s", "--reconcile", "0", "--reconcile-age", "1h"}
 	a := startWorker(t, bin, storeURL, getenv, city, stream, "worker-a", flags...)
 	b := startWorker(t, bin, storeURL, getenv, city, stream, "worker-b", flags...)
+	// The second worker found the bucket's notification set by the first.
+	if nc, err := client.GetBucketNotification(context.Background(), bucket); err != nil || len(nc.QueueConfigs) != 1 {
+		t.Errorf("bucket notifications after two workers started: %+v, %v; want one", nc.QueueConfigs, err)
+	}
 	put(t, client, bucket, files...)
 
 	// Kill a while it reads a file it took.

@@ -78,8 +78,8 @@ type Hooks struct {
 	Finished func(outcome string)
 }
 
-// Options configure a Worker. The zero value of each field means its
-// default.
+// Options configure a Worker. A zero field means its default, except
+// where said otherwise.
 type Options struct {
 	// Stream is the JetStream stream of inbox events; created (or its
 	// subjects updated) if missing. Default DefaultStream.

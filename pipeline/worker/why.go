@@ -21,10 +21,12 @@ func tooLargeError(name string, size int64) error {
 	return &fileError{fmt.Sprintf("%s: ファイルが大きすぎます（%d MB、上限は%d MB）。ページ数の少ないファイルに分けてください / the file is too large for one scan (%d MB, at most %d MB) — split it into smaller files", name, size>>20, batch.MaxFileBytes>>20, size>>20, batch.MaxFileBytes>>20)}
 }
 
-// inboxAdvice closes the why.txt of a file quarantined from the inbox.
+// inboxAdvice is the why.txt text of a file quarantined from the inbox.
 func inboxAdvice() watch.Advice {
 	return watch.Advice{
-		JA: "直したファイル（またはスキャンし直したもの）を受付（inbox）に入れてください。読めたページの記録はアーカイブに残っています。shinsei は受付のファイルもこの写しも消しません。不要になったら担当者が処分してください。",
-		EN: "Put the corrected file (or a new scan) into the inbox. The records of the pages that could be read are in the archive. shinsei deletes neither the file in the inbox nor this copy; a person disposes of them when they are no longer needed.",
+		HeadJA: "このファイルは読み取れないため、写しを隔離用の場所（quarantine/）に置きました。",
+		HeadEN: "this file could not be read, so a copy of it was put in quarantine/.",
+		JA:     "直したファイル（またはスキャンし直したもの）を受付（inbox）に入れてください。読めたページの記録はアーカイブに残っています。shinsei は受付のファイルもこの写しも消しません。不要になったら担当者が処分してください。",
+		EN:     "Put the corrected file (or a new scan) into the inbox. The records of the pages that could be read are in the archive. shinsei deletes neither the file in the inbox nor this copy; a person disposes of them when they are no longer needed.",
 	}
 }

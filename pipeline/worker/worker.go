@@ -688,6 +688,13 @@ func (s sink) File(f batch.FileResult) error {
 	if !f.Kept() {
 		// A page could not be archived (the store is down): read the file
 		// again later. The archive keeps what this try wrote.
+		if h := w.opts.Hooks.StoreError; h != nil {
+			for _, p := range f.Pages {
+				if p.Failed != nil {
+					h("page", p.Failed)
+				}
+			}
+		}
 		w.later(j, "some pages could not be archived")
 		return nil
 	}

@@ -210,7 +210,7 @@ func (c *City) StartMinIO() {
 	c.minioCmd = cmd
 	c.mu.Unlock()
 	c.waitFor("MinIO", func() bool {
-		resp, err := http.Get("http://" + c.Endpoint + "/minio/health/live")
+		resp, err := http.Get("http://" + c.Endpoint + "/minio/health/ready")
 		if err != nil {
 			return false
 		}

@@ -302,11 +302,16 @@ func TestWorkerStoreDown(t *testing.T) {
 	for i := range n {
 		putInbox(t, s, "st/"+string(rune('a'+i))+".pdf", []byte(strings.Repeat(string(rune('a'+i)), 100+i)))
 	}
-	var storeErrs, finished atomic.Int32
+	var storeErrs, finished, depths atomic.Int32
 	r := &fakeRunner{s: s, reads: map[string]int{}, delay: 300 * time.Millisecond}
-	w, stop := q.start(t, s, r, worker.Options{AckWait: 10 * time.Second, Hooks: worker.Hooks{
+	w, stop := q.start(t, s, r, worker.Options{AckWait: 10 * time.Second, DepthEvery: 200 * time.Millisecond, Hooks: worker.Hooks{
 		StoreError: func(string, error) { storeErrs.Add(1) },
 		Finished:   func(string) { finished.Add(1) },
+		QueueDepth: func(waiting uint64, unacked int) {
+			if waiting+uint64(unacked) > 0 {
+				depths.Add(1)
+			}
+		},
 	}})
 	ctx := context.Background()
 	if err := w.Ready(ctx); err != nil {
@@ -361,8 +366,8 @@ func TestWorkerStoreDown(t *testing.T) {
 	if got := r.reads["st/a.pdf"]; got > 2 {
 		t.Errorf("st/a.pdf read %d times", got)
 	}
-	if storeErrs.Load() == 0 || finished.Load() != n {
-		t.Errorf("hooks: %d store errors, %d finished", storeErrs.Load(), finished.Load())
+	if storeErrs.Load() == 0 || finished.Load() != n || depths.Load() == 0 {
+		t.Errorf("hooks: %d store errors, %d finished, %d reports of a queue with messages", storeErrs.Load(), finished.Load(), depths.Load())
 	}
 	t.Logf("%d store errors retried; reads per file %v", storeErrs.Load(), r.reads)
 }
@@ -389,9 +394,14 @@ func TestWorkerQuarantinesAfterTries(t *testing.T) {
 	stop() // gives the message back
 
 	r := &fakeRunner{s: s, reads: map[string]int{}}
+	var redelivered atomic.Int32
+	opts.Hooks.Redelivered = func() { redelivered.Add(1) }
 	_, stop = q.start(t, s, r, opts)
 	eventually(t, 20*time.Second, "the file to be marked", func() bool { return len(markers(t, s)) == 1 })
 	stop()
+	if redelivered.Load() != 1 {
+		t.Errorf("%d redeliveries reported, want 1", redelivered.Load())
+	}
 	m := markers(t, s)["inbox/poison.pdf"]
 	if m.Outcome != worker.OutcomeQuarantined || r.reads["poison.pdf"] != 0 {
 		t.Fatalf("marker %+v, read %d times on the last delivery", m, r.reads["poison.pdf"])

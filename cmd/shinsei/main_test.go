@@ -85,6 +85,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"worker"}, "name the queue"},
 		{[]string{"worker", "--queue", "nats://127.0.0.1:4222", "--tries", "0"}, "--tries must be at least 1"},
 		{[]string{"worker", "--queue", "nats://127.0.0.1:4222", "inbox/"}, "no arguments"},
+		{[]string{"worker", "--queue", "nats://127.0.0.1:4222", "--inbox", "archive"}, "overlaps archive/"},
 		{[]string{"serve"}, "not built yet"},
 		{nil, "no command"},
 	} {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"runtime"
+	"strings"
 
 	"shinsei/pipeline/batch"
 	"shinsei/pipeline/worker"
@@ -78,6 +79,12 @@ and gives the files it held back to the queue.`,
 			}
 			if jobs < 1 || o.Tries < 1 || o.AckWait <= 0 || reconcileEvery < 0 || o.ReconcileAge < 0 {
 				return usageErrorf("worker: -j and --tries must be at least 1, --ack-wait more than 0, --reconcile and --reconcile-age not negative")
+			}
+			if !strings.HasSuffix(o.Inbox, "/") {
+				o.Inbox += "/"
+			}
+			if err := worker.CheckInbox(o.Inbox); err != nil {
+				return usageErrorf("%v", err)
 			}
 			if station == "" {
 				station = defaultStation(e.getenv)

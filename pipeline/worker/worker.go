@@ -206,13 +206,8 @@ func Dial(url, name string, log *slog.Logger) (*nats.Conn, error) {
 // reached (ctx bounds the wait).
 func New(ctx context.Context, nc *nats.Conn, s store.Store, opts Options) (*Worker, error) {
 	opts = withDefaults(opts)
-	if !strings.HasSuffix(opts.Inbox, "/") || store.CheckPrefix(opts.Inbox) != nil {
-		return nil, fmt.Errorf("worker: inbox %q is not a key prefix ending in /", opts.Inbox)
-	}
-	for _, p := range []string{DonePrefix, QuarantinePrefix} {
-		if strings.HasPrefix(opts.Inbox, p) || strings.HasPrefix(p, opts.Inbox) {
-			return nil, fmt.Errorf("worker: inbox %q overlaps %s, where the worker writes", opts.Inbox, p)
-		}
+	if err := CheckInbox(opts.Inbox); err != nil {
+		return nil, err
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
@@ -232,6 +227,21 @@ func New(ctx context.Context, nc *nats.Conn, s store.Store, opts Options) (*Work
 		case <-time.After(wait):
 		}
 	}
+}
+
+// CheckInbox says whether prefix can be an inbox: a key prefix ending in
+// "/", apart from where the worker writes and from the archive's and the
+// cases' keys.
+func CheckInbox(prefix string) error {
+	if !strings.HasSuffix(prefix, "/") || store.CheckPrefix(prefix) != nil {
+		return fmt.Errorf("worker: inbox %q is not a key prefix ending in /", prefix)
+	}
+	for _, p := range []string{DonePrefix, QuarantinePrefix, "archive/", "cases/", "audit/"} {
+		if strings.HasPrefix(prefix, p) || strings.HasPrefix(p, prefix) {
+			return fmt.Errorf("worker: inbox %q overlaps %s, where shinsei writes", prefix, p)
+		}
+	}
+	return nil
 }
 
 func withDefaults(o Options) Options {

@@ -326,7 +326,7 @@ var takenRe = regexp.MustCompile(`msg="worker: taken" file=(\S+)`)
 // exactly once and every file marked once. One of them is killed (-9) in
 // the middle of a file: the file comes again after the ack wait and the
 // other finishes it. SHINSEI_WORKER_FILES sets the batch (default 16; the
-// issue's figure is 200, which took 8 minutes on two loaded cores).
+// issue's figure is 200, which took 6 minutes on two loaded cores).
 func TestWorkerTwoKill9(t *testing.T) {
 	n := envInt(t, "SHINSEI_WORKER_FILES", 16)
 	city := workertest.Shared(t)

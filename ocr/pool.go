@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/otiai10/gosseract/v2"
 )
@@ -22,6 +23,9 @@ type Options struct {
 	Workers      int // clients in the pool; default runtime.NumCPU()
 	RecycleAfter int // calls before a client is closed and replaced; default 2000 (gosseract leaks a little per call)
 	DPI          int // user_defined_dpi; default 300
+	// Observe, when set, is told how long each Tesseract call took (not
+	// the wait for a free client), for metrics. It must be quick.
+	Observe func(took time.Duration)
 }
 
 // Stats count what a pool has done, for tests and metrics.
@@ -124,7 +128,11 @@ func (p *Pool) Recognize(ctx context.Context, img *image.Gray, spec Spec) (Resul
 		return Result{}, err
 	}
 	defer p.release(s)
+	start := time.Now()
 	words, err := p.read(s, img, spec)
+	if p.opts.Observe != nil {
+		p.opts.Observe(time.Since(start))
+	}
 	if err != nil {
 		return Result{}, err
 	}

@@ -92,6 +92,9 @@ export SHINSEI_TEST_S3_ENDPOINT="127.0.0.1:$port"
 export SHINSEI_TEST_S3_ACCESS_KEY="$access"
 export SHINSEI_TEST_S3_SECRET_KEY="$secret"
 export SHINSEI_TEST_REQUIRE_S3=1
+# Tests that stop and start a MinIO of their own (the store going down
+# under watch) run this binary (store/storetest.StartMinIO).
+export SHINSEI_TEST_MINIO_BIN="$bin/minio"
 
 # --- tests --------------------------------------------------------------
 report="$repo/.cache/test-report.json"

@@ -79,11 +79,6 @@ when it does not).`,
 			defer s.Close()
 			m := observe.New(observe.Options{Command: "watch", Station: station, Version: buildVersion()})
 			s = observe.Store(s, m)
-			stopServing, err := serveObserve(e, listen, m, []observe.Check{observe.StoreCheck(s)})
-			if err != nil {
-				return err
-			}
-			defer stopServing()
 			eng, closeEngine, err := newObservedEngine(e, jobs, true, m)
 			if err != nil {
 				return err
@@ -108,6 +103,12 @@ when it does not).`,
 			if err != nil {
 				return err
 			}
+			// Served once everything is set up: ready means able to work.
+			stopServing, err := serveObserve(e, listen, m, []observe.Check{observe.StoreCheck(s)})
+			if err != nil {
+				return err
+			}
+			defer stopServing()
 			e.log.Info("watching", "dir", args[0], "store", s.String(), "station", station, "poll", poll, "settle", settle)
 			r := batch.New(eng, batch.Options{Workers: jobs, Store: s, Station: station, Log: e.log, Metrics: m})
 			return w.Run(ctx, r)

@@ -444,7 +444,7 @@ func (r *Runner) page(ctx context.Context, j job) PageResult {
 		}
 	}
 	res.Record, res.Entry, res.Took = p.Record, p.Entry, time.Since(start)
-	if !res.Stopped {
+	if !res.Stopped && !res.Record.HasIssue("", pipeline.CodeInterrupted) {
 		form := ""
 		if res.Record.Template != nil {
 			form = res.Record.Template.ID

@@ -39,7 +39,10 @@ echo "machine: $machine; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 log=$(mktemp); tim=$(mktemp); store=$(mktemp -d); work=$(mktemp -d)
 watch_pid=""
 cleanup() {
-	if [ -n "$watch_pid" ]; then kill "$watch_pid" 2>/dev/null || true; wait "$watch_pid" 2>/dev/null || true; fi
+	if [ -n "$watch_pid" ]; then
+		kill $(ps -o pid= --ppid "$watch_pid") "$watch_pid" 2>/dev/null || true
+		wait "$watch_pid" 2>/dev/null || true
+	fi
 	rm -rf "$log" "$tim" "$store" "$work"
 }
 trap cleanup EXIT
@@ -78,7 +81,9 @@ bench_watch() {
 		sleep 0.1
 	done
 	wend=$(date +%s.%N)
-	kill -TERM "$watch_pid"
+	# SIGTERM to shinsei itself, the child of time: time would die of it
+	# without a report and leave shinsei running.
+	kill -TERM $(ps -o pid= --ppid "$watch_pid")
 	wait "$watch_pid" || true
 	watch_pid=""
 	local wpages wrss wp50 wp95

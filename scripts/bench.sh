@@ -77,7 +77,9 @@ bench_watch() {
 	for f in "${files[@]}"; do
 		ln "$f" "$inbox/" 2>/dev/null || cp "$f" "$inbox/"
 	done
-	while find "$inbox" -maxdepth 1 -type f | grep -q .; do
+	# (-quit, not a pipe into grep -q: under pipefail, find killed by the
+	# closed pipe would end the wait at once.)
+	while [ -n "$(find "$inbox" -maxdepth 1 -type f -print -quit)" ]; do
 		sleep 0.1
 	done
 	wend=$(date +%s.%N)

@@ -70,7 +70,7 @@ func ready(ctx context.Context, checks []Check) (string, bool) {
 	for _, c := range checks {
 		cctx, cancel := context.WithTimeout(ctx, CheckTimeout)
 		err := c.Do(cctx)
-		if err != nil && cctx.Err() == context.DeadlineExceeded {
+		if err != nil && errors.Is(cctx.Err(), context.DeadlineExceeded) {
 			err = fmt.Errorf("no answer within %v (%w)", CheckTimeout, err)
 		}
 		cancel()

@@ -25,6 +25,8 @@ COPY --from=build /out/shinsei /usr/local/bin/shinsei
 ENV OMP_THREAD_LIMIT=1 \
     SHINSEI_STORE=file:///var/lib/shinsei/store
 VOLUME /var/lib/shinsei
+# --listen :9090 (deploy/compose.yaml): /metrics, /healthz, /readyz.
+EXPOSE 9090
 USER shinsei
 ENTRYPOINT ["shinsei"]
 CMD ["--help"]

@@ -34,8 +34,8 @@ demo: build
 test:
 	scripts/test.sh
 
-# make bench: pages/min, p50/p95 per page and peak RSS of shinsei scan on
-# 100 generated pages, against ocrmypdf on the same pages.
+# make bench: pages/min, p50/p95 per page and peak RSS of shinsei scan and
+# shinsei watch on 100 generated pages, against ocrmypdf on the same pages.
 bench: build
 	scripts/bench.sh
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/otiai10/gosseract/v2"
 )
@@ -25,6 +26,9 @@ type Options struct {
 	// client is closed. Replacing a client reloads its model, so it is rare.
 	RecycleAfter int
 	DPI          int // user_defined_dpi; default 300
+	// Observe, when set, is told how long each Tesseract call took (not
+	// the wait for a free client), for metrics. It must be quick.
+	Observe func(took time.Duration)
 }
 
 // Stats count what a pool has done, for tests and metrics.
@@ -127,7 +131,11 @@ func (p *Pool) Recognize(ctx context.Context, img *image.Gray, spec Spec) (Resul
 		return Result{}, err
 	}
 	defer p.release(s)
+	start := time.Now()
 	words, err := p.read(s, img, spec)
+	if p.opts.Observe != nil {
+		p.opts.Observe(time.Since(start))
+	}
 	if err != nil {
 		return Result{}, err
 	}

@@ -55,6 +55,24 @@ type Config struct {
 	// KeepCanvas keeps each registered page (Detail.Canvas) for the
 	// archive: a copy of 8.7 MB a page, so only when archiving.
 	KeepCanvas bool
+	// Observe, when set, is told how long each stage of a page took
+	// (StageRegister, StageMarks, StageText), for metrics. A page
+	// rejected before a stage ends does not report it. It must be quick.
+	Observe func(stage string, took time.Duration)
+}
+
+// Stages of reading a page, as Config.Observe names them.
+const (
+	StageRegister = "register" // marks found, form identified, page warped onto its canvas
+	StageMarks    = "marks"    // drop-out, checkboxes, signatures, PIN cells
+	StageText     = "text"     // OCR of text and date fields and printed slots, and their checks
+)
+
+// observe reports a stage begun at start to Config.Observe.
+func (e *Engine) observe(stage string, start time.Time) {
+	if e.cfg.Observe != nil {
+		e.cfg.Observe(stage, time.Since(start))
+	}
 }
 
 // New returns an engine for the templates in reg.
@@ -242,6 +260,7 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 	img := p.page.Image
 	where := fmt.Sprintf("%s page %d", p.Source.Name, p.Source.Page)
 
+	start := time.Now()
 	res, err := register.Find(img, register.Options{DPIHint: p.page.DPI})
 	var missing *register.MissingError
 	switch {
@@ -332,6 +351,7 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		// confirms it (docs/records.md promises form_code_unreadable).
 		rec.Issues = append(rec.Issues, forms.Issue{Code: CodeFormCode, Message: fmt.Sprintf("%s: 様式コード（QR）が読めません。印刷から様式「%s」第%d版と判定しました / the form's QR code cannot be read (%v); its layout identifies it as %s revision %d — confirm the form", where, t.ID, t.Revision, qrErr, t.ID, t.Revision)})
 	}
+	e.observe(StageRegister, start)
 	d.QR = qr
 	rec.Template = &forms.TemplateRef{ID: t.ID, Revision: t.Revision, IdentifiedBy: forms.IdentifiedByQR}
 	if d.IdentifiedByLayout {
@@ -342,10 +362,13 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		copy(d.Canvas.Pix, page.Pix)
 		d.Template = t
 	}
+	start = time.Now()
 	f.DropOutInPlace(page)
 	ink := page
 	reading := f.Read(ink)
 	e.fill(&rec, t, reading, qr)
+	e.observe(StageMarks, start)
+	start = time.Now()
 	if qr.CaseRef == "" && e.cfg.Text != nil {
 		if fd, ok := t.Field("case_ref"); ok {
 			// No QR code to say which case: read the printed reference;
@@ -378,6 +401,7 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 			e.checkOutside(&rec, t, ink)
 		}
 	}
+	e.observe(StageText, start)
 	// My Numbers and PINs out of place are masked before any rule or
 	// caller sees the values (privacy.go).
 	e.guard(&rec, d, t, ink)

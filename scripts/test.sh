@@ -138,6 +138,9 @@ export SHINSEI_TEST_NATS_URL="nats://127.0.0.1:$nats_port"
 export SHINSEI_TEST_NATS_SUBJECT="$nats_subject"
 export SHINSEI_TEST_NATS_ARN="arn:minio:sqs::SHINSEI:nats"
 export SHINSEI_TEST_BIN="$bin"
+# Tests that stop and start a MinIO of their own (the store going down
+# under watch) run this binary (store/storetest.StartMinIO).
+export SHINSEI_TEST_MINIO_BIN="$bin/minio"
 
 # --- tests --------------------------------------------------------------
 report="$repo/.cache/test-report.json"

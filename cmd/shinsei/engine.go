@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"shinsei/observe"
 	"shinsei/ocr"
 	"shinsei/pipeline"
 	"shinsei/pipeline/text"
@@ -12,16 +13,28 @@ import (
 // newEngine wires the page pipeline with one Tesseract client per worker.
 // The returned close releases the clients.
 func newEngine(e *env, workers int, keepCanvas bool) (*pipeline.Engine, func(), error) {
+	return newObservedEngine(e, workers, keepCanvas, nil)
+}
+
+// newObservedEngine is newEngine reporting the time of its stages and of
+// each Tesseract call to m (nil: to nothing).
+func newObservedEngine(e *env, workers int, keepCanvas bool, m *observe.Metrics) (*pipeline.Engine, func(), error) {
 	if !ocr.ThreadLimitSet() {
 		// main sets it before Tesseract loads; only a caller that skips
 		// main (a test) gets here, and then each call may use every core.
 		e.log.Warn("OMP_THREAD_LIMIT is not 1: Tesseract may start a thread per core for every call")
 	}
-	pool, err := ocr.NewPool(ocr.Options{Workers: workers})
+	opts := ocr.Options{Workers: workers}
+	cfg := pipeline.Config{KeepCanvas: keepCanvas}
+	if m != nil {
+		opts.Observe, cfg.Observe = m.OCR, m.Stage
+	}
+	pool, err := ocr.NewPool(opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting OCR: %w", err)
 	}
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool), KeepCanvas: keepCanvas})
+	cfg.Text = text.NewReader(pool)
+	eng, err := pipeline.New(templates.Builtin(), cfg)
 	if err != nil {
 		pool.Close()
 		return nil, nil, err

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -226,6 +228,10 @@ func TestGlobalFlagsEitherSide(t *testing.T) {
 		{"log-level", []string{"--log-level", "loud", "store", "check", "--store", dir + "/a"}, wantUsage("--log-level")},
 		{"log-level", []string{"store", "check", "--store", dir + "/a", "--log-level", "loud"}, wantUsage("--log-level")},
 		{"log-level", []string{"--log-level", "loud", "store", "check", "--log-level", "warn", "--store", dir + "/a"}, wantStore(dir + "/a")},
+		{"log-format", []string{"--log-format", "xml", "store", "check", "--store", dir + "/a"}, wantUsage("--log-format")},
+		{"log-format", []string{"store", "check", "--store", dir + "/a", "--log-format", "xml"}, wantUsage("--log-format")},
+		{"log-format", []string{"--log-format", "xml", "store", "check", "--log-format", "json", "--store", dir + "/a"}, wantJSONLog(dir + "/a")},
+		{"log-format", []string{"--log-format", "json", "store", "check", "--store", dir + "/a"}, wantJSONLog(dir + "/a")},
 		// --retain-days is refused on a folder wherever it stands: the
 		// refusal shows the flag was read, not rejected as unknown.
 		{"retain-days", []string{"--retain-days", "3", "--store", dir + "/a", "store", "check"}, wantUsage("a local folder cannot enforce retention")},
@@ -249,6 +255,20 @@ func wantStore(dir string) func(out, errOut string, code int) string {
 	return func(out, _ string, code int) string {
 		if code != 0 || !strings.Contains(out, "store: file://"+dir+"\n") {
 			return "want the store at " + dir + ", got:\n" + out
+		}
+		return ""
+	}
+}
+
+// wantJSONLog: the store check passed and logged it as JSON Lines.
+func wantJSONLog(dir string) func(out, errOut string, code int) string {
+	return func(out, errOut string, code int) string {
+		if msg := wantStore(dir)(out, errOut, code); msg != "" {
+			return msg
+		}
+		var l struct{ Level, Msg, Store string }
+		if err := json.Unmarshal([]byte(strings.TrimSpace(errOut)), &l); err != nil || l.Level != "INFO" || l.Msg != "store check passed" || l.Store != "file://"+dir {
+			return fmt.Sprintf("want one JSON log line saying the store check passed, got %q (%v)", errOut, err)
 		}
 		return ""
 	}

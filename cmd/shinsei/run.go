@@ -65,12 +65,17 @@ type env struct {
 type globalFlags struct {
 	store      string
 	logLevel   string
+	logFormat  string
 	retainDays string
 }
 
 // globalDefaults are the global flags' values before any flag is parsed.
 func globalDefaults(getenv func(string) string) globalFlags {
-	return globalFlags{store: getenv("SHINSEI_STORE"), retainDays: getenv("SHINSEI_RETAIN_DAYS"), logLevel: "info"}
+	g := globalFlags{store: getenv("SHINSEI_STORE"), retainDays: getenv("SHINSEI_RETAIN_DAYS"), logLevel: "info", logFormat: getenv("SHINSEI_LOG_FORMAT")}
+	if g.logFormat == "" {
+		g.logFormat = "text"
+	}
+	return g
 }
 
 // register adds every global flag to fs with def as its defaults. The same
@@ -80,6 +85,7 @@ func (g *globalFlags) register(fs *flag.FlagSet, def globalFlags) {
 	fs.StringVar(&g.store, "store", def.store, "`URL` or folder of the store for documents and cases: /path/to/folder, a relative folder, file:///path/to/folder or s3://bucket/prefix?endpoint=host:port (env SHINSEI_STORE; default $HOME/.local/share/shinsei)")
 	fs.StringVar(&g.retainDays, "retain-days", def.retainDays, "keep archived objects write-once for `N` days (S3 object lock; env SHINSEI_RETAIN_DAYS)")
 	fs.StringVar(&g.logLevel, "log-level", def.logLevel, "log `level`: debug, info, warn or error (logs go to stderr)")
+	fs.StringVar(&g.logFormat, "log-format", def.logFormat, "log `format`: text (key=value) or json (one JSON object a line, for a log collector) (env SHINSEI_LOG_FORMAT)")
 }
 
 // command is one subcommand. A command without run is planned but not built
@@ -163,7 +169,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return usageErrorf("%s: %v (see 'shinsei help %s')", name, err, name)
 	}
-	logger, err := newLogger(stderr, e.global.logLevel)
+	logger, err := newLogger(stderr, e.global.logLevel, e.global.logFormat)
 	if err != nil {
 		return err
 	}
@@ -195,19 +201,26 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	return append(positional, tail...), nil
 }
 
-func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, usageErrorf("--log-level %q: want debug, info, warn or error", level)
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usageErrorf("--log-format %q: want text or json", format)
 }
 
 func printUsage(w io.Writer) {
 	fmt.Fprint(w, `shinsei reads scanned JPKI certificate forms (申請書, 照会書兼回答書, 失効届出書),
 checks them, archives them and matches answer sheets to pending proxy cases.
 
-Usage: shinsei [--store URL] [--log-level L] COMMAND [ARGS]
+Usage: shinsei [--store URL] [--log-level L] [--log-format F] COMMAND [ARGS]
 
 Commands:
 `)

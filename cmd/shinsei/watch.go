@@ -6,6 +6,7 @@ import (
 	"runtime"
 
 	"shinsei/forms"
+	"shinsei/observe"
 	"shinsei/pipeline/archive"
 	"shinsei/pipeline/batch"
 	"shinsei/pipeline/watch"
@@ -19,9 +20,10 @@ func watchCommand() *command {
 		poll     = watch.DefaultPoll
 		settle   = watch.DefaultSettle
 		noNotify bool
+		listen   string
 	)
 	return &command{
-		name: "watch", args: "[--json] [-j N] [--station S] [--poll D] [--settle D] [--no-notify] DIR",
+		name: "watch", args: "[--json] [-j N] [--station S] [--poll D] [--settle D] [--no-notify] [--listen ADDR] DIR",
 		summary: "process files dropped into a folder, unattended",
 		details: `A scanner (or a person) drops files into DIR; each is read like 'shinsei scan'
 reads it, matched and archived in the store, and then moved, never deleted:
@@ -42,7 +44,12 @@ finished by the next start, each file once in DIR, done or quarantine.
 
 One line per page on stdout, as 'shinsei scan' prints it (--json: JSON Lines);
 what happens to each file goes to the log (stderr). SIGINT or SIGTERM stops it;
-the file being read then stays in DIR for the next start.`,
+the file being read then stays in DIR for the next start.
+
+With --listen HOST:PORT it serves /metrics (Prometheus: pages by status and
+form, seconds per stage, OCR seconds, store errors, files by where they went),
+/healthz (the process runs) and /readyz (the store answers; 503 and the reason
+when it does not).`,
 		flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&asJSON, "json", false, "print one JSON record per page (JSON Lines)")
 			fs.IntVar(&jobs, "j", runtime.NumCPU(), "pages read in parallel")
@@ -50,6 +57,7 @@ the file being read then stays in DIR for the next start.`,
 			fs.DurationVar(&poll, "poll", poll, "list the folder at least this `often`")
 			fs.DurationVar(&settle, "settle", settle, "take a file once its size and time have not changed for this `long`")
 			fs.BoolVar(&noNotify, "no-notify", false, "do not ask the system for change notifications; only poll")
+			listenFlag(fs, &listen)
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) != 1 {
@@ -73,7 +81,9 @@ the file being read then stays in DIR for the next start.`,
 				return err
 			}
 			defer s.Close()
-			eng, closeEngine, err := newEngine(e, jobs, true)
+			m := observe.New(observe.Options{Command: "watch", Station: station, Version: buildVersion()})
+			s = observe.Store(s, m)
+			eng, closeEngine, err := newObservedEngine(e, jobs, true, m)
 			if err != nil {
 				return err
 			}
@@ -90,13 +100,21 @@ the file being read then stays in DIR for the next start.`,
 					e.log.Debug("page read", "document", p.Record.DocumentID, "status", p.Record.Status, "ms", p.Took.Milliseconds())
 					return out.print(p.Record)
 				},
-				Log: e.log,
+				Log:      e.log,
+				Finished: m.File,
+				Waiting:  m.Waiting,
 			})
 			if err != nil {
 				return err
 			}
+			// Served once everything is set up: ready means able to work.
+			stopServing, err := serveObserve(e, listen, m, []observe.Check{observe.StoreCheck(s)})
+			if err != nil {
+				return err
+			}
+			defer stopServing()
 			e.log.Info("watching", "dir", args[0], "store", s.String(), "station", station, "poll", poll, "settle", settle)
-			r := batch.New(eng, batch.Options{Workers: jobs, Store: s, Station: station, IndexKey: key, Log: e.log})
+			r := batch.New(eng, batch.Options{Workers: jobs, Store: s, Station: station, IndexKey: key, Log: e.log, Metrics: m})
 			return w.Run(ctx, r)
 		},
 	}

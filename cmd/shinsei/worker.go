@@ -7,8 +7,10 @@ import (
 	"runtime"
 	"strings"
 
+	"shinsei/observe"
 	"shinsei/pipeline/batch"
 	"shinsei/pipeline/worker"
+	"shinsei/store"
 	"shinsei/store/s3"
 )
 
@@ -21,9 +23,10 @@ func workerCommand() *command {
 		o              worker.Options
 		reconcileEvery = worker.DefaultReconcileEvery
 		notifyARN      string
+		listen         string
 	)
 	return &command{
-		name: "worker", args: "--queue nats://HOST:4222 [--inbox PREFIX] [--json] [-j N] [--station S] [--notify-arn ARN] ...",
+		name: "worker", args: "--queue nats://HOST:4222 [--inbox PREFIX] [--json] [-j N] [--station S] [--notify-arn ARN] [--listen ADDR] ...",
 		summary: "take files from a MinIO inbox through a NATS JetStream queue (a city's machines)",
 		details: `Scanners or a sync agent put files under the inbox prefix of the store's bucket
 (--store s3://…); MinIO publishes each ObjectCreated event to NATS JetStream, and
@@ -62,6 +65,7 @@ and gives the files it held back to the queue.`,
 			fs.IntVar(&o.Tries, "tries", worker.DefaultTries, "quarantine a file after `N` deliveries that did not finish")
 			fs.DurationVar(&reconcileEvery, "reconcile", reconcileEvery, "list the inbox for files whose event was lost this `often` (0: only on start)")
 			fs.DurationVar(&o.ReconcileAge, "reconcile-age", worker.DefaultReconcileAge, "leave files younger than this `long` to their own event")
+			listenFlag(fs, &listen)
 			fs.StringVar(&notifyARN, "notify-arn", "", "set the bucket to send the inbox's ObjectCreated events to MinIO's NATS target `ARN` (arn:minio:sqs::ID:nats; env SHINSEI_NOTIFY_ARN)")
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
@@ -113,7 +117,15 @@ and gives the files it held back to the queue.`,
 			if reconcileEvery == 0 {
 				o.ReconcileEvery = -1
 			}
-			eng, closeEngine, err := newEngine(e, jobs, true)
+			m := observe.New(observe.Options{Command: "worker", Station: station, Version: buildVersion()})
+			// Counted from here on: the bucket's own setup above fails loudly.
+			var counted store.Store = observe.Store(s, m)
+			o.Hooks = worker.Hooks{
+				Redelivered: m.Redelivered,
+				QueueDepth:  func(waiting uint64, unacked int) { m.QueueDepth(int(waiting) + unacked) },
+				Finished:    m.File,
+			}
+			eng, closeEngine, err := newObservedEngine(e, jobs, true, m)
 			if err != nil {
 				return err
 			}
@@ -130,7 +142,7 @@ and gives the files it held back to the queue.`,
 				return err
 			}
 			defer nc.Close()
-			w, err := worker.New(ctx, nc, s, o)
+			w, err := worker.New(ctx, nc, counted, o)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil
@@ -143,7 +155,13 @@ and gives the files it held back to the queue.`,
 				}
 			}
 			e.log.Info("worker started", "queue", nc.ConnectedUrlRedacted(), "store", s.String(), "inbox", o.Inbox, "stream", o.Stream, "station", station, "ack_wait", o.AckWait)
-			r := batch.New(eng, batch.Options{Workers: jobs, Store: s, Station: station, IndexKey: key, Log: e.log})
+			// Served once everything is set up: ready means able to work.
+			stopServing, err := serveObserve(e, listen, m, []observe.Check{observe.StoreCheck(counted), {Name: "queue", Do: w.Ready}})
+			if err != nil {
+				return err
+			}
+			defer stopServing()
+			r := batch.New(eng, batch.Options{Workers: jobs, Store: counted, Station: station, IndexKey: key, Log: e.log, Metrics: m})
 			if err := w.Run(ctx, r); err != nil {
 				return fmt.Errorf("worker: %w", err)
 			}

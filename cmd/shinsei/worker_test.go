@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -394,14 +395,27 @@ func TestWorkerOutages(t *testing.T) {
 	files := generated(t, 10, 2727)
 	first, late := files[:8], files[8:]
 	bin := buildShinsei(t)
-	w := startWorker(t, bin, storeURL, getenv, city, worker.DefaultStream, "worker", "--notify-arn", city.ARN, "--ack-wait", "20s", "--reconcile", "0", "--reconcile-age", "1h")
+	w := startWorker(t, bin, storeURL, getenv, city, worker.DefaultStream, "worker", "--notify-arn", city.ARN, "--ack-wait", "20s", "--reconcile", "0", "--reconcile-age", "1h", "--listen", "127.0.0.1:0")
+	addr := listenAddr(t, w.log)
 	put(t, client, bucket, first...)
 
 	eventually(t, 3*time.Minute, "a first file to be done", func() bool { return len(markers(t, s)) >= 1 })
+	if code, body := readyz(t, addr); code != http.StatusOK {
+		t.Errorf("/readyz with MinIO and NATS up: %d %s", code, body)
+	}
 	city.StopMinIO()
 	t.Logf("MinIO down for %v", outage)
-	time.Sleep(outage)
+	downUntil := time.Now().Add(outage)
+	eventually(t, outage, "/readyz to go red while MinIO is down", func() bool {
+		code, body := readyz(t, addr)
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "store: not ready")
+	})
+	time.Sleep(time.Until(downUntil))
 	city.StartMinIO()
+	eventually(t, time.Minute, "/readyz to be green again once MinIO is back", func() bool {
+		code, _ := readyz(t, addr)
+		return code == http.StatusOK
+	})
 	eventually(t, 3*time.Minute, "files to be done after MinIO is back", func() bool { return len(markers(t, s)) >= 4 })
 
 	city.StopNATS()
@@ -419,4 +433,33 @@ func TestWorkerOutages(t *testing.T) {
 	if !strings.Contains(logs, "lost the queue server") {
 		t.Errorf("the worker never lost NATS:\n%s", logs)
 	}
+}
+
+// listenAddr is the address a worker started with --listen HOST:0 serves
+// on, from its log line.
+func listenAddr(t *testing.T, log *syncBuffer) string {
+	t.Helper()
+	re := regexp.MustCompile(`serving /metrics, /healthz and /readyz" addr=(\S+)`)
+	var addr string
+	eventually(t, 30*time.Second, "the worker to serve /readyz", func() bool {
+		if m := re.FindStringSubmatch(log.String()); m != nil {
+			addr = m[1]
+			return true
+		}
+		return false
+	})
+	return addr
+}
+
+// readyz asks the worker whether it is ready: the status code and body.
+func readyz(t *testing.T, addr string) (int, string) {
+	t.Helper()
+	c := http.Client{Timeout: 10 * time.Second}
+	resp, err := c.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatalf("/readyz: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
 }

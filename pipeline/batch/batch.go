@@ -153,7 +153,38 @@ type Options struct {
 	// Steps replace the standard steps on Store (Steps), for tests and
 	// callers that do something else with a page.
 	Steps []Step
+	// Metrics receives the runner's measurements; nil measures nothing.
+	Metrics Metrics
 }
+
+// Metrics receives what a runner measures, for an operator's dashboards
+// (package observe is one). It is given stage and step names, statuses and
+// form IDs only: never a name, a value or a file name, which may be
+// personal data. Its methods are called from many goroutines and must be
+// quick.
+type Metrics interface {
+	// Stage is how long one page spent in a stage: StageDecode, StageRead
+	// or a step's name.
+	Stage(stage string, took time.Duration)
+	// Page counts a page done, by its record's status and form ID ("" when
+	// the form is not known). A page abandoned because the batch was
+	// stopping is not counted: it will be read again.
+	Page(status, form string)
+	// StepFailed counts a page whose step failed (it gets CodeNotArchived).
+	StepFailed(step string)
+}
+
+// Stages the runner times besides its steps.
+const (
+	StageDecode = "decode" // a page decoded out of its file
+	StageRead   = "read"   // a page read into its record (pipeline.Engine.Read, every stage of it)
+)
+
+type noMetrics struct{}
+
+func (noMetrics) Stage(string, time.Duration) {}
+func (noMetrics) Page(string, string)         {}
+func (noMetrics) StepFailed(string)           {}
 
 // Runner reads batches of files. It holds no state between runs besides
 // its configuration.
@@ -162,13 +193,17 @@ type Runner struct {
 	workers int
 	steps   []Step
 	log     *slog.Logger
+	metrics Metrics
 }
 
 // New returns a runner reading with eng. The engine must keep the page
 // canvas (pipeline.Config.KeepCanvas) when pages are archived, or only
 // their records are.
 func New(eng *pipeline.Engine, opts Options) *Runner {
-	r := &Runner{eng: eng, workers: max(1, opts.Workers), steps: opts.Steps, log: opts.Log}
+	r := &Runner{eng: eng, workers: max(1, opts.Workers), steps: opts.Steps, log: opts.Log, metrics: opts.Metrics}
+	if r.metrics == nil {
+		r.metrics = noMetrics{}
+	}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
@@ -302,10 +337,15 @@ func (r *Runner) Run(ctx context.Context, inputs iter.Seq[Input], sink Sink) err
 				continue
 			}
 			single := decode.SingleImage(data)
+			// A page's decode time is from the last page's hand-over (or
+			// the start) to its own, leaving out the wait for a worker.
+			last := time.Now()
 			err = r.eng.EachPage(ctx, in.Name, data, func(p pipeline.Page) error {
+				r.metrics.Stage(StageDecode, time.Since(last))
 				if !send(job{p: p, data: data, single: single, read: true}) {
 					return ctx.Err()
 				}
+				last = time.Now()
 				return nil
 			})
 			end := &FileResult{Name: in.Name, SHA256: forms.FileSHA256(data)}
@@ -378,6 +418,7 @@ func (r *Runner) Run(ctx context.Context, inputs iter.Seq[Input], sink Sink) err
 func (r *Runner) page(ctx context.Context, j job) PageResult {
 	start := time.Now()
 	p := Page{Detail: r.eng.ReadDetailed(ctx, j.p), Data: j.data, Single: j.single}
+	r.metrics.Stage(StageRead, time.Since(start))
 	res := PageResult{}
 	switch {
 	case !j.read || len(r.steps) == 0:
@@ -388,12 +429,16 @@ func (r *Runner) page(ctx context.Context, j job) PageResult {
 		res.Stopped = true
 	default:
 		for _, s := range r.steps {
-			if err := s.Do(ctx, &p); err != nil {
+			began := time.Now()
+			err := s.Do(ctx, &p)
+			r.metrics.Stage(s.Name, time.Since(began))
+			if err != nil {
 				if ctx.Err() != nil {
 					res.Stopped = true
 					break
 				}
 				res.Failed = fmt.Errorf("%s: %w", s.Name, err)
+				r.metrics.StepFailed(s.Name)
 				rec := &p.Record
 				r.log.Error("step failed", "step", s.Name, "document", rec.DocumentID, "err", err)
 				rec.Status = forms.NeedsReview
@@ -403,5 +448,12 @@ func (r *Runner) page(ctx context.Context, j job) PageResult {
 		}
 	}
 	res.Record, res.Entry, res.Took = p.Record, p.Entry, time.Since(start)
+	if !res.Stopped && !res.Record.HasIssue("", pipeline.CodeInterrupted) {
+		form := ""
+		if res.Record.Template != nil {
+			form = res.Record.Template.ID
+		}
+		r.metrics.Page(string(res.Record.Status), form)
+	}
 	return res
 }

@@ -3,10 +3,13 @@ package batch_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"shinsei/forms"
 	"shinsei/pipeline"
@@ -33,6 +36,38 @@ func (s *sink) File(f batch.FileResult) error {
 	s.events = append(s.events, "file "+filepath.Base(f.Name))
 	s.files = append(s.files, f)
 	return nil
+}
+
+// metrics counts what a runner measures, by what it was told.
+type metrics struct {
+	mu     sync.Mutex
+	stages map[string]int
+	pages  map[string]int // status/form
+	failed map[string]int
+}
+
+func newMetrics() *metrics {
+	return &metrics{stages: map[string]int{}, pages: map[string]int{}, failed: map[string]int{}}
+}
+
+func (m *metrics) Stage(stage string, took time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if took > 0 {
+		m.stages[stage]++
+	}
+}
+
+func (m *metrics) Page(status, form string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.pages[status+"/"+form]++
+}
+
+func (m *metrics) StepFailed(step string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.failed[step]++
 }
 
 func inputs(names ...string) func(func(batch.Input) bool) {
@@ -77,7 +112,8 @@ func TestFailedStepIsAnIssueOnThePage(t *testing.T) {
 		}},
 	}
 	missing := filepath.Join(t.TempDir(), "gone.png")
-	r := batch.New(engine(t), batch.Options{Workers: 1, Steps: steps})
+	m := newMetrics()
+	r := batch.New(engine(t), batch.Options{Workers: 1, Steps: steps, Metrics: m})
 	var s sink
 	err := r.Run(context.Background(), inputs(corpus("0000-application.png"), corpus("0001-answer.png"), missing, corpus("0002-answer.png")), &s)
 	if err != nil {
@@ -103,6 +139,26 @@ func TestFailedStepIsAnIssueOnThePage(t *testing.T) {
 	}
 	if s.files[0].SHA256 != s.pages[0].Record.Source.SHA256 || s.files[0].SHA256 == "" {
 		t.Errorf("file hash %q, page's %q", s.files[0].SHA256, s.pages[0].Record.Source.SHA256)
+	}
+	// Every page is counted by status and form; every stage it went
+	// through is timed, the failed step too; the missing file has no
+	// decode and no steps.
+	wantPages := map[string]int{}
+	for _, p := range s.pages {
+		form := ""
+		if p.Record.Template != nil {
+			form = p.Record.Template.ID
+		}
+		wantPages[string(p.Record.Status)+"/"+form]++
+	}
+	if !maps.Equal(m.pages, wantPages) || wantPages["rejected/"] != 1 {
+		t.Errorf("pages counted %v, want %v", m.pages, wantPages)
+	}
+	if want := map[string]int{batch.StageDecode: 3, batch.StageRead: 4, "flaky": 3, "keep": 2}; !maps.Equal(m.stages, want) {
+		t.Errorf("stages timed %v, want %v", m.stages, want)
+	}
+	if want := map[string]int{"flaky": 1}; !maps.Equal(m.failed, want) {
+		t.Errorf("failed steps %v, want %v", m.failed, want)
 	}
 }
 
@@ -142,7 +198,8 @@ func TestCancelledRunKeepsNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	ran := false
-	r := batch.New(engine(t), batch.Options{Workers: 1, Steps: []batch.Step{{Name: "keep", Do: func(context.Context, *batch.Page) error { ran = true; return nil }}}})
+	m := newMetrics()
+	r := batch.New(engine(t), batch.Options{Workers: 1, Metrics: m, Steps: []batch.Step{{Name: "keep", Do: func(context.Context, *batch.Page) error { ran = true; return nil }}}})
 	var s sink
 	err := r.Run(ctx, inputs(corpus("0000-application.png")), &s)
 	if !errors.Is(err, context.Canceled) {
@@ -160,5 +217,8 @@ func TestCancelledRunKeepsNothing(t *testing.T) {
 		if f.Kept() {
 			t.Errorf("file %s reported kept", f.Name)
 		}
+	}
+	if len(m.pages) != 0 {
+		t.Errorf("pages abandoned while stopping were counted: %v", m.pages)
 	}
 }

@@ -88,7 +88,23 @@ type Options struct {
 	Now func() time.Time
 	// Log receives what the watcher does; nil logs nothing.
 	Log *slog.Logger
+	// Finished, when set, is told where each file went (an Outcome), for
+	// metrics. It must be quick.
+	Finished func(outcome string)
+	// Waiting, when set, is told after each look at the folder how many
+	// files in it are not finished yet (being read included), for metrics.
+	Waiting func(n int)
 }
+
+// Outcomes of a file, as Options.Finished names them.
+const (
+	OutcomeDone       = "done"
+	OutcomeDuplicate  = "duplicate"
+	OutcomeQuarantine = "quarantine"
+	// OutcomeRetry: some page could not be archived; the file stays for
+	// another try.
+	OutcomeRetry = "retry"
+)
 
 // Defaults for Options.
 const (
@@ -156,6 +172,12 @@ func New(dir string, opts Options) (*Watcher, error) {
 	}
 	if opts.Page == nil {
 		opts.Page = func(batch.PageResult) error { return nil }
+	}
+	if opts.Finished == nil {
+		opts.Finished = func(string) {}
+	}
+	if opts.Waiting == nil {
+		opts.Waiting = func(int) {}
 	}
 	log := opts.Log
 	if log == nil {
@@ -310,6 +332,7 @@ func (w *Watcher) scan(ctx context.Context, inputs chan<- batch.Input) time.Dura
 			delete(w.seen, name)
 		}
 	}
+	w.opts.Waiting(len(present))
 	return next
 }
 
@@ -441,6 +464,7 @@ func (w *Watcher) fileDone(f batch.FileResult) {
 			}
 		}
 		w.log.Warn("watch: file left in the folder for another try: some pages could not be archived", "file", f.Name)
+		w.opts.Finished(OutcomeRetry)
 		w.later(f.Name)
 		return
 	}
@@ -485,10 +509,13 @@ func (w *Watcher) finish(e *entry) {
 	}
 	switch {
 	case e.Why != "":
+		w.opts.Finished(OutcomeQuarantine)
 		w.log.Warn("watch: quarantined: the file holds nothing that can be read", "file", e.Name, "to", e.To)
 	case e.Duplicate:
+		w.opts.Finished(OutcomeDuplicate)
 		w.log.Info("watch: done: a duplicate of a file archived before", "file", e.Name, "to", e.To)
 	default:
+		w.opts.Finished(OutcomeDone)
 		w.log.Info("watch: done", "file", e.Name, "to", e.To)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,6 +58,34 @@ func (f *fakeRunner) names() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.taken...)
+}
+
+// counts keeps what a watcher reports for metrics.
+type counts struct {
+	mu       sync.Mutex
+	outcomes map[string]int
+	waiting  int
+}
+
+func (c *counts) options(o Options) Options {
+	c.outcomes = map[string]int{}
+	o.Finished = func(outcome string) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.outcomes[outcome]++
+	}
+	o.Waiting = func(n int) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.waiting = n
+	}
+	return o
+}
+
+func (c *counts) get() (map[string]int, int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.outcomes), c.waiting
 }
 
 func write(t *testing.T, path, content string) {
@@ -122,7 +151,8 @@ func TestWatcherSortsFiles(t *testing.T) {
 			write(t, filepath.Join(done, "a.png"), "an earlier a.png")
 			write(t, filepath.Join(dir, "present.png"), "present at start")
 			r := &fakeRunner{}
-			stop := start(t, dir, r, Options{NoNotify: !notify})
+			var c counts
+			stop := start(t, dir, r, c.options(Options{NoNotify: !notify}))
 			write(t, filepath.Join(dir, "a.png"), "dropped a")
 			write(t, filepath.Join(dir, "bad.pdf"), "not a scan")
 			write(t, filepath.Join(dir, "fail.png"), "store refuses")
@@ -133,7 +163,14 @@ func TestWatcherSortsFiles(t *testing.T) {
 			})
 			// fail.png is tried again, later each time, and stays.
 			waitFor(t, "a second try of fail.png", func() bool { return strings.Count(strings.Join(r.names(), ","), "fail.png") >= 2 })
+			// Only fail.png waits once the others are sorted; the scratch
+			// names are not files to take.
+			waitFor(t, "one file waiting", func() bool { _, n := c.get(); return n == 1 })
 			stop()
+			outcomes, _ := c.get()
+			if outcomes[OutcomeDone] != 2 || outcomes[OutcomeQuarantine] != 1 || outcomes[OutcomeRetry] < 2 || outcomes[OutcomeDuplicate] != 0 {
+				t.Errorf("outcomes %v, want 2 done, 1 quarantine, at least 2 retries", outcomes)
+			}
 			if got, _ := os.ReadFile(filepath.Join(done, "a.png")); string(got) != "an earlier a.png" {
 				t.Errorf("done/a.png was overwritten: %q", got)
 			}
@@ -167,12 +204,16 @@ func TestWatcherDuplicate(t *testing.T) {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "again.png"), "seen")
 	seen := forms.FileSHA256([]byte("seen"))
-	stop := start(t, dir, &fakeRunner{}, Options{Archived: func(_ context.Context, sum string) (bool, error) { return sum == seen, nil }})
+	var c counts
+	stop := start(t, dir, &fakeRunner{}, c.options(Options{Archived: func(_ context.Context, sum string) (bool, error) { return sum == seen, nil }}))
 	write(t, filepath.Join(dir, "new.png"), "new")
 	waitFor(t, "both files done", func() bool {
 		return exists(filepath.Join(doneDir(dir), DuplicateDir, "again.png")) && exists(filepath.Join(doneDir(dir), "new.png"))
 	})
 	stop()
+	if outcomes, _ := c.get(); !maps.Equal(outcomes, map[string]int{OutcomeDone: 1, OutcomeDuplicate: 1}) {
+		t.Errorf("outcomes %v, want one done and one duplicate", outcomes)
+	}
 }
 
 // On start, the moves a killed run decided are finished — why.txt first,

@@ -209,13 +209,25 @@ func (c *City) StartMinIO() {
 	c.mu.Lock()
 	c.minioCmd = cmd
 	c.mu.Unlock()
+	client, err := minio.New(c.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(c.AccessKey, c.SecretKey, "")})
+	if err != nil {
+		c.t.Fatal(err)
+	}
 	c.waitFor("MinIO", func() bool {
 		resp, err := http.Get("http://" + c.Endpoint + "/minio/health/ready")
 		if err != nil {
 			return false
 		}
 		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
+		if resp.StatusCode != http.StatusOK {
+			return false
+		}
+		// Ready can come before the server answers S3 calls ("Server not
+		// initialized yet"): wait for one to succeed.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, err = client.ListBuckets(ctx)
+		return err == nil
 	})
 }
 

@@ -14,7 +14,7 @@ func main() {
 	limitOpenMP()
 	stderr := ownStderr()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, stderr)
 	stop()
 	os.Exit(exitCode(err, stderr))
 }

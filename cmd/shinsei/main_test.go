@@ -24,7 +24,7 @@ func shinsei(t *testing.T, getenv func(string) string, args ...string) (stdout, 
 		}
 	}
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, getenv, &out, &errOut)
+	err := run(context.Background(), args, getenv, strings.NewReader(""), &out, &errOut)
 	code = exitCode(err, &errOut)
 	return out.String(), errOut.String(), code
 }

@@ -55,6 +55,7 @@ func exitCode(err error, stderr io.Writer) int {
 // tests can supply their own.
 type env struct {
 	getenv func(string) string
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	log    *slog.Logger
@@ -104,6 +105,7 @@ func commands() []*command {
 		archiveCommand(),
 		{name: "audit", args: "verify", summary: "check the audit log of archive reads",
 			planned: "the audit log"},
+		usersCommand(),
 		versionCommand(),
 		storeCommand(),
 	}
@@ -119,8 +121,8 @@ func findCommand(name string) *command {
 }
 
 // run is the whole program: main only adds the process around it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("shinsei", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported once, by exitCode
 	e.global.register(fs, globalDefaults(getenv))

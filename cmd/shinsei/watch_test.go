@@ -57,7 +57,7 @@ func watching(t *testing.T, storeDir string, args ...string) (stop func() (strin
 	var out, errOut syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		err := run(ctx, append([]string{"--log-level", "warn", "--store", storeDir, "watch"}, args...), getenv, &out, &errOut)
+		err := run(ctx, append([]string{"--log-level", "warn", "--store", storeDir, "watch"}, args...), getenv, strings.NewReader(""), &out, &errOut)
 		done <- exitCode(err, &errOut)
 	}()
 	return func() (string, int) {

@@ -118,7 +118,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 func (s *Server) authenticate(r *http.Request, name, password string) (User, int, error) {
 	keys := limitKeys(name, r)
 	if s.limiter.blocked(keys) {
-		s.log.Warn("login refused: too many failures", "user", name, "remote", r.RemoteAddr)
+		s.log.Warn("login refused: too many failures", "remote", r.RemoteAddr)
 		return User{}, http.StatusTooManyRequests, ErrBadLogin
 	}
 	u, err := s.cfg.Auth.Authenticate(r.Context(), name, password)
@@ -128,12 +128,12 @@ func (s *Server) authenticate(r *http.Request, name, password string) (User, int
 			return User{}, http.StatusInternalServerError, err
 		}
 		s.limiter.fail(keys)
-		if aerr := s.cfg.Audit.Record(r.Context(), Event{Who: name, Action: EventLoginFailed}); aerr != nil {
+		if aerr := s.cfg.Audit.Record(r.Context(), Event{Who: name, Action: EventLoginFailed, Remote: r.RemoteAddr}); aerr != nil {
 			s.log.Error("recording a failed login", "err", aerr)
 		}
 		return User{}, http.StatusUnauthorized, err
 	}
-	if err := s.cfg.Audit.Record(r.Context(), Event{Who: u.Name, Action: EventLogin}); err != nil {
+	if err := s.cfg.Audit.Record(r.Context(), Event{Who: u.Name, Action: EventLogin, Remote: r.RemoteAddr}); err != nil {
 		s.log.Error("recording a login: refused", "user", u.Name, "err", err)
 		return User{}, http.StatusInternalServerError, err
 	}

@@ -56,6 +56,7 @@ type Event struct {
 	Who    string
 	Action string // EventLogin, EventLoginFailed, EventLogout
 	Why    string
+	Remote string // the client's address
 }
 
 // Actions of the events web records itself; reads and reviews are

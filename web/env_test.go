@@ -1,0 +1,178 @@
+package web_test
+
+import (
+	"context"
+	"crypto/tls"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"shinsei/forms"
+	"shinsei/internal/scangen"
+	"shinsei/internal/scanfx"
+	"shinsei/ocr"
+	"shinsei/pipeline"
+	"shinsei/pipeline/archive"
+	"shinsei/pipeline/text"
+	"shinsei/pipeline/users"
+	"shinsei/store"
+	"shinsei/store/storetest"
+	"shinsei/store/storeurl"
+	"shinsei/templates"
+	"shinsei/web"
+)
+
+// station is where the test pages were scanned.
+const station = "市民課"
+
+// testStore is a fresh store: a bucket on the test MinIO server when one
+// is configured (and required under make test), else a local folder.
+func testStore(t *testing.T) store.Store {
+	t.Helper()
+	if os.Getenv(storetest.EnvEndpoint) != "" || os.Getenv(storetest.EnvRequireS3) == "1" {
+		url, getenv := storetest.S3(t, "")
+		return storetest.Open(t, url, getenv).Store
+	}
+	s, err := storeurl.Open(context.Background(), "file://"+t.TempDir(), func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// readPages are generated applications read by the real pipeline (OCR
+// included) once per test binary: reading is what takes time, and every
+// test archives the same pages into a store of its own.
+var readPages = sync.OnceValues(func() ([]pipeline.Detail, error) {
+	today := scangen.DefaultToday()
+	clock := func() time.Time { return today }
+	g, err := scangen.New(scangen.Options{Seed: 17, Mix: scanfx.Standard})
+	if err != nil {
+		return nil, err
+	}
+	pool, err := ocr.NewPool(ocr.Options{Workers: 1})
+	if err != nil {
+		return nil, err
+	}
+	defer pool.Close()
+	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithToday(clock), Today: clock, KeepCanvas: true})
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	var out []pipeline.Detail
+	// A pencilled address and a struck-through phone number: pages a
+	// person must confirm.
+	for i, sc := range []string{"pencil", "correction"} {
+		d, err := g.Scenario(sc, i)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range eng.Pages(ctx, d.Name, d.Data) {
+			out = append(out, eng.ReadDetailed(ctx, p))
+		}
+	}
+	return out, nil
+})
+
+// env is one `shinsei serve` over a fresh store holding the read pages.
+type env struct {
+	t       *testing.T
+	url     string
+	store   store.Store
+	archive *archive.Archive
+	audit   *memAudit
+	reviews *memReviews
+	flagged []string // ids of the archived pages that need review, oldest first
+}
+
+// password is every test account's password.
+const password = "correct horse battery"
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	details, err := readPages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s := testStore(t)
+	a := archive.New(s, archive.Options{})
+	e := &env{t: t, store: s, archive: a, audit: &memAudit{}}
+	for _, d := range details {
+		if _, err := a.Put(ctx, archive.Page{Record: d.Record, Image: d.Canvas, Template: d.Template, Station: station}); err != nil {
+			t.Fatal(err)
+		}
+		if d.Status == forms.NeedsReview {
+			e.flagged = append(e.flagged, d.DocumentID)
+		}
+	}
+	if len(e.flagged) == 0 {
+		t.Fatal("no generated page needs review: the tests need one")
+	}
+	e.reviews = newMemReviews(a)
+	accounts := users.New(s, users.Options{Params: users.Params{Time: 1, Memory: 64, Threads: 1}})
+	for _, u := range []struct {
+		name string
+		role users.Role
+	}{{"sato", users.Reviewer}, {"tanaka", users.Reviewer}, {"suzuki", users.Auditor}, {"kato", users.Clerk}} {
+		if _, err := accounts.Add(ctx, u.name, u.role, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv, err := web.New(web.Config{
+		Auth: web.Accounts(accounts), Audit: e.audit, Archive: a, Reviews: e.reviews,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewTLSServer(srv)
+	t.Cleanup(ts.Close)
+	e.url = ts.URL
+	return e
+}
+
+// client is an HTTP client with its own cookies that trusts the test
+// server's certificate.
+func (e *env) client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{
+		Jar:       jar,
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// memAudit keeps events in memory.
+type memAudit struct {
+	mu     sync.Mutex
+	events []web.Event
+}
+
+func (m *memAudit) Record(_ context.Context, e web.Event) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.events = append(m.events, e)
+	return nil
+}
+
+func (m *memAudit) actions() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for _, e := range m.events {
+		out = append(out, e.Who+":"+e.Action)
+	}
+	return strings.Join(out, " ")
+}

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"shinsei/forms"
-	"shinsei/internal/scangen"
 	"shinsei/internal/scanfx"
+	"shinsei/internal/scangen"
 	"shinsei/ocr"
 	"shinsei/pipeline"
 	"shinsei/pipeline/archive"

@@ -24,6 +24,7 @@ import (
 
 	"shinsei/forms"
 	"shinsei/internal/pdfout"
+	"shinsei/pipeline/audit"
 	"shinsei/store"
 	"shinsei/templates"
 )
@@ -62,9 +63,10 @@ type Options struct {
 // besides its options, so any number of Archives, in any number of
 // processes, can share a store.
 type Archive struct {
-	s   store.Store
-	now func() time.Time
-	log *slog.Logger
+	s     store.Store
+	chain *audit.Log
+	now   func() time.Time
+	log   *slog.Logger
 }
 
 // New returns the archive kept in s.
@@ -76,6 +78,7 @@ func New(s store.Store, opts Options) *Archive {
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
+	a.chain = audit.New(s, audit.Options{Now: a.now, Log: a.log})
 	return a
 }
 

@@ -1,16 +1,9 @@
 package archive
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
-
-	"shinsei/store"
 )
 
 // Audit actions.
@@ -32,7 +25,8 @@ const (
 	ActionCaseChange = "case_change"
 )
 
-// AuditEntry is one recorded read of the archive: audit/<day>/<time>-<random>.json.
+// AuditEntry is one recorded read of the archive, a record of the audit
+// chain (pipeline/audit).
 type AuditEntry struct {
 	At     time.Time `json:"at"`
 	Who    string    `json:"who"`
@@ -82,67 +76,39 @@ func (a *Archive) RecordRead(ctx context.Context, e AuditEntry) error {
 	return a.audit(ctx, e)
 }
 
-// auditStamp is the time in an audit key: UTC and fixed width, so keys sort
-// as the reads happened, across days and time zones.
-const auditStamp = "20060102T150405.000000000Z"
-
-// audit writes one audit entry, write-once, so the log can only grow.
+// audit appends one entry to the audit chain (pipeline/audit): write-once
+// and linked to the entry before, so the log can only grow, and a record
+// deleted or changed behind shinsei's back is found by audit.Verify.
 func (a *Archive) audit(ctx context.Context, e AuditEntry) error {
 	e.At = a.now()
-	data, err := json.Marshal(e)
+	rec, err := a.chain.Append(ctx, e)
 	if err != nil {
-		return fmt.Errorf("archive: audit entry: %w", err)
+		return fmt.Errorf("archive: recording the read (nothing is returned unrecorded): %w", err)
 	}
-	data = append(data, '\n')
-	at := e.At.UTC()
-	// The random part keeps two reads in the same nanosecond (two
-	// workers, a coarse clock) apart; a collision is retried, not lost.
-	for range 3 {
-		var b [8]byte
-		rand.Read(b[:])
-		key := auditPrefix + at.Format(dayLayout) + "/" + at.Format(auditStamp) + "-" + hex.EncodeToString(b[:]) + ".json"
-		_, err = a.s.Put(ctx, key, bytes.NewReader(data), int64(len(data)))
-		if err == nil {
-			a.log.Debug("archive read recorded", "key", key, "action", e.Action, "document_id", e.DocumentID, "documents", len(e.DocumentIDs))
-			return nil
-		}
-		if !errors.Is(err, store.ErrExist) {
-			break
-		}
-	}
-	return fmt.Errorf("archive: recording the read (nothing is returned unrecorded): %w", err)
+	a.log.Debug("archive read recorded", "key", rec.Key, "action", e.Action, "document_id", e.DocumentID, "documents", len(e.DocumentIDs))
+	return nil
 }
 
-// Audit returns the recorded reads from from to to (both included; a zero
-// time is open), oldest first. Listing the audit log is not itself a read
-// of documents and is not recorded.
+// Audit returns the recorded entries from from to to (both included; a
+// zero time is open), in the order they were recorded. It lists the whole
+// chain: the audit log is read by auditors now and then, not per page.
+// Changes (audit.Change: reviews, logins, case actions) are returned too,
+// with the fields an AuditEntry has. Listing the audit log is not itself a
+// read of documents and is not recorded.
 func (a *Archive) Audit(ctx context.Context, from, to time.Time) ([]AuditEntry, error) {
-	var fromDay, toDay string
-	if !from.IsZero() {
-		fromDay = from.UTC().Format(dayLayout)
-	}
-	if !to.IsZero() {
-		toDay = to.UTC().Format(dayLayout)
-	}
 	out := []AuditEntry{}
-	err := a.eachDay(ctx, auditPrefix, fromDay, toDay, func(day, rest string) error {
-		key := auditPrefix + day + "/" + rest
-		data, err := a.read(ctx, key, maxSmallObject)
+	for rec, err := range a.chain.Records(ctx) {
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("archive: %w", err)
 		}
 		var e AuditEntry
-		if err := json.Unmarshal(data, &e); err != nil {
-			return fmt.Errorf("archive: %s: %w", key, err)
+		if err := rec.Decode(&e); err != nil {
+			return nil, fmt.Errorf("archive: %w", err)
 		}
 		if (!from.IsZero() && e.At.Before(from)) || (!to.IsZero() && e.At.After(to)) {
-			return nil
+			continue
 		}
 		out = append(out, e)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	return out, nil
 }

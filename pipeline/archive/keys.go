@@ -15,7 +15,6 @@ const (
 	docsPrefix      = "archive/docs/"
 	originalsPrefix = "archive/originals/"
 	indexPrefix     = "archive/index/"
-	auditPrefix     = "audit/"
 
 	pageName   = "page.pdf"
 	recordName = "record.json"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"shinsei/pipeline/audit"
 	"shinsei/pipeline/users"
 )
 
@@ -21,4 +22,20 @@ func (a accounts) Authenticate(ctx context.Context, name, password string) (User
 		return User{}, err
 	}
 	return User{Name: acc.Name, Role: Role(acc.Role)}, nil
+}
+
+// AuditLog records web's events as changes in the audit chain.
+func AuditLog(l *audit.Log) Auditor { return auditLog{l} }
+
+type auditLog struct{ l *audit.Log }
+
+func (a auditLog) Record(ctx context.Context, e Event) error {
+	who := e.Who
+	if e.Action == EventLoginFailed && users.CheckName(who) != nil {
+		// People type passwords into the name field: what is not an
+		// account name is not written down.
+		who = "-"
+	}
+	_, err := a.l.Record(ctx, audit.Change{Who: who, Action: e.Action, Why: e.Why, Remote: e.Remote})
+	return err
 }

@@ -164,7 +164,7 @@ func TestBrowserLogin(t *testing.T) {
 	if got := textOf(t, ctx, "h1"); got != "Review queue" {
 		t.Errorf("queue heading in English %q", got)
 	}
-	if got := e.audit.actions(); got != "sato:login_failed sato:login" {
+	if got := e.audited("login", "login_failed"); got != "sato:login_failed sato:login" {
 		t.Errorf("audited %q, want the failed and the good login", got)
 	}
 }

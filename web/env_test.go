@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"shinsei/ocr"
 	"shinsei/pipeline"
 	"shinsei/pipeline/archive"
+	"shinsei/pipeline/audit"
 	"shinsei/pipeline/text"
 	"shinsei/pipeline/users"
 	"shinsei/store"
@@ -89,7 +91,7 @@ type env struct {
 	url     string
 	store   store.Store
 	archive *archive.Archive
-	audit   *memAudit
+	audit   *audit.Log
 	reviews *memReviews
 	flagged []string // ids of the archived pages that need review, oldest first
 }
@@ -106,7 +108,7 @@ func newEnv(t *testing.T) *env {
 	ctx := context.Background()
 	s := testStore(t)
 	a := archive.New(s, archive.Options{})
-	e := &env{t: t, store: s, archive: a, audit: &memAudit{}}
+	e := &env{t: t, store: s, archive: a, audit: audit.New(s, audit.Options{})}
 	for _, d := range details {
 		if _, err := a.Put(ctx, archive.Page{Record: d.Record, Image: d.Canvas, Template: d.Template, Station: station}); err != nil {
 			t.Fatal(err)
@@ -129,7 +131,7 @@ func newEnv(t *testing.T) *env {
 		}
 	}
 	srv, err := web.New(web.Config{
-		Auth: web.Accounts(accounts), Audit: e.audit, Archive: a, Reviews: e.reviews,
+		Auth: web.Accounts(accounts), Audit: web.AuditLog(e.audit), Archive: a, Reviews: e.reviews,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -154,25 +156,27 @@ func (e *env) client() *http.Client {
 	}
 }
 
-// memAudit keeps events in memory.
-type memAudit struct {
-	mu     sync.Mutex
-	events []web.Event
-}
-
-func (m *memAudit) Record(_ context.Context, e web.Event) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.events = append(m.events, e)
-	return nil
-}
-
-func (m *memAudit) actions() string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+// audited lists the audit chain's records of the given actions as
+// "who:action" in order; a read also names its document.
+func (e *env) audited(actions ...string) string {
+	e.t.Helper()
 	var out []string
-	for _, e := range m.events {
-		out = append(out, e.Who+":"+e.Action)
+	for r, err := range e.audit.Records(context.Background()) {
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		var c audit.Change
+		if err := r.Decode(&c); err != nil {
+			e.t.Fatal(err)
+		}
+		if !slices.Contains(actions, c.Action) {
+			continue
+		}
+		s := c.Who + ":" + c.Action
+		if c.DocumentID != "" {
+			s += ":" + c.DocumentID
+		}
+		out = append(out, s)
 	}
 	return strings.Join(out, " ")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"image/png"
 	"os"
 	"os/exec"
@@ -13,7 +14,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
+	"shinsei/forms"
 	"shinsei/store/storetest"
 )
 
@@ -176,4 +179,234 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// reviewField is a field of the review page as the browser shows it.
+type reviewField struct {
+	ID, Kind, Value string
+	Checked         bool
+}
+
+// reviewFields reads the fields of the review page in tab order.
+func reviewFields(t *testing.T, ctx context.Context) []reviewField {
+	t.Helper()
+	return get(t, ctx, chromedp.Evaluate[[]reviewField](`Array.from(document.querySelectorAll("#review-form fieldset.field")).map(f => {
+		const i = f.querySelector("input:not([type=hidden])");
+		return {ID: f.dataset.field, Kind: i.type, Value: i.value, Checked: i.checked};
+	})`))
+}
+
+func TestBrowserReviewKeyboardOnly(t *testing.T) {
+	e := newEnv(t)
+	b := browser(t)
+	ctx := tab(t, b)
+	run(t, ctx, login(e, "sato"), chromedp.WaitVisible(chromedp.ID("queue")))
+	screenshot(t, ctx, "queue")
+
+	// The page to review is one with a value read wrong.
+	target := ""
+	for _, id := range e.flagged {
+		if e.misread(id) != "" {
+			target = id
+			break
+		}
+	}
+	if target == "" {
+		t.Fatal("every value of the generated pages was read right: the test needs one to correct")
+	}
+
+	// From here on, keys only: Tab from the first page of the queue to
+	// the target, Enter opens it.
+	for range len(e.flagged) {
+		at := get(t, ctx, chromedp.Evaluate[string](`(document.activeElement.closest("tr") || {dataset: {}}).dataset.id || ""`))
+		if at == target {
+			break
+		}
+		run(t, ctx, chromedp.KeyEvent(kb.Tab))
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.ID("review-form")))
+	loc := get(t, ctx, chromedp.Location())
+	id := loc[strings.LastIndex(loc, "/")+1:]
+	if id != target {
+		t.Fatalf("the keys opened %s, want %s", loc, target)
+	}
+	truth := e.truth[id]
+	fields := reviewFields(t, ctx)
+	if len(fields) == 0 {
+		t.Fatalf("review of %s shows no flagged field", id)
+	}
+	crops := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("img.crop").length`))
+	if crops != len(fields) {
+		t.Errorf("%d crops for %d flagged fields", crops, len(fields))
+	}
+	issues := get(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".issue")).map(p => p.textContent)`))
+	if len(issues) == 0 {
+		t.Error("the review shows no issue")
+	}
+	for _, is := range issues {
+		if strings.Contains(is, " / ") {
+			t.Errorf("issue shown in two languages: %q", is)
+		}
+	}
+	screenshot(t, ctx, "review")
+
+	// Type the true value over every flagged text field, tick or untick
+	// what the paper says, Tab between them, Enter to confirm.
+	want := map[string]string{}
+	corrected := 0
+	for i, f := range fields {
+		tv, known := truth.Fields[f.ID]
+		switch {
+		case !known:
+		case f.Kind == "checkbox":
+			if v, _ := tv.Value.(bool); v != f.Checked {
+				run(t, ctx, chromedp.KeyEvent(" "))
+				corrected++
+			}
+			want[f.ID] = fmt.Sprint(tv.Value)
+		default:
+			// As a record holds text: no spaces (docs/records.md).
+			v := forms.CompactText(fmt.Sprint(tv.Value))
+			if v != f.Value {
+				run(t, ctx, chromedp.KeyEvent(v))
+				corrected++
+			}
+			want[f.ID] = v
+		}
+		if i < len(fields)-1 {
+			run(t, ctx, chromedp.KeyEvent(kb.Tab))
+		}
+	}
+	if corrected == 0 {
+		t.Fatalf("nothing was corrected on %s, whose %s was read wrong", id, e.misread(id))
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.ID("final")))
+	screenshot(t, ctx, "final")
+	final := get(t, ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries(Array.from(document.querySelectorAll("#final tr[data-field]")).map(r => [r.dataset.field, r.cells[1].textContent]))`))
+	for f, v := range want {
+		if final[f] != v {
+			t.Errorf("final record %s = %q, want %q (what the paper says)", f, final[f], v)
+		}
+	}
+	if got := e.audited("get"); !strings.Contains(got, "sato:get:"+id) {
+		t.Errorf("the page shown to the reviewer was not recorded as read: %q", got)
+	}
+	// Enter on the final record goes back to the queue, without the page.
+	run(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitReady(chromedp.CSS("h1")))
+	left := get(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#queue tr[data-id]")).map(r => r.dataset.id)`))
+	if contains(left, id) {
+		t.Errorf("%s is still in the queue after its review", id)
+	}
+}
+
+func TestBrowserTwoReviewersOnePage(t *testing.T) {
+	e := newEnv(t)
+	b := browser(t)
+	sato, tanaka := tab(t, b), tab(t, b)
+	id := e.flagged[0]
+	run(t, sato, login(e, "sato"), chromedp.Navigate(e.url+"/review/"+id), chromedp.WaitVisible(chromedp.ID("review-form")))
+	run(t, tanaka, login(e, "tanaka"), chromedp.Navigate(e.url+"/review/"+id), chromedp.WaitVisible(chromedp.ID("error")))
+	if got := textOf(t, tanaka, "#error"); got != "この書類は他の確認者が確認中です。" {
+		t.Errorf("the second reviewer sees %q", got)
+	}
+	if get(t, tanaka, chromedp.Evaluate[bool](`document.getElementById("review-form") !== null`)) {
+		t.Error("the second reviewer got the review form")
+	}
+	// The queue says who has it, and offers no link to it.
+	run(t, tanaka, chromedp.Navigate(e.url+"/queue"), chromedp.WaitVisible(chromedp.ID("queue")))
+	if n := get(t, tanaka, chromedp.Evaluate[int](`document.querySelectorAll('#queue tr[data-id="`+id+`"] a.open').length`)); n != 0 {
+		t.Error("the queue offers a page another reviewer holds")
+	}
+	screenshot(t, tanaka, "queue-claimed")
+	// The holder saves it.
+	run(t, sato, chromedp.Click(chromedp.ID("confirm")), chromedp.WaitVisible(chromedp.ID("final")))
+	if got := e.audited("get"); strings.Contains(got, "tanaka:get:"+id) {
+		t.Errorf("the page was read for the reviewer who did not get it: %q", got)
+	}
+}
+
+func TestBrowserAuditorSearchAndView(t *testing.T) {
+	e := newEnv(t)
+	b := browser(t)
+	ctx := tab(t, b)
+	run(t, ctx, login(e, "suzuki"), chromedp.WaitVisible(chromedp.ID("search-form")))
+	reason := "本人からの開示請求"
+	run(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#search-form input[name="form"]`), "jpki-application"),
+		chromedp.SendKeys(chromedp.ID("reason"), reason),
+		chromedp.Click(chromedp.ID("search")),
+		chromedp.WaitVisible(chromedp.ID("results")),
+	)
+	ids := get(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#results tr[data-id]")).map(r => r.dataset.id)`))
+	if len(ids) != len(e.truth) {
+		t.Errorf("search found %v, want the %d archived applications", ids, len(e.truth))
+	}
+	screenshot(t, ctx, "archive-search")
+	if got := e.audited("get"); got != "" {
+		t.Fatalf("documents read before any was opened: %q", got)
+	}
+	// Viewing asks for a reason of its own.
+	id := ids[0]
+	row := `#results tr[data-id="` + id + `"] `
+	run(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(row+".view-reason"), "開示する書類の確認"),
+		chromedp.Click(chromedp.CSS(row+"button")),
+		chromedp.WaitVisible(chromedp.ID("page")),
+	)
+	if got := textOf(t, ctx, "#doc-id"); got != id {
+		t.Errorf("viewing %s shows %q", id, got)
+	}
+	screenshot(t, ctx, "archive-document")
+	if got := e.audited("search", "get"); got != "suzuki:search suzuki:get:"+id {
+		t.Errorf("audit chain %q, want the search and then the view", got)
+	}
+}
+
+func TestBrowserClerkRefusedArchive(t *testing.T) {
+	e := newEnv(t)
+	b := browser(t)
+	ctx := tab(t, b)
+	run(t, ctx, login(e, "kato"), chromedp.Navigate(e.url+"/archive"), chromedp.WaitVisible(chromedp.ID("error")))
+	if got := textOf(t, ctx, "#error"); got != "この操作の権限がありません。" {
+		t.Errorf("a clerk at /archive sees %q", got)
+	}
+	if get(t, ctx, chromedp.Evaluate[bool](`document.getElementById("search-form") !== null`)) {
+		t.Error("a clerk got the search form")
+	}
+	// Nor through the API, with the clerk's own session and token.
+	status := get(t, ctx, chromedp.Evaluate[int](`(async () => {
+		const r = await fetch("/api/archive/search", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify({reason: "x"})});
+		return r.status;
+	})()`, chromedp.EvalAwaitPromise))
+	if status != 403 {
+		t.Errorf("a clerk's API search: %d, want 403", status)
+	}
+	if got := e.audited("search", "get"); got != "" {
+		t.Errorf("a clerk's refused search was recorded as a read: %q", got)
+	}
+}
+
+func TestBrowserPostWithoutCSRFRefused(t *testing.T) {
+	e := newEnv(t)
+	b := browser(t)
+	ctx := tab(t, b)
+	id := e.flagged[0]
+	run(t, ctx, login(e, "sato"), chromedp.Navigate(e.url+"/review/"+id), chromedp.WaitVisible(chromedp.ID("review-form")))
+	get(t, ctx, chromedp.Evaluate[bool](`document.querySelector('#review-form input[name="csrf"]').remove(), true`))
+	run(t, ctx,
+		chromedp.Click(chromedp.ID("confirm")),
+		chromedp.WaitVisible(chromedp.ID("error")),
+	)
+	if got := textOf(t, ctx, "#error"); got != "フォームの有効期限が切れました。ページを開き直してください。" {
+		t.Errorf("a review posted without its CSRF token: %q", got)
+	}
+	if get(t, ctx, chromedp.Evaluate[bool](`document.getElementById("final") !== null`)) {
+		t.Error("a review posted without its CSRF token was saved")
+	}
+	// The page is still waiting: the refused post changed nothing.
+	run(t, ctx, chromedp.Navigate(e.url+"/queue"), chromedp.WaitVisible(chromedp.ID("queue")))
+	left := get(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#queue tr[data-id]")).map(r => r.dataset.id)`))
+	if !contains(left, id) {
+		t.Errorf("%s left the queue after a refused post", id)
+	}
 }

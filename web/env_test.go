@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -53,7 +54,7 @@ func testStore(t *testing.T) store.Store {
 // readPages are generated applications read by the real pipeline (OCR
 // included) once per test binary: reading is what takes time, and every
 // test archives the same pages into a store of its own.
-var readPages = sync.OnceValues(func() ([]pipeline.Detail, error) {
+var readPages = sync.OnceValues(func() ([]readPage, error) {
 	today := scangen.DefaultToday()
 	clock := func() time.Time { return today }
 	g, err := scangen.New(scangen.Options{Seed: 17, Mix: scanfx.Standard})
@@ -70,7 +71,7 @@ var readPages = sync.OnceValues(func() ([]pipeline.Detail, error) {
 		return nil, err
 	}
 	ctx := context.Background()
-	var out []pipeline.Detail
+	var out []readPage
 	// A pencilled address and a struck-through phone number: pages a
 	// person must confirm.
 	for i, sc := range []string{"pencil", "correction"} {
@@ -78,12 +79,18 @@ var readPages = sync.OnceValues(func() ([]pipeline.Detail, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range eng.Pages(ctx, d.Name, d.Data) {
-			out = append(out, eng.ReadDetailed(ctx, p))
+		for i, p := range eng.Pages(ctx, d.Name, d.Data) {
+			out = append(out, readPage{eng.ReadDetailed(ctx, p), d.Truth.Pages[i]})
 		}
 	}
 	return out, nil
 })
+
+// readPage is a page as read, and what was really written on it.
+type readPage struct {
+	pipeline.Detail
+	truth scangen.PageTruth
+}
 
 // env is one `shinsei serve` over a fresh store holding the read pages.
 type env struct {
@@ -93,7 +100,9 @@ type env struct {
 	archive *archive.Archive
 	audit   *audit.Log
 	reviews *memReviews
-	flagged []string // ids of the archived pages that need review, oldest first
+	flagged []string // ids of the archived pages that need review
+	truth   map[string]scangen.PageTruth
+	pages   []readPage
 }
 
 // password is every test account's password.
@@ -108,11 +117,13 @@ func newEnv(t *testing.T) *env {
 	ctx := context.Background()
 	s := testStore(t)
 	a := archive.New(s, archive.Options{})
-	e := &env{t: t, store: s, archive: a, audit: audit.New(s, audit.Options{})}
+	e := &env{t: t, store: s, archive: a, audit: audit.New(s, audit.Options{}), truth: map[string]scangen.PageTruth{}}
+	e.pages = details
 	for _, d := range details {
 		if _, err := a.Put(ctx, archive.Page{Record: d.Record, Image: d.Canvas, Template: d.Template, Station: station}); err != nil {
 			t.Fatal(err)
 		}
+		e.truth[d.DocumentID] = d.truth
 		if d.Status == forms.NeedsReview {
 			e.flagged = append(e.flagged, d.DocumentID)
 		}
@@ -179,4 +190,28 @@ func (e *env) audited(actions ...string) string {
 		out = append(out, s)
 	}
 	return strings.Join(out, " ")
+}
+
+// misread names a flagged field of page id whose value is not what the
+// paper says, as a record would hold it; "" when there is none.
+func (e *env) misread(id string) string {
+	for _, p := range e.pages {
+		if p.DocumentID != id {
+			continue
+		}
+		for f, fv := range p.Fields {
+			tv, ok := p.truth.Fields[f]
+			if !fv.Review || !ok {
+				continue
+			}
+			want := tv.Value
+			if s, ok := want.(string); ok {
+				want = forms.CompactText(s)
+			}
+			if fmt.Sprint(fv.Value) != fmt.Sprint(want) {
+				return f
+			}
+		}
+	}
+	return ""
 }

@@ -329,6 +329,9 @@ func entryKeys(rec forms.Record, m entryMeta) []string {
 	if rec.Status != "" {
 		keys = append(keys, indexKey(indexStatus, string(rec.Status), id))
 	}
+	if rec.Status == forms.NeedsReview {
+		keys = append(keys, indexKey(indexReview, m.ArchivedAt.UTC().Format(queueStamp), id))
+	}
 	if m.Station != "" {
 		keys = append(keys, indexKey(indexStation, m.Station, id))
 	}

@@ -13,6 +13,9 @@ const (
 	// ActionOriginal: the scanned file kept for a document was read
 	// (Original).
 	ActionOriginal = "original"
+	// ActionReviews: the reviews of a page (old and new values) were read
+	// (Reviews).
+	ActionReviews = "reviews"
 	// Reads of proxy cases (pipeline/cases), recorded with RecordRead by
 	// whoever shows them: a case's person (name, birth date, address) is
 	// as personal as a page. case_show is one case shown, case_list a

@@ -15,6 +15,7 @@ const (
 	docsPrefix      = "archive/docs/"
 	originalsPrefix = "archive/originals/"
 	indexPrefix     = "archive/index/"
+	reviewsPrefix   = "archive/reviews/"
 
 	pageName   = "page.pdf"
 	recordName = "record.json"
@@ -28,7 +29,17 @@ const (
 	indexForm    = "form"
 	indexStatus  = "status"
 	indexStation = "station"
+	// indexReview is the review queue: archive/index/review/<stamp>/<id>
+	// for every page archived as needs_review, the stamp (queueStamp) its
+	// archiving time, so listing it gives the queue oldest first.
+	indexReview = "review"
+	// indexName holds names and kana by keyed hash (names.go).
+	indexName = "name"
 )
+
+// queueStamp is the time in a review queue key: UTC and fixed width, so
+// keys sort as the pages were archived.
+const queueStamp = "20060102T150405.000000000Z"
 
 // UnknownForm is the form index value of pages that are not a known form,
 // so a person can list what is waiting to be classified.

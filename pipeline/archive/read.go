@@ -86,7 +86,7 @@ func (a *Archive) Search(ctx context.Context, q Query) ([]forms.Record, error) {
 	recs := []forms.Record{}
 	ids := []string{}
 	for _, id := range intersect(sets) {
-		rec, err := a.record(ctx, id)
+		rec, err := a.latest(ctx, id)
 		if errors.Is(err, store.ErrNotExist) {
 			continue
 		}
@@ -120,8 +120,8 @@ func (q *Query) matches(rec forms.Record) bool {
 	return true
 }
 
-// Get returns the record and the redacted page PDF of one archived
-// document, after recording who read it and why; if the record of the
+// Get returns the record (as the latest review left it, else as read)
+// and the redacted page PDF of one archived document, after recording who read it and why; if the record of the
 // read cannot be written, nothing is returned. The PDF is nil for a page
 // that could not be decoded, which was archived as a record only.
 func (a *Archive) Get(ctx context.Context, id, who, why string) (forms.Record, []byte, error) {
@@ -143,7 +143,7 @@ func (a *Archive) Get(ctx context.Context, id, who, why string) (forms.Record, [
 	if err := a.audit(ctx, AuditEntry{Who: who, Why: why, Action: ActionGet, DocumentID: id}); err != nil {
 		return forms.Record{}, nil, err
 	}
-	rec, err := a.record(ctx, id)
+	rec, err := a.latest(ctx, id)
 	if err != nil {
 		return forms.Record{}, nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"shinsei/forms"
 	"shinsei/pipeline/archive"
+	"shinsei/pipeline/review"
 )
 
 // The JSON API (docs/api.md) takes the same session cookie as the pages;
@@ -23,6 +24,7 @@ func (s *Server) apiRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /api/logout", s.api(anyone, s.apiLogout))
 	m.HandleFunc("GET /api/queue", s.api(reviewers, s.apiQueue))
 	m.HandleFunc("POST /api/review/{id}/claim", s.api(reviewers, s.apiClaim))
+	m.HandleFunc("POST /api/review/{id}/open", s.api(reviewers, s.apiOpen))
 	m.HandleFunc("POST /api/review/{id}", s.api(reviewers, s.apiSave))
 	m.HandleFunc("POST /api/review/{id}/reject", s.api(reviewers, s.apiReject))
 	m.HandleFunc("POST /api/archive/search", s.api(auditors, s.apiSearch))
@@ -119,95 +121,82 @@ func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, sess *session
 
 type apiQueueItem struct {
 	DocumentID string    `json:"document_id"`
-	Form       string    `json:"form"`
-	Station    string    `json:"station"`
 	ArchivedAt time.Time `json:"archived_at"`
-	Issues     []string  `json:"issues"`
-	ClaimedBy  string    `json:"claimed_by,omitempty"`
 }
 
 func (s *Server) apiQueue(w http.ResponseWriter, r *http.Request, sess *session) {
-	items, err := s.cfg.Reviews.Queue(r.Context(), QueueFilter{Station: r.URL.Query().Get("station"), Form: r.URL.Query().Get("form")})
+	items, err := s.cfg.Reviews.Queue(r.Context(), archive.QueueFilter{Station: r.URL.Query().Get("station"), Form: r.URL.Query().Get("form")})
 	if err != nil {
 		s.apiFail(w, r, sess, "listing the review queue", err)
 		return
 	}
 	out := make([]apiQueueItem, 0, len(items))
 	for _, it := range items {
-		issues := it.Issues
-		if issues == nil {
-			issues = []string{}
-		}
-		out = append(out, apiQueueItem{DocumentID: it.DocumentID, Form: it.Form, Station: it.Station, ArchivedAt: it.ArchivedAt, Issues: issues, ClaimedBy: it.ClaimedBy})
+		out = append(out, apiQueueItem{DocumentID: it.DocumentID, ArchivedAt: it.ArchivedAt})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-type apiClaim struct {
-	DocumentID string    `json:"document_id"`
-	Claim      string    `json:"claim"`
-	Expires    time.Time `json:"expires"`
-}
-
 func (s *Server) apiClaim(w http.ResponseWriter, r *http.Request, sess *session) {
-	c, err := s.cfg.Reviews.Claim(r.Context(), r.PathValue("id"), sess.user.Name)
+	c, err := s.cfg.Reviews.Claim(r.Context(), r.PathValue("id"), sess.user.Name, s.cfg.ClaimFor)
 	if err != nil {
 		s.apiReviewError(w, r, sess, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, apiClaim{DocumentID: c.DocumentID, Claim: c.Token, Expires: c.Expires})
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) apiOpen(w http.ResponseWriter, r *http.Request, sess *session) {
+	rec, pdf, err := s.cfg.Reviews.Open(r.Context(), r.PathValue("id"), sess.user.Name)
+	if err != nil {
+		s.apiReviewError(w, r, sess, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, apiDoc{Record: rec, PagePDF: pdf})
 }
 
 func (s *Server) apiSave(w http.ResponseWriter, r *http.Request, sess *session) {
 	var in struct {
-		Claim  string         `json:"claim"`
-		Values map[string]any `json:"values"`
+		Fields        map[string]any `json:"fields"`
+		PersonName    string         `json:"person_name"`
+		PersonAddress string         `json:"person_address"`
 	}
 	if !readJSON(w, r, &in) {
 		return
 	}
-	for id, v := range in.Values {
-		// JSON numbers arrive as float64; a record's PIN count is whole.
-		if f, ok := v.(float64); ok && f == float64(int(f)) {
-			in.Values[id] = int(f)
-		}
-	}
-	rec, err := s.cfg.Reviews.Save(r.Context(), Claim{DocumentID: r.PathValue("id"), Who: sess.user.Name, Token: in.Claim}, in.Values)
+	rv, err := s.cfg.Reviews.Save(r.Context(), r.PathValue("id"), sess.user.Name, review.Corrections{Fields: in.Fields, PersonName: in.PersonName, PersonAddress: in.PersonAddress})
 	if err != nil {
 		s.apiReviewError(w, r, sess, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rec)
+	writeJSON(w, http.StatusOK, rv)
 }
 
 func (s *Server) apiReject(w http.ResponseWriter, r *http.Request, sess *session) {
 	var in struct {
-		Claim  string `json:"claim"`
 		Reason string `json:"reason"`
 	}
 	if !readJSON(w, r, &in) {
 		return
 	}
-	if strings.TrimSpace(in.Reason) == "" {
-		apiError(w, http.StatusBadRequest, "reason_required", "a rejection needs a reason")
-		return
-	}
-	rec, err := s.cfg.Reviews.Reject(r.Context(), Claim{DocumentID: r.PathValue("id"), Who: sess.user.Name, Token: in.Claim}, strings.TrimSpace(in.Reason))
+	rv, err := s.cfg.Reviews.Reject(r.Context(), r.PathValue("id"), sess.user.Name, in.Reason)
 	if err != nil {
 		s.apiReviewError(w, r, sess, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rec)
+	writeJSON(w, http.StatusOK, rv)
 }
 
 func (s *Server) apiReviewError(w http.ResponseWriter, r *http.Request, sess *session, err error) {
 	switch {
-	case errors.Is(err, ErrClaimed):
-		apiError(w, http.StatusConflict, "claimed", ErrClaimed.Error())
-	case errors.Is(err, ErrClaimLost):
-		apiError(w, http.StatusConflict, "claim_lost", ErrClaimLost.Error())
-	case errors.Is(err, ErrReviewed):
-		apiError(w, http.StatusConflict, "reviewed", ErrReviewed.Error())
+	case errors.Is(err, review.ErrClaimed):
+		apiError(w, http.StatusConflict, "claimed", review.ErrClaimed.Error())
+	case errors.Is(err, review.ErrNotClaimed):
+		apiError(w, http.StatusConflict, "not_claimed", review.ErrNotClaimed.Error())
+	case errors.Is(err, review.ErrNotWaiting):
+		apiError(w, http.StatusConflict, "not_waiting", review.ErrNotWaiting.Error())
+	case errors.Is(err, review.ErrInvalid):
+		apiError(w, http.StatusBadRequest, "invalid", "the corrections do not fit the page's form, or a reason is missing")
 	case errors.Is(err, archive.ErrNotFound), errors.Is(err, archive.ErrInvalidID):
 		apiError(w, http.StatusNotFound, "not_found", "no such document")
 	default:

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -114,14 +113,7 @@ func (s *Server) archiveView(w http.ResponseWriter, r *http.Request, sess *sessi
 			return
 		}
 	}
-	ids := make([]string, 0, len(rec.Fields))
-	for id := range rec.Fields {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		d.Fields = append(d.Fields, finalField{ID: id, Value: fmt.Sprint(display(rec.Fields[id].Value))})
-	}
+	d.Fields = fieldRows(rec)
 	for _, is := range rec.Issues {
 		d.Issues = append(d.Issues, issueText(langOf(r), is.Message))
 	}

@@ -288,6 +288,25 @@ func TestBrowserReviewKeyboardOnly(t *testing.T) {
 			t.Errorf("final record %s = %q, want %q (what the paper says)", f, final[f], v)
 		}
 	}
+	// The archive serves the review: one write-once review naming the
+	// reviewer and the field corrected, old → new.
+	rvs, err := e.archive.Reviews(context.Background(), id, "test", "checking the review the test made")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rvs) != 1 || rvs[0].Who != "sato" {
+		t.Fatalf("reviews of %s: %+v, want one by sato", id, rvs)
+	}
+	bad := e.misread(id)
+	changed := false
+	for _, c := range rvs[0].Changes {
+		if c.Field == bad && c.Changed && fmt.Sprint(c.New) == want[bad] {
+			changed = true
+		}
+	}
+	if !changed {
+		t.Errorf("the review does not record %s corrected to %q: %+v", bad, want[bad], rvs[0].Changes)
+	}
 	if got := e.audited("get"); !strings.Contains(got, "sato:get:"+id) {
 		t.Errorf("the page shown to the reviewer was not recorded as read: %q", got)
 	}
@@ -312,12 +331,17 @@ func TestBrowserTwoReviewersOnePage(t *testing.T) {
 	if get(t, tanaka, chromedp.Evaluate[bool](`document.getElementById("review-form") !== null`)) {
 		t.Error("the second reviewer got the review form")
 	}
-	// The queue says who has it, and offers no link to it.
-	run(t, tanaka, chromedp.Navigate(e.url+"/queue"), chromedp.WaitVisible(chromedp.ID("queue")))
-	if n := get(t, tanaka, chromedp.Evaluate[int](`document.querySelectorAll('#queue tr[data-id="`+id+`"] a.open').length`)); n != 0 {
-		t.Error("the queue offers a page another reviewer holds")
+	// Nor can the second save it behind the first's back, through the API
+	// with a session and token of their own.
+	status := get(t, tanaka, chromedp.Evaluate[int](`(async () => {
+		const token = document.querySelector('input[name="csrf"]').value;
+		const r = await fetch("/api/review/`+id+`", {method: "POST", headers: {"Content-Type": "application/json", "X-CSRF-Token": token}, body: JSON.stringify({fields: {}})});
+		return r.status;
+	})()`, chromedp.EvalAwaitPromise))
+	if status != 409 {
+		t.Errorf("the second reviewer's save through the API: %d, want 409", status)
 	}
-	screenshot(t, tanaka, "queue-claimed")
+	screenshot(t, tanaka, "review-claimed")
 	// The holder saves it.
 	run(t, sato, chromedp.Click(chromedp.ID("confirm")), chromedp.WaitVisible(chromedp.ID("final")))
 	if got := e.audited("get"); strings.Contains(got, "tanaka:get:"+id) {

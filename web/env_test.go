@@ -23,6 +23,7 @@ import (
 	"shinsei/pipeline"
 	"shinsei/pipeline/archive"
 	"shinsei/pipeline/audit"
+	"shinsei/pipeline/review"
 	"shinsei/pipeline/text"
 	"shinsei/pipeline/users"
 	"shinsei/store"
@@ -99,7 +100,6 @@ type env struct {
 	store   store.Store
 	archive *archive.Archive
 	audit   *audit.Log
-	reviews *memReviews
 	flagged []string // ids of the archived pages that need review
 	truth   map[string]scangen.PageTruth
 	pages   []readPage
@@ -131,7 +131,6 @@ func newEnv(t *testing.T) *env {
 	if len(e.flagged) == 0 {
 		t.Fatal("no generated page needs review: the tests need one")
 	}
-	e.reviews = newMemReviews(a)
 	accounts := users.New(s, users.Options{Params: users.Params{Time: 1, Memory: 64, Threads: 1}})
 	for _, u := range []struct {
 		name string
@@ -142,7 +141,7 @@ func newEnv(t *testing.T) *env {
 		}
 	}
 	srv, err := web.New(web.Config{
-		Auth: web.Accounts(accounts), Audit: web.AuditLog(e.audit), Archive: a, Reviews: e.reviews,
+		Auth: web.Accounts(accounts), Audit: web.AuditLog(e.audit), Archive: a, Reviews: review.New(s, a, review.Options{}),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

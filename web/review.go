@@ -12,45 +12,31 @@ import (
 	"strings"
 
 	"shinsei/forms"
+	"shinsei/pipeline/archive"
+	"shinsei/pipeline/review"
 	"shinsei/templates"
 )
 
-// reviewWhy is the reason recorded when a reviewer's page is read.
-const reviewWhy = "review"
-
 type queueData struct {
-	Items    []QueueItem
-	Filter   QueueFilter
-	Stations []string
-	Forms    []string
+	Items  []archive.QueueItem
+	Filter archive.QueueFilter
+	Forms  []string
 }
 
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, sess *session) {
-	f := QueueFilter{Station: r.URL.Query().Get("station"), Form: r.URL.Query().Get("form")}
+	f := archive.QueueFilter{Station: strings.TrimSpace(r.URL.Query().Get("station")), Form: r.URL.Query().Get("form")}
 	items, err := s.cfg.Reviews.Queue(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, sess, "listing the review queue", err)
 		return
 	}
 	d := queueData{Items: items, Filter: f}
-	// The filters offer what the whole queue holds.
-	all := items
-	if f != (QueueFilter{}) {
-		if all, err = s.cfg.Reviews.Queue(r.Context(), QueueFilter{}); err != nil {
-			s.fail(w, r, sess, "listing the review queue", err)
-			return
+	for _, tpl := range s.cfg.Templates.List() {
+		if !slices.Contains(d.Forms, tpl.ID) {
+			d.Forms = append(d.Forms, tpl.ID)
 		}
 	}
-	for _, it := range all {
-		if it.Station != "" && !slices.Contains(d.Stations, it.Station) {
-			d.Stations = append(d.Stations, it.Station)
-		}
-		if it.Form != "" && !slices.Contains(d.Forms, it.Form) {
-			d.Forms = append(d.Forms, it.Form)
-		}
-	}
-	slices.Sort(d.Stations)
-	slices.Sort(d.Forms)
+	d.Forms = append(d.Forms, archive.UnknownForm)
 	s.render(w, r, sess, http.StatusOK, "queue", t(langOf(r), "queue"), d, "")
 }
 
@@ -65,54 +51,62 @@ type reviewField struct {
 }
 
 type reviewData struct {
-	ID, Form, Token string
-	Revision        int
-	Page            template.URL
-	Fields          []reviewField
-	Issues          []string // issues of the page, not of one field
+	ID, Form string
+	Revision int
+	Answer   bool // an answer sheet: the printed name and address are asked for
+	Page     template.URL
+	Fields   []reviewField
+	Issues   []string // issues of the page, not of one field
 }
 
 func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	id := r.PathValue("id")
-	c, ok := s.claim(w, r, sess, id)
-	if !ok {
+	if _, err := s.cfg.Reviews.Claim(r.Context(), id, sess.user.Name, s.cfg.ClaimFor); err != nil {
+		s.reviewError(w, r, sess, err)
 		return
 	}
-	d, err := s.reviewData(r.Context(), langOf(r), c, sess.user.Name)
+	d, err := s.reviewData(r.Context(), langOf(r), id, sess.user.Name)
 	if err != nil {
-		s.fail(w, r, sess, "preparing a review", err)
+		s.reviewError(w, r, sess, err)
 		return
 	}
 	s.render(w, r, sess, http.StatusOK, "review", t(langOf(r), "review"), d, "")
 }
 
-// claim takes the page for the reviewer, answering the refusal itself.
-func (s *Server) claim(w http.ResponseWriter, r *http.Request, sess *session, id string) (Claim, bool) {
-	c, err := s.cfg.Reviews.Claim(r.Context(), id, sess.user.Name)
+// reviewError answers a refusal of the review service, or fails.
+func (s *Server) reviewError(w http.ResponseWriter, r *http.Request, sess *session, err error) {
+	var key string
+	code := http.StatusConflict
 	switch {
-	case err == nil:
-		return c, true
-	case errors.Is(err, ErrClaimed):
-		s.render(w, r, sess, http.StatusConflict, "message", t(langOf(r), "review"), nil, "claimed")
-	case errors.Is(err, ErrReviewed):
-		s.render(w, r, sess, http.StatusConflict, "message", t(langOf(r), "review"), nil, "reviewed")
+	case errors.Is(err, review.ErrClaimed):
+		key = "claimed"
+	case errors.Is(err, review.ErrNotClaimed):
+		key = "claim.lost"
+	case errors.Is(err, review.ErrNotWaiting):
+		key = "reviewed"
+	case errors.Is(err, review.ErrInvalid):
+		key, code = "review.invalid", http.StatusBadRequest
+	case errors.Is(err, archive.ErrNotFound), errors.Is(err, archive.ErrInvalidID):
+		key, code = "notfound", http.StatusNotFound
 	default:
-		s.fail(w, r, sess, "claiming a page", err)
+		s.fail(w, r, sess, "reviewing", err)
+		return
 	}
-	return Claim{}, false
+	s.render(w, r, sess, code, "message", t(langOf(r), "review"), nil, key)
 }
 
 // reviewData reads the page (a recorded read) and lays out what the
 // reviewer must look at: each flagged field beside its crop.
-func (s *Server) reviewData(ctx context.Context, lang string, c Claim, who string) (reviewData, error) {
-	rec, pdf, err := s.cfg.Archive.Get(ctx, c.DocumentID, who, reviewWhy)
+func (s *Server) reviewData(ctx context.Context, lang, id, who string) (reviewData, error) {
+	rec, pdf, err := s.cfg.Reviews.Open(ctx, id, who)
 	if err != nil {
 		return reviewData{}, err
 	}
-	d := reviewData{ID: c.DocumentID, Token: c.Token}
+	d := reviewData{ID: id}
 	var tpl *templates.Template
 	if rec.Template != nil {
 		d.Form, d.Revision = rec.Template.ID, rec.Template.Revision
+		d.Answer = d.Form == forms.TemplateAnswer
 		if tpl, err = s.cfg.Templates.Get(rec.Template.ID, rec.Template.Revision); err != nil {
 			return reviewData{}, err
 		}
@@ -175,43 +169,31 @@ func shown(k templates.Kind, v any) (string, bool) {
 }
 
 func (s *Server) reviewSave(w http.ResponseWriter, r *http.Request, sess *session) {
-	c, ok := s.postedClaim(r, sess)
-	if !ok {
-		s.render(w, r, sess, http.StatusBadRequest, "message", t(langOf(r), "review"), nil, "claim.lost")
-		return
-	}
-	values, err := s.postedValues(r, c)
+	id := r.PathValue("id")
+	values, err := s.postedValues(r, id)
 	if err != nil {
-		s.render(w, r, sess, http.StatusBadRequest, "message", t(langOf(r), "review"), nil, "error")
+		s.log.Warn("a review form that does not fit its page", "user", sess.user.Name, "document", id, "err", err)
+		s.render(w, r, sess, http.StatusBadRequest, "message", t(langOf(r), "review"), nil, "review.invalid")
 		return
 	}
-	rec, err := s.cfg.Reviews.Save(r.Context(), c, values)
-	s.reviewDone(w, r, sess, rec, err)
+	c := review.Corrections{Fields: values, PersonName: strings.TrimSpace(r.PostFormValue("person_name")), PersonAddress: strings.TrimSpace(r.PostFormValue("person_address"))}
+	rv, err := s.cfg.Reviews.Save(r.Context(), id, sess.user.Name, c)
+	s.reviewDone(w, r, sess, rv, err)
 }
 
 func (s *Server) reviewReject(w http.ResponseWriter, r *http.Request, sess *session) {
-	c, ok := s.postedClaim(r, sess)
-	if !ok {
-		s.render(w, r, sess, http.StatusBadRequest, "message", t(langOf(r), "review"), nil, "claim.lost")
-		return
-	}
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	if reason == "" {
 		s.render(w, r, sess, http.StatusBadRequest, "message", t(langOf(r), "review"), nil, "reason.required")
 		return
 	}
-	rec, err := s.cfg.Reviews.Reject(r.Context(), c, reason)
-	s.reviewDone(w, r, sess, rec, err)
-}
-
-func (s *Server) postedClaim(r *http.Request, sess *session) (Claim, bool) {
-	c := Claim{DocumentID: r.PathValue("id"), Who: sess.user.Name, Token: r.PostFormValue("claim")}
-	return c, c.Token != ""
+	rv, err := s.cfg.Reviews.Reject(r.Context(), r.PathValue("id"), sess.user.Name, reason)
+	s.reviewDone(w, r, sess, rv, err)
 }
 
 // postedValues are the review form's fields, typed by the form's fields:
 // a check box absent from the post is unticked.
-func (s *Server) postedValues(r *http.Request, c Claim) (map[string]any, error) {
+func (s *Server) postedValues(r *http.Request, id string) (map[string]any, error) {
 	shownIDs := r.PostForm["field"]
 	if len(shownIDs) == 0 {
 		return map[string]any{}, nil
@@ -220,13 +202,13 @@ func (s *Server) postedValues(r *http.Request, c Claim) (map[string]any, error) 
 	rev, _ := strconv.Atoi(r.PostFormValue("revision"))
 	tpl, err := s.cfg.Templates.Get(form, rev)
 	if err != nil {
-		return nil, fmt.Errorf("review of %s: %w", c.DocumentID, err)
+		return nil, fmt.Errorf("review of %s: %w", id, err)
 	}
 	values := map[string]any{}
 	for _, id := range shownIDs {
 		f, ok := tpl.Field(id)
 		if !ok {
-			return nil, fmt.Errorf("review of %s: no field %q on %s", c.DocumentID, id, form)
+			return nil, fmt.Errorf("review of %s: no field %q on %s", id, id, form)
 		}
 		v, err := typedValue(f.Kind, r.PostFormValue("f."+id))
 		if err != nil {
@@ -248,48 +230,49 @@ func typedValue(k templates.Kind, s string) (any, error) {
 			return nil, fmt.Errorf("a PIN field holds the number of filled cells, not %q", s)
 		}
 		return n, nil
-	case templates.Date:
-		s = strings.TrimSpace(s)
-		if s == "" {
-			return "", nil
-		}
-		if d, _, err := forms.ParseDate(s); err == nil {
-			return d.Format("2006-01-02"), nil
-		}
-		return s, nil
 	}
 	return strings.TrimSpace(s), nil
 }
 
 type doneData struct {
-	Record forms.Record
+	Review archive.Review
 	Fields []finalField
 }
 
-type finalField struct{ ID, Value string }
+type finalField struct {
+	ID, Value string
+	Old       string // the value before the review, where a reviewer changed it
+	Changed   bool
+}
 
-func (s *Server) reviewDone(w http.ResponseWriter, r *http.Request, sess *session, rec forms.Record, err error) {
-	switch {
-	case errors.Is(err, ErrClaimLost), errors.Is(err, ErrClaimed):
-		s.render(w, r, sess, http.StatusConflict, "message", t(langOf(r), "review"), nil, "claim.lost")
-		return
-	case errors.Is(err, ErrReviewed):
-		s.render(w, r, sess, http.StatusConflict, "message", t(langOf(r), "review"), nil, "reviewed")
-		return
-	case err != nil:
-		s.fail(w, r, sess, "saving a review", err)
+func (s *Server) reviewDone(w http.ResponseWriter, r *http.Request, sess *session, rv archive.Review, err error) {
+	if err != nil {
+		s.reviewError(w, r, sess, err)
 		return
 	}
-	d := doneData{Record: rec}
+	d := doneData{Review: rv, Fields: fieldRows(rv.Record)}
+	for i, f := range d.Fields {
+		for _, c := range rv.Changes {
+			if c.Field == f.ID && c.Changed {
+				d.Fields[i].Old, d.Fields[i].Changed = fmt.Sprint(display(c.Old)), true
+			}
+		}
+	}
+	s.render(w, r, sess, http.StatusOK, "final", t(langOf(r), "final"), d, "")
+}
+
+// fieldRows are a record's fields in id order, for a table.
+func fieldRows(rec forms.Record) []finalField {
 	ids := make([]string, 0, len(rec.Fields))
 	for id := range rec.Fields {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	var out []finalField
 	for _, id := range ids {
-		d.Fields = append(d.Fields, finalField{ID: id, Value: fmt.Sprint(display(rec.Fields[id].Value))})
+		out = append(out, finalField{ID: id, Value: fmt.Sprint(display(rec.Fields[id].Value))})
 	}
-	s.render(w, r, sess, http.StatusOK, "final", t(langOf(r), "final"), d, "")
+	return out
 }
 
 func display(v any) any {

@@ -20,6 +20,7 @@ import (
 
 	"shinsei/forms"
 	"shinsei/pipeline/archive"
+	"shinsei/pipeline/review"
 	"shinsei/templates"
 )
 
@@ -80,56 +81,22 @@ type Archive interface {
 	Get(ctx context.Context, id, who, why string) (forms.Record, []byte, error)
 }
 
-// Errors a ReviewQueue returns, tested with errors.Is.
-var (
-	// ErrClaimed: another reviewer holds the page.
-	ErrClaimed = errors.New("another reviewer has this page")
-	// ErrClaimLost: the claim expired or was taken over before the save.
-	ErrClaimLost = errors.New("the claim on this page expired")
-	// ErrReviewed: the page has a final record already.
-	ErrReviewed = errors.New("the page was reviewed already")
-)
-
-// QueueFilter narrows the review queue; empty fields match everything.
-type QueueFilter struct {
-	Station string
-	Form    string
-}
-
-// QueueItem is one page waiting for a person.
-type QueueItem struct {
-	DocumentID string
-	Form       string // template id, "" for a page that is not a known form
-	Station    string
-	ArchivedAt time.Time
-	Issues     []string // issue codes
-	ClaimedBy  string   // who holds it now, "" when free
-}
-
-// Claim is a reviewer's hold on one page; it expires unless saved.
-type Claim struct {
-	DocumentID string
-	Who        string
-	Token      string
-	Expires    time.Time
-}
-
-// ReviewQueue is the review work: the pages that need a person, who works
-// on which, and the final records people make of them.
+// ReviewQueue is the review work (pipeline/review): the pages that need a
+// person, who works on which, and the reviews people save. Its errors are
+// review's (review.ErrClaimed, review.ErrNotClaimed, review.ErrNotWaiting,
+// review.ErrInvalid).
 type ReviewQueue interface {
 	// Queue lists the pages waiting for review, oldest first.
-	Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error)
-	// Claim gives who the page (compare-and-swap on the claim, so of two
-	// reviewers only one gets it), or renews who's own claim; ErrClaimed
-	// when someone else holds it, ErrReviewed when it is done.
-	Claim(ctx context.Context, id, who string) (Claim, error)
-	// Save re-runs the rules on the record with values set (field id to
-	// value, as in a record) and writes the final record, write-once,
-	// naming who and each field's old and new value; it returns the final
-	// record. ErrClaimLost when c no longer holds the page.
-	Save(ctx context.Context, c Claim, values map[string]any) (forms.Record, error)
-	// Reject writes a final record rejecting the page, with the reason.
-	Reject(ctx context.Context, c Claim, reason string) (forms.Record, error)
+	Queue(ctx context.Context, f archive.QueueFilter) ([]archive.QueueItem, error)
+	// Claim gives reviewer the page for ttl (compare-and-swap, so of two
+	// reviewers only one gets it), or extends their own claim.
+	Claim(ctx context.Context, id, reviewer string, ttl time.Duration) (review.Claim, error)
+	// Open returns the page the reviewer holds, through an audited read.
+	Open(ctx context.Context, id, reviewer string) (forms.Record, []byte, error)
+	// Save re-runs the rules on the corrected values and writes the
+	// review, write-once; Reject writes one rejecting the page.
+	Save(ctx context.Context, id, reviewer string, c review.Corrections) (archive.Review, error)
+	Reject(ctx context.Context, id, reviewer, reason string) (archive.Review, error)
 }
 
 // Config is what a Server serves.
@@ -141,6 +108,9 @@ type Config struct {
 	// Templates resolve a record's form for outlines and crops; the
 	// built-in registry when nil.
 	Templates *templates.Registry
+	// ClaimFor is how long a reviewer holds a page they opened without
+	// saving it; 15 minutes if zero.
+	ClaimFor time.Duration
 	// SessionIdle and SessionMax end a session after that long without a
 	// request, or that long after login; 30 minutes and 10 hours if zero.
 	SessionIdle, SessionMax time.Duration
@@ -174,6 +144,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Templates == nil {
 		cfg.Templates = templates.Builtin()
+	}
+	if cfg.ClaimFor <= 0 {
+		cfg.ClaimFor = 15 * time.Minute
 	}
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = 30 * time.Minute

@@ -95,20 +95,29 @@ type readPage struct {
 
 // env is one `shinsei serve` over a fresh store holding the read pages.
 type env struct {
-	t       *testing.T
-	url     string
-	store   store.Store
-	archive *archive.Archive
-	audit   *audit.Log
-	flagged []string // ids of the archived pages that need review
-	truth   map[string]scangen.PageTruth
-	pages   []readPage
+	t        *testing.T
+	url      string
+	store    store.Store
+	archive  *archive.Archive
+	audit    *audit.Log
+	flagged  []string // ids of the archived pages that need review
+	truth    map[string]scangen.PageTruth
+	pages    []readPage
+	accounts *users.Repo
+}
+
+// addUser adds an account with the test password.
+func (e *env) addUser(name string, role users.Role) {
+	e.t.Helper()
+	if _, err := e.accounts.Add(context.Background(), name, role, password); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // password is every test account's password.
 const password = "correct horse battery"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, opts ...func(*web.Config)) *env {
 	t.Helper()
 	details, err := readPages()
 	if err != nil {
@@ -132,6 +141,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal("no generated page needs review: the tests need one")
 	}
 	accounts := users.New(s, users.Options{Params: users.Params{Time: 1, Memory: 64, Threads: 1}})
+	e.accounts = accounts
 	for _, u := range []struct {
 		name string
 		role users.Role
@@ -140,10 +150,14 @@ func newEnv(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	srv, err := web.New(web.Config{
+	cfg := web.Config{
 		Auth: web.Accounts(accounts), Audit: web.AuditLog(e.audit), Archive: a, Reviews: review.New(s, a, review.Options{}),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,8 +98,7 @@ func commands() []*command {
 	return []*command{
 		scanCommand(),
 		watchCommand(),
-		{name: "serve", args: "[--addr HOST:PORT]", summary: "run the review and audit web UI and HTTP API",
-			planned: "the review UI"},
+		serveCommand(),
 		casesCommand(),
 		templatesCommand(),
 		archiveCommand(),

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"shinsei/pipeline/archive"
+	"shinsei/pipeline/audit"
+	"shinsei/pipeline/cases"
+	"shinsei/pipeline/match"
+	"shinsei/pipeline/review"
+	"shinsei/pipeline/users"
+	"shinsei/web"
+)
+
+func serveCommand() *command {
+	var listen, tlsCert, tlsKey string
+	return &command{
+		name: "serve", args: "[--listen HOST:PORT] [--tls-cert F --tls-key F]",
+		summary: "run the review and audit web UI and HTTP API",
+		details: `"serve" runs the browser UI and the JSON API (docs/api.md) over the store:
+reviewers work the queue of pages that need a person, auditors search and view
+the archive (each read asks for a reason and is recorded first). Accounts come
+from 'shinsei users add'. Without --tls-cert and --tls-key it serves plain HTTP
+on a loopback address only (behind a TLS proxy, or for one person at the
+machine); session cookies are Secure, so browsers keep them only over HTTPS or
+from localhost. Stops on SIGINT or SIGTERM, letting requests finish.`,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&listen, "listen", "127.0.0.1:8080", "`address` to listen on (env SHINSEI_LISTEN)")
+			fs.StringVar(&tlsCert, "tls-cert", "", "serve HTTPS with the certificate (chain) in this PEM `file`")
+			fs.StringVar(&tlsKey, "tls-key", "", "the private key of --tls-cert, a PEM `file`")
+		},
+		run: func(ctx context.Context, e *env, args []string) error {
+			if len(args) != 0 {
+				return usageErrorf("serve takes no arguments")
+			}
+			if (tlsCert == "") != (tlsKey == "") {
+				return usageErrorf("serve: --tls-cert and --tls-key go together")
+			}
+			if v := e.getenv("SHINSEI_LISTEN"); v != "" && listen == "127.0.0.1:8080" {
+				listen = v
+			}
+			s, err := openStore(ctx, e)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			a := archive.New(s, archive.Options{Log: e.log})
+			// An answer sheet saved in review is matched as the scanning
+			// station would have; the reviewer is in the review itself.
+			m := match.New(cases.New(s, cases.Options{Log: e.log}), defaultStation(e.getenv), nil)
+			srv, err := web.New(web.Config{
+				Auth:    web.Accounts(users.New(s, users.Options{Log: e.log})),
+				Audit:   web.AuditLog(audit.New(s, audit.Options{Log: e.log})),
+				Archive: a,
+				Reviews: review.New(s, a, review.Options{Matcher: m, Log: e.log}),
+				Log:     e.log,
+			})
+			if err != nil {
+				return err
+			}
+			l, err := web.Listen(listen, tlsCert != "")
+			if err != nil {
+				return usageErrorf("serve: %v", err)
+			}
+			scheme := "http"
+			if tlsCert != "" {
+				scheme = "https"
+			}
+			fmt.Fprintf(e.stdout, "shinsei serve: %s://%s/\n", scheme, l.Addr())
+			return web.Serve(ctx, l, srv, tlsCert, tlsKey)
+		},
+	}
+}

@@ -65,7 +65,9 @@ func TestServe(t *testing.T) {
 			var out, errOut syncBuffer
 			done := make(chan error, 1)
 			args := append([]string{"--store", t.TempDir(), "serve", "--listen", "127.0.0.1:0"}, c.flags...)
-			go func() { done <- run(ctx, args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut) }()
+			go func() {
+				done <- run(ctx, args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+			}()
 			var url string
 			for deadline := time.Now().Add(20 * time.Second); url == "" && time.Now().Before(deadline); {
 				select {

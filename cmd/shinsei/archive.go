@@ -25,18 +25,20 @@ func archiveCommand() *command {
 		q        archive.Query
 		from, to string
 		asJSON   bool
+		asCSV    bool
 		user     string
 		reason   string
 		out      string
 		original bool
 	)
 	return &command{
-		name: "archive", args: "search [--case ID] [--form ID] [--status S] [--station S] [--from DAY] [--to DAY] [--json] | get ID... --out DIR [--original]  (both: --reason WHY)",
+		name: "archive", args: "search [--case ID] [--form ID] [--status S] [--station S] [--name NAME] [--from DAY] [--to DAY] [--json|--csv] | get ID... --out DIR [--original]  (both: --reason WHY)",
 		summary: "find and export archived documents (every read is audited)",
 		details: `Subcommands:
-  archive search [criteria] [--json] --reason WHY
+  archive search [criteria] [--json|--csv] --reason WHY
         list the archived documents matching every criterion given (all of
-        them with none): a table, or one record per line with --json
+        them with none): a table, one record per line with --json (JSON
+        Lines), or CSV for Excel with --csv (UTF-8 with BOM)
   archive get ID... --out DIR [--original] --reason WHY
         write each document's record (DIR/ID.json) and its page, PIN boxes
         blacked out (DIR/ID.pdf); with --original also the scanned file,
@@ -45,15 +47,20 @@ func archiveCommand() *command {
 Both are reads of personal data: each is recorded in the audit log with
 --user (default $SHINSEI_USER, then $USER), the time, the documents and
 --reason, before anything is shown. Days (--from, --to) are archive days, YYYY-MM-DD, both
-included. docs/archive.md describes the archive.`,
+included. --name finds a name or its reading (kanji, katakana or hiragana)
+through the keyed-hash name index, which needs the index key
+($SHINSEI_INDEX_KEY or $SHINSEI_INDEX_KEY_FILE; also when scanning, or names
+are not indexed). docs/archive.md describes the archive.`,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&q.Case, "case", "", "search: documents of this proxy case `ID`")
 			fs.StringVar(&q.Form, "form", "", "search: documents of this form (template `ID`, or \"unknown\")")
 			fs.StringVar(&q.Status, "status", "", "search: documents with this `status`: accepted, needs_review or rejected")
 			fs.StringVar(&q.Station, "station", "", "search: documents scanned at this `station`")
+			fs.StringVar(&q.Name, "name", "", "search: documents naming this person (applicant or proxy), by `name` or reading (needs the index key)")
 			fs.StringVar(&from, "from", "", "search: archived on or after this `day` (YYYY-MM-DD)")
 			fs.StringVar(&to, "to", "", "search: archived on or before this `day` (YYYY-MM-DD)")
 			fs.BoolVar(&asJSON, "json", false, "search: print one record per line (JSON Lines)")
+			fs.BoolVar(&asCSV, "csv", false, "search: print CSV for Excel (UTF-8 with BOM, CRLF)")
 			fs.StringVar(&out, "out", "", "get: write the documents into this `folder`")
 			fs.BoolVar(&original, "original", false, "get: also write the scanned file as it came, where one was kept (recorded as its own read)")
 			fs.StringVar(&user, "user", "", "`NAME` of who is reading, for the audit log (default $SHINSEI_USER, then $USER)")
@@ -76,10 +83,12 @@ included. docs/archive.md describes the archive.`,
 			if strings.TrimSpace(reason) == "" {
 				return usageErrorf("archive %s: --reason WHY is required: %s", sub, whyRecorded)
 			}
-			searching := q != (archive.Query{}) || from != "" || to != "" || asJSON
+			searching := q != (archive.Query{}) || from != "" || to != "" || asJSON || asCSV
 			switch {
 			case sub == "get" && searching:
-				return usageErrorf("archive get: --case, --form, --status, --station, --from, --to and --json are for search")
+				return usageErrorf("archive get: --case, --form, --status, --station, --name, --from, --to, --json and --csv are for search")
+			case asJSON && asCSV:
+				return usageErrorf("archive search: --json or --csv, not both")
 			case sub == "search" && (out != "" || original):
 				return usageErrorf("archive search: --out and --original are for get")
 			}
@@ -96,7 +105,13 @@ included. docs/archive.md describes the archive.`,
 					return err
 				}
 				q.Who, q.Why = user, reason
-				return archiveSearch(ctx, e, q, asJSON)
+				format := "table"
+				if asJSON {
+					format = "json"
+				} else if asCSV {
+					format = "csv"
+				}
+				return archiveSearch(ctx, e, q, format)
 			default:
 				if len(args) == 0 {
 					return usageErrorf("archive get: want at least one document ID (see 'shinsei archive search')")
@@ -129,18 +144,23 @@ func openArchive(ctx context.Context, e *env) (*archive.Archive, func(), error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	return archive.New(s, archive.Options{Log: e.log}), func() { s.Close() }, nil
+	key, err := indexKey(e)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return archive.New(s, archive.Options{Log: e.log, IndexKey: key}), func() { s.Close() }, nil
 }
 
 // archiveError gives errors that are the user's doing exit code 2.
 func archiveError(err error) error {
-	if errors.Is(err, archive.ErrNoReason) || errors.Is(err, archive.ErrInvalidID) || errors.Is(err, archive.ErrInvalidQuery) {
+	if errors.Is(err, archive.ErrNoReason) || errors.Is(err, archive.ErrInvalidID) || errors.Is(err, archive.ErrInvalidQuery) || errors.Is(err, archive.ErrNoIndexKey) {
 		return &codeError{exitUsage, err}
 	}
 	return err
 }
 
-func archiveSearch(ctx context.Context, e *env, q archive.Query, asJSON bool) error {
+func archiveSearch(ctx context.Context, e *env, q archive.Query, format string) error {
 	a, closeStore, err := openArchive(ctx, e)
 	if err != nil {
 		return err
@@ -150,14 +170,11 @@ func archiveSearch(ctx context.Context, e *env, q archive.Query, asJSON bool) er
 	if err != nil {
 		return archiveError(fmt.Errorf("archive search: %w", err))
 	}
-	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		for _, r := range recs {
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
-		}
-		return nil
+	switch format {
+	case "json":
+		return archive.WriteJSONL(e.stdout, recs)
+	case "csv":
+		return archive.WriteCSV(e.stdout, recs)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "DOCUMENT\tFORM\tSTATUS\tCASE\tSOURCE")

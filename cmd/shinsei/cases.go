@@ -14,6 +14,7 @@ import (
 
 	"shinsei/forms"
 	"shinsei/pipeline/archive"
+	"shinsei/pipeline/audit"
 	"shinsei/pipeline/cases"
 	"shinsei/templates"
 )
@@ -236,11 +237,24 @@ func runCases(ctx context.Context, e *env, sub string, args []string, f casesFla
 		return nil
 	}
 
+	// changed records a change of a case in the audit chain, after it
+	// was made: the case's own history says the same, and the chain
+	// makes it tamper-evident.
+	changed := func(action string, id forms.CaseRef, note string) error {
+		if _, err := audit.New(s, audit.Options{Log: e.log}).Record(ctx, audit.Change{Who: by, Action: action, CaseID: string(id), Why: note}); err != nil {
+			return fmt.Errorf("cases %s: case %s was changed, but the change could not be recorded in the audit log: %w", sub, id, err)
+		}
+		return nil
+	}
+
 	switch sub {
 	case "open":
 		c, err := repo.Open(ctx, open)
 		if err != nil {
 			return fmt.Errorf("cases open: %w", err)
+		}
+		if err := changed(audit.ActionCaseOpen, c.ID, ""); err != nil {
+			return err
 		}
 		e.log.Info("case opened", "case", c.ID, "store", s.String())
 		if f.asJSON {
@@ -297,6 +311,13 @@ func runCases(ctx context.Context, e *env, sub string, args []string, f casesFla
 		c, err := repo.Transition(ctx, args[0], to, by, f.note)
 		if err != nil {
 			return fmt.Errorf("cases %s: %w", sub, err)
+		}
+		action := audit.ActionCaseComplete
+		if to == forms.CaseCancelled {
+			action = audit.ActionCaseCancel
+		}
+		if err := changed(action, c.ID, f.note); err != nil {
+			return err
 		}
 		e.log.Info("case moved", "case", c.ID, "status", c.Status, "by", by)
 		if f.asJSON {

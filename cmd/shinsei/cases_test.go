@@ -383,6 +383,11 @@ func TestCasesReadsAudited(t *testing.T) {
 	if len(log) != len(want) {
 		t.Fatalf("audit log has %d entries, want %d: %+v", len(log), len(want), log)
 	}
+	// The changes are recorded too, by whoever made them.
+	wantChanges := []string{"case_open:" + casesUser + ":" + id, "case_cancel:" + casesUser + ":" + id, "case_open:" + casesUser + ":" + other, "case_cancel:" + casesUser + ":" + other}
+	if got := auditChanges(t, s); !slices.Equal(got, wantChanges) {
+		t.Errorf("changes recorded: %q, want %q", got, wantChanges)
+	}
 	for i, w := range want {
 		g := log[i]
 		if g.Who != w.Who || g.Why != w.Why || g.Action != w.Action || g.CaseID != w.CaseID || !slices.Equal(g.CaseIDs, w.CaseIDs) || g.CaseStatus != w.CaseStatus {

@@ -60,8 +60,12 @@ Exit status: 0 every page accepted, 3 some need review or were rejected, 1 an er
 				station = defaultStation(e.getenv)
 			}
 			var s store.Store
+			var key []byte
 			if !noArchive {
 				var err error
+				if key, err = indexKey(e); err != nil {
+					return err
+				}
 				if s, err = openStore(ctx, e); err != nil {
 					return err
 				}
@@ -72,7 +76,7 @@ Exit status: 0 every page accepted, 3 some need review or were rejected, 1 an er
 				return err
 			}
 			defer closeEngine()
-			r := batch.New(eng, batch.Options{Workers: jobs, Store: s, Station: station, Log: e.log})
+			r := batch.New(eng, batch.Options{Workers: jobs, Store: s, Station: station, IndexKey: key, Log: e.log})
 			return scanFiles(ctx, e, r, args, asJSON)
 		},
 	}

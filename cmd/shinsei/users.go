@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"shinsei/pipeline/audit"
 	"shinsei/pipeline/users"
 )
 
@@ -84,6 +85,13 @@ func usersAdd(ctx context.Context, e *env, name string, role users.Role, passwor
 	}
 	if err != nil {
 		return fmt.Errorf("users add: %w", err)
+	}
+	who := envUser(e)
+	if who == "" {
+		who = "shinsei"
+	}
+	if _, err := audit.New(s, audit.Options{Log: e.log}).Record(ctx, audit.Change{Who: who, Action: audit.ActionUserAdd, Account: a.Name, Role: string(a.Role)}); err != nil {
+		return fmt.Errorf("users add: %s was added, but not recorded in the audit log: %w", a.Name, err)
 	}
 	fmt.Fprintf(e.stdout, "added %s (%s)\n", a.Name, a.Role)
 	return nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"shinsei/pipeline/audit"
 	"shinsei/pipeline/users"
 	"shinsei/store/storetest"
 )
@@ -64,6 +65,19 @@ func TestUsersAddList(t *testing.T) {
 	}
 	if _, err := r.Authenticate(context.Background(), "sato", "from a file, 1234"); err != nil {
 		t.Errorf("sato: %v", err)
+	}
+	// Each account added is a change in the audit chain.
+	var added []string
+	for rec, err := range audit.New(storetest.Open(t, dir, func(string) string { return "" }).Store, audit.Options{}).Records(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c audit.Change
+		rec.Decode(&c)
+		added = append(added, c.Action+":"+c.Account+":"+c.Role)
+	}
+	if strings.Join(added, " ") != "user_add:suzuki:reviewer user_add:sato:auditor" {
+		t.Errorf("audit records: %v", added)
 	}
 }
 

@@ -64,6 +64,10 @@ the file being read then stays in DIR for the next start.`,
 			if station == "" {
 				station = defaultStation(e.getenv)
 			}
+			key, err := indexKey(e)
+			if err != nil {
+				return err
+			}
 			s, err := openStore(ctx, e)
 			if err != nil {
 				return err
@@ -74,7 +78,7 @@ the file being read then stays in DIR for the next start.`,
 				return err
 			}
 			defer closeEngine()
-			arch := archive.New(s, archive.Options{Log: e.log})
+			arch := archive.New(s, archive.Options{Log: e.log, IndexKey: key})
 			out := newScanPrinter(e.stdout, asJSON, nil)
 			out.nameW = watchNameWidth
 			w, err := watch.New(args[0], watch.Options{
@@ -92,7 +96,7 @@ the file being read then stays in DIR for the next start.`,
 				return err
 			}
 			e.log.Info("watching", "dir", args[0], "store", s.String(), "station", station, "poll", poll, "settle", settle)
-			r := batch.New(eng, batch.Options{Workers: jobs, Store: s, Station: station, Log: e.log})
+			r := batch.New(eng, batch.Options{Workers: jobs, Store: s, Station: station, IndexKey: key, Log: e.log})
 			return w.Run(ctx, r)
 		},
 	}

@@ -57,21 +57,29 @@ type Options struct {
 	// Log receives what the archive does (keys and document ids, never
 	// field values). Nil means no logging.
 	Log *slog.Logger
+	// IndexKey is the secret of the name index (names.go): names and
+	// readings are indexed under an HMAC of it, never as written. At
+	// least MinIndexKeyLen bytes; nil means names are not indexed and a
+	// search by name fails with ErrNoIndexKey. It must stay the same for
+	// the life of the archive: names indexed under another key are not
+	// found.
+	IndexKey []byte
 }
 
 // Archive is the archive in one store. It holds no state of its own
 // besides its options, so any number of Archives, in any number of
 // processes, can share a store.
 type Archive struct {
-	s     store.Store
-	chain *audit.Log
-	now   func() time.Time
-	log   *slog.Logger
+	s        store.Store
+	chain    *audit.Log
+	now      func() time.Time
+	log      *slog.Logger
+	indexKey []byte
 }
 
 // New returns the archive kept in s.
 func New(s store.Store, opts Options) *Archive {
-	a := &Archive{s: s, now: opts.Now, log: opts.Log}
+	a := &Archive{s: s, now: opts.Now, log: opts.Log, indexKey: opts.IndexKey}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -219,7 +227,10 @@ func (a *Archive) Put(ctx context.Context, p Page) (Entry, error) {
 			return Entry{}, err
 		}
 	}
-	keys := entryKeys(p.Record, meta)
+	keys := entryKeys(p.Record, meta, a.nameIndexKeys(p.Record))
+	if a.indexKey == nil && len(recordNameTerms(p.Record)) > 0 {
+		a.log.Debug("archive: names not indexed: no index key", "document_id", id)
+	}
 	for _, k := range keys {
 		if !isIndexKey(k) {
 			continue
@@ -311,8 +322,9 @@ func (a *Archive) putPart(ctx context.Context, key string, data []byte, what str
 	return nil
 }
 
-// entryKeys lists an entry's objects in the order Put writes them.
-func entryKeys(rec forms.Record, m entryMeta) []string {
+// entryKeys lists an entry's objects in the order Put writes them; names
+// are the name index objects.
+func entryKeys(rec forms.Record, m entryMeta, names []string) []string {
 	id := rec.DocumentID
 	keys := []string{docKey(id, entryName)}
 	if m.Page {
@@ -335,6 +347,7 @@ func entryKeys(rec forms.Record, m entryMeta) []string {
 	if m.Station != "" {
 		keys = append(keys, indexKey(indexStation, m.Station, id))
 	}
+	keys = append(keys, names...)
 	return append(keys, docKey(id, recordName))
 }
 
@@ -358,7 +371,7 @@ func (a *Archive) duplicate(ctx context.Context, id string) (Entry, error) {
 		return Entry{}, err
 	}
 	a.log.Info("archive: already archived (same file scanned again)", "document_id", id)
-	return Entry{DocumentID: id, Keys: entryKeys(rec, meta), Duplicate: true, ArchivedAt: meta.ArchivedAt}, nil
+	return Entry{DocumentID: id, Keys: entryKeys(rec, meta, a.nameIndexKeys(rec)), Duplicate: true, ArchivedAt: meta.ArchivedAt}, nil
 }
 
 func (a *Archive) meta(ctx context.Context, id string) (entryMeta, error) {

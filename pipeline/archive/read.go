@@ -21,6 +21,11 @@ type Query struct {
 	Form    string `json:"form,omitempty"`    // template id, or UnknownForm
 	Status  string `json:"status,omitempty"`  // accepted, needs_review, rejected
 	Station string `json:"station,omitempty"` // scanning station
+	// Name is a name or its reading (kanji, katakana or hiragana; spacing
+	// and width do not matter), looked up in the keyed-hash name index.
+	// It is recorded in the audit log as given: who looked for whom is
+	// what the log is for.
+	Name string `json:"name,omitempty"`
 	// From and To bound the archive day, both days included, each taken
 	// in its own location; zero means open.
 	From time.Time `json:"from,omitzero"`
@@ -54,6 +59,13 @@ func (a *Archive) Search(ctx context.Context, q Query) ([]forms.Record, error) {
 	}
 
 	var sets [][]string
+	if q.Name != "" {
+		ids, err := a.nameIDs(ctx, q.Name)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, ids)
+	}
 	for _, c := range []struct{ kind, value string }{
 		{indexCase, q.Case}, {indexForm, q.Form}, {indexStatus, q.Status}, {indexStation, q.Station},
 	} {
@@ -83,10 +95,14 @@ func (a *Archive) Search(ctx context.Context, q Query) ([]forms.Record, error) {
 		sets = append(sets, slices.Compact(ids))
 	}
 
+	reviewed, err := a.latestReviews(ctx)
+	if err != nil {
+		return nil, err
+	}
 	recs := []forms.Record{}
 	ids := []string{}
 	for _, id := range intersect(sets) {
-		rec, err := a.latest(ctx, id)
+		rec, err := a.recordAt(ctx, id, reviewed[id])
 		if errors.Is(err, store.ErrNotExist) {
 			continue
 		}
@@ -116,13 +132,16 @@ func (q *Query) matches(rec forms.Record) bool {
 		return false
 	case q.Status != "" && string(rec.Status) != q.Status:
 		return false
+	case q.Name != "" && !hasName(rec, q.Name):
+		return false
 	}
 	return true
 }
 
 // Get returns the record (as the latest review left it, else as read)
-// and the redacted page PDF of one archived document, after recording who read it and why; if the record of the
-// read cannot be written, nothing is returned. The PDF is nil for a page
+// and the redacted page PDF of one archived document, after recording who
+// read it and why; if the record of the read cannot be written, nothing is
+// returned. The PDF is nil for a page
 // that could not be decoded, which was archived as a record only.
 func (a *Archive) Get(ctx context.Context, id, who, why string) (forms.Record, []byte, error) {
 	who, why, err := reader(who, why)
@@ -214,6 +233,27 @@ func reader(who, why string) (string, string, error) {
 		return "", "", fmt.Errorf("%w (no reason was given)", ErrNoReason)
 	}
 	return who, why, nil
+}
+
+// nameIDs lists the documents indexed under any form of name, sorted.
+func (a *Archive) nameIDs(ctx context.Context, name string) ([]string, error) {
+	if a.indexKey == nil {
+		return nil, fmt.Errorf("archive: search by name: %w", ErrNoIndexKey)
+	}
+	terms := nameTerms(name)
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("%w: the name is empty", ErrInvalidQuery)
+	}
+	var ids []string
+	for _, t := range terms {
+		got, err := a.listIDs(ctx, indexDir(indexName, nameHash(a.indexKey, t)))
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, got...)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
 }
 
 // listIDs lists the document ids under one index value, sorted.

@@ -127,6 +127,14 @@ func (a *Archive) PutReview(ctx context.Context, r Review) (Review, error) {
 	if err := a.putOnce(ctx, indexKey(indexStatus, string(r.Record.Status), id), nil); err != nil {
 		return Review{}, err
 	}
+	for _, k := range a.nameIndexKeys(r.Record) {
+		// A name corrected in review is found by its new spelling; the
+		// old one's index object stays, and Search passes the page over
+		// for it, since it checks the record it serves.
+		if err := a.putOnce(ctx, k, nil); err != nil {
+			return Review{}, err
+		}
+	}
 	if c := r.Record.Case; c != nil && c.ID != "" {
 		// An answer sheet matched in review is found by its case too.
 		if err := a.putOnce(ctx, indexKey(indexCase, c.ID, id), nil); err != nil {
@@ -196,6 +204,30 @@ func (a *Archive) latest(ctx context.Context, id string) (forms.Record, error) {
 	if err != nil {
 		return forms.Record{}, err
 	}
+	return a.recordAt(ctx, id, key)
+}
+
+// latestReviews maps every reviewed page to its latest review's key, from
+// one listing: Search reads many pages and must not list each one's
+// reviews.
+func (a *Archive) latestReviews(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	best := map[string]int{}
+	for info, err := range a.s.List(ctx, reviewsPrefix) {
+		if err != nil {
+			return nil, fmt.Errorf("archive: list %s: %w", reviewsPrefix, err)
+		}
+		id, seq, _, ok := parseReviewKey(strings.TrimPrefix(info.Key, reviewsPrefix))
+		if ok && seq > best[id] {
+			best[id], out[id] = seq, info.Key
+		}
+	}
+	return out, nil
+}
+
+// recordAt reads page id's record from its review at key, or its first
+// record when key is "".
+func (a *Archive) recordAt(ctx context.Context, id, key string) (forms.Record, error) {
 	if key == "" {
 		return a.record(ctx, id)
 	}

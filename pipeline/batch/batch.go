@@ -75,10 +75,11 @@ type Step struct {
 
 // Steps are the standard steps on store s: an application opens its proxy
 // case and an answer sheet answers its case (match), then the page is
-// archived, redacted, with its record and the station that scanned it.
-func Steps(s store.Store, station string, log *slog.Logger) []Step {
+// archived, redacted, with its record and the station that scanned it,
+// names indexed under indexKey (archive.Options.IndexKey; nil: not).
+func Steps(s store.Store, station string, indexKey []byte, log *slog.Logger) []Step {
 	m := match.New(cases.New(s, cases.Options{Log: log}), station, nil)
-	a := archive.New(s, archive.Options{Log: log})
+	a := archive.New(s, archive.Options{Log: log, IndexKey: indexKey})
 	return []Step{MatchStep(m, s), ArchiveStep(a, station)}
 }
 
@@ -146,6 +147,9 @@ type Options struct {
 	Station string
 	// Log receives what the runner does; nil logs nothing.
 	Log *slog.Logger
+	// IndexKey is the secret of the archive's name index
+	// (archive.Options.IndexKey); nil archives names unindexed.
+	IndexKey []byte
 	// Steps replace the standard steps on Store (Steps), for tests and
 	// callers that do something else with a page.
 	Steps []Step
@@ -169,7 +173,7 @@ func New(eng *pipeline.Engine, opts Options) *Runner {
 		r.log = slog.New(slog.DiscardHandler)
 	}
 	if r.steps == nil && opts.Store != nil {
-		r.steps = Steps(opts.Store, opts.Station, r.log)
+		r.steps = Steps(opts.Store, opts.Station, opts.IndexKey, r.log)
 	}
 	return r
 }

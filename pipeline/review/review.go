@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -308,18 +309,12 @@ func (v *Service) Save(ctx context.Context, id, reviewer string, c Corrections) 
 		return archive.Review{}, fmt.Errorf("review %s: %w", id, err)
 	}
 	rec := base
-	rec.Fields = make(map[string]forms.FieldValue, len(base.Fields))
-	for k, fv := range base.Fields {
-		rec.Fields[k] = fv
+	rec.Fields = maps.Clone(base.Fields)
+	if rec.Fields == nil {
+		rec.Fields = map[string]forms.FieldValue{}
 	}
 	var changes []archive.FieldChange
-	for _, fid := range slices.Sorted(func(yield func(string) bool) {
-		for k := range c.Fields {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, fid := range slices.Sorted(maps.Keys(c.Fields)) {
 		f, ok := t.Field(fid)
 		if !ok {
 			return archive.Review{}, fmt.Errorf("review %s: %w: form %s has no field %q", id, ErrInvalid, t.ID, fid)

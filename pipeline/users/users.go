@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -120,7 +121,9 @@ type Repo struct {
 	log    *slog.Logger
 	// dummy is hashed against when a name is unknown, so that a login
 	// with an unknown name costs as much as one with a wrong password.
-	dummy string
+	// Made on first use: a hash costs what a login costs.
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // New returns the accounts kept in s.
@@ -135,7 +138,6 @@ func New(s store.Store, opts Options) *Repo {
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
-	r.dummy = hashPassword(r.params, "not a password of anyone")
 	return r
 }
 
@@ -220,13 +222,17 @@ func (r *Repo) SetPassword(ctx context.Context, name, password string) error {
 // both cases cost one hash. Store failures are returned as they are, so a
 // broken store is not mistaken for a wrong password.
 func (r *Repo) Authenticate(ctx context.Context, name, password string) (Account, error) {
-	if CheckName(name) != nil || len(password) > maxPasswordLen {
-		verifyPassword(r.dummy, password)
+	if len(password) > maxPasswordLen {
+		r.spend("") // for the time it takes; a huge password is not hashed
+		return Account{}, ErrBadLogin
+	}
+	if CheckName(name) != nil {
+		r.spend(password)
 		return Account{}, ErrBadLogin
 	}
 	a, _, err := r.load(ctx, name)
 	if errors.Is(err, ErrNotFound) {
-		verifyPassword(r.dummy, password)
+		r.spend(password)
 		return Account{}, ErrBadLogin
 	}
 	if err != nil {
@@ -236,6 +242,13 @@ func (r *Repo) Authenticate(ctx context.Context, name, password string) (Account
 		return Account{}, ErrBadLogin
 	}
 	return a, nil
+}
+
+// spend hashes password against a hash of no account, so that a refused
+// login takes as long whether or not the name exists.
+func (r *Repo) spend(password string) {
+	r.dummyOnce.Do(func() { r.dummy = hashPassword(r.params, "not a password of anyone") })
+	verifyPassword(r.dummy, password)
 }
 
 // Get returns one account.

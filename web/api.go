@@ -210,6 +210,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, sess *session
 		Form    string `json:"form"`
 		Status  string `json:"status"`
 		Station string `json:"station"`
+		Name    string `json:"name"`
 		From    string `json:"from"`
 		To      string `json:"to"`
 		Reason  string `json:"reason"`
@@ -217,7 +218,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, sess *session
 	if !readJSON(w, r, &in) {
 		return
 	}
-	f := searchForm{Case: in.Case, Form: in.Form, Status: in.Status, Station: in.Station, From: in.From, To: in.To, Reason: strings.TrimSpace(in.Reason)}
+	f := searchForm{Case: in.Case, Form: in.Form, Status: in.Status, Station: in.Station, Name: in.Name, From: in.From, To: in.To, Reason: strings.TrimSpace(in.Reason)}
 	if f.Reason == "" {
 		apiError(w, http.StatusBadRequest, "reason_required", "every read of the archive needs a reason")
 		return
@@ -227,7 +228,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, sess *session
 	if err == nil {
 		recs, err = s.cfg.Archive.Search(r.Context(), q)
 	}
-	if errors.Is(err, archive.ErrInvalidQuery) {
+	if errors.Is(err, archive.ErrInvalidQuery) || errors.Is(err, archive.ErrNoIndexKey) {
 		apiError(w, http.StatusBadRequest, "bad_query", err.Error())
 		return
 	}

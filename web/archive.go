@@ -20,7 +20,7 @@ type archiveData struct {
 
 // searchForm is the archive search as typed, kept to fill the form again.
 type searchForm struct {
-	Case, Form, Status, Station, From, To, Reason string
+	Case, Form, Status, Station, Name, From, To, Reason string
 }
 
 func (s *Server) archivePage(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -30,7 +30,7 @@ func (s *Server) archivePage(w http.ResponseWriter, r *http.Request, sess *sessi
 // query turns the search form into an archive query; days are the city's
 // local days, as the archive indexes them.
 func (f searchForm) query(who string) (archive.Query, error) {
-	q := archive.Query{Case: f.Case, Form: f.Form, Status: f.Status, Station: f.Station, Who: who, Why: f.Reason}
+	q := archive.Query{Case: f.Case, Form: f.Form, Status: f.Status, Station: f.Station, Name: f.Name, Who: who, Why: f.Reason}
 	for _, d := range []struct {
 		s  string
 		to *time.Time
@@ -49,7 +49,7 @@ func (f searchForm) query(who string) (archive.Query, error) {
 
 func postedSearch(r *http.Request) searchForm {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	return searchForm{Case: v("case"), Form: v("form"), Status: v("status"), Station: v("station"), From: v("from"), To: v("to"), Reason: v("reason")}
+	return searchForm{Case: v("case"), Form: v("form"), Status: v("status"), Station: v("station"), Name: v("name"), From: v("from"), To: v("to"), Reason: v("reason")}
 }
 
 // archiveSearch runs a search only with a reason; the archive records the
@@ -65,8 +65,12 @@ func (s *Server) archiveSearch(w http.ResponseWriter, r *http.Request, sess *ses
 	if err == nil {
 		d.Results, err = s.cfg.Archive.Search(r.Context(), q)
 	}
-	if errors.Is(err, archive.ErrInvalidQuery) {
-		s.render(w, r, sess, http.StatusBadRequest, "archive", t(langOf(r), "archive"), d, "error")
+	switch {
+	case errors.Is(err, archive.ErrInvalidQuery):
+		s.render(w, r, sess, http.StatusBadRequest, "archive", t(langOf(r), "archive"), d, "query.invalid")
+		return
+	case errors.Is(err, archive.ErrNoIndexKey):
+		s.render(w, r, sess, http.StatusBadRequest, "archive", t(langOf(r), "archive"), d, "name.unavailable")
 		return
 	}
 	if err != nil {

@@ -26,9 +26,7 @@ import (
 	"shinsei/pipeline/review"
 	"shinsei/pipeline/text"
 	"shinsei/pipeline/users"
-	"shinsei/store"
 	"shinsei/store/storetest"
-	"shinsei/store/storeurl"
 	"shinsei/templates"
 	"shinsei/web"
 )
@@ -38,18 +36,13 @@ const station = "市民課"
 
 // testStore is a fresh store: a bucket on the test MinIO server when one
 // is configured (and required under make test), else a local folder.
-func testStore(t *testing.T) store.Store {
+func testStore(t *testing.T) storetest.Backend {
 	t.Helper()
 	if os.Getenv(storetest.EnvEndpoint) != "" || os.Getenv(storetest.EnvRequireS3) == "1" {
 		url, getenv := storetest.S3(t, "")
-		return storetest.Open(t, url, getenv).Store
+		return storetest.Open(t, url, getenv)
 	}
-	s, err := storeurl.Open(context.Background(), "file://"+t.TempDir(), func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return storetest.Open(t, "file://"+t.TempDir(), func(string) string { return "" })
 }
 
 // readPages are generated applications read by the real pipeline (OCR
@@ -73,10 +66,11 @@ var readPages = sync.OnceValues(func() ([]readPage, error) {
 	}
 	ctx := context.Background()
 	var out []readPage
-	// A pencilled address and a struck-through phone number: pages a
-	// person must confirm.
-	for i, sc := range []string{"pencil", "correction"} {
-		d, err := g.Scenario(sc, i)
+	// A phone number struck through and written again above its box: a
+	// page a person must confirm, with a value the reader gets wrong. One
+	// page keeps the test's reading (under the race detector) short.
+	for i, sc := range []string{"correction"} {
+		d, err := g.Scenario(sc, i+1)
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +91,7 @@ type readPage struct {
 type env struct {
 	t        *testing.T
 	url      string
-	store    store.Store
+	store    storetest.Backend
 	archive  *archive.Archive
 	audit    *audit.Log
 	flagged  []string // ids of the archived pages that need review
@@ -124,9 +118,10 @@ func newEnv(t *testing.T, opts ...func(*web.Config)) *env {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	s := testStore(t)
-	a := archive.New(s, archive.Options{})
-	e := &env{t: t, store: s, archive: a, audit: audit.New(s, audit.Options{}), truth: map[string]scangen.PageTruth{}}
+	b := testStore(t)
+	s := b.Store
+	a := archive.New(s, archive.Options{IndexKey: []byte("a test key of thirty-two bytes or more")})
+	e := &env{t: t, store: b, archive: a, audit: audit.New(s, audit.Options{}), truth: map[string]scangen.PageTruth{}}
 	e.pages = details
 	for _, d := range details {
 		if _, err := a.Put(ctx, archive.Page{Record: d.Record, Image: d.Canvas, Template: d.Template, Station: station}); err != nil {

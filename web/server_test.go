@@ -64,6 +64,7 @@ func (e *env) loginAs(name, pw string) (*http.Client, string, int) {
 }
 
 func TestRolesOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := e.flagged[0]
 	routes := []struct {
@@ -138,6 +139,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 }
 
 func TestCSRFRequired(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// A login form posted without the token of its page.
 	c := e.client()
@@ -169,6 +171,7 @@ func TestCSRFRequired(t *testing.T) {
 }
 
 func TestLoginRateLimited(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.Local)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -191,6 +194,7 @@ func TestLoginRateLimited(t *testing.T) {
 }
 
 func TestSessionCookieAndExpiry(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.Local)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -267,6 +271,7 @@ func (e *env) api(c *http.Client, method, path, csrf string, in, out any) int {
 }
 
 func TestAPIReview(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	var sess struct {
@@ -333,6 +338,7 @@ func TestAPIReview(t *testing.T) {
 }
 
 func TestAPIArchive(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	var sess struct {

@@ -21,8 +21,9 @@ func serveCommand() *command {
 		summary: "run the review and audit web UI and HTTP API",
 		details: `"serve" runs the browser UI and the JSON API (docs/api.md) over the store:
 reviewers work the queue of pages that need a person, auditors search and view
-the archive (each read asks for a reason and is recorded first). Accounts come
-from 'shinsei users add'. Without --tls-cert and --tls-key it serves plain HTTP
+the archive (each read asks for a reason and is recorded first), by name too
+when SHINSEI_INDEX_KEY (or _FILE) is the key pages were archived with.
+Accounts come from 'shinsei users add'. Without --tls-cert and --tls-key it serves plain HTTP
 on a loopback address only (behind a TLS proxy, or for one person at the
 machine); session cookies are Secure, so browsers keep them only over HTTPS or
 from localhost. Stops on SIGINT or SIGTERM, letting requests finish.`,
@@ -41,12 +42,16 @@ from localhost. Stops on SIGINT or SIGTERM, letting requests finish.`,
 			if v := e.getenv("SHINSEI_LISTEN"); v != "" && listen == "127.0.0.1:8080" {
 				listen = v
 			}
+			key, err := indexKey(e)
+			if err != nil {
+				return err
+			}
 			s, err := openStore(ctx, e)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			a := archive.New(s, archive.Options{Log: e.log})
+			a := archive.New(s, archive.Options{Log: e.log, IndexKey: key})
 			// An answer sheet saved in review is matched as the scanning
 			// station would have; the reviewer is in the review itself.
 			m := match.New(cases.New(s, cases.Options{Log: e.log}), defaultStation(e.getenv), nil)

@@ -36,6 +36,6 @@ func (a auditLog) Record(ctx context.Context, e Event) error {
 		// account name is not written down.
 		who = "-"
 	}
-	_, err := a.l.Record(ctx, audit.Change{Who: who, Action: e.Action, Why: e.Why, Remote: e.Remote})
+	_, err := a.l.Record(ctx, audit.Change{Who: who, Action: e.Action, Why: e.Why, Remote: e.Remote, CaseID: e.CaseID})
 	return err
 }

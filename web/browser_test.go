@@ -496,3 +496,47 @@ func TestBrowserPostWithoutCSRFRefused(t *testing.T) {
 		t.Errorf("%s left the queue after a refused post", id)
 	}
 }
+
+func TestBrowserCaseDesk(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := browser(t)
+	ctx := tab(t, b)
+	run(t, ctx, login(e, "kato"), chromedp.WaitVisible(chromedp.ID("open-form")))
+	// A proxy application taken at the counter, typed in by hand.
+	run(t, ctx,
+		chromedp.SendKeys(chromedp.ID("case-name"), "山田 太郎"),
+		chromedp.SendKeys(chromedp.ID("case-kana"), "ヤマダ タロウ"),
+		chromedp.SendKeys(chromedp.ID("case-birth"), "昭和60年4月12日"),
+		chromedp.SendKeys(chromedp.ID("case-proxy"), "山田 花子"),
+		chromedp.SendKeys(chromedp.ID("case-address"), "東京都練馬区豊玉北6丁目12番1号"),
+		chromedp.Click(chromedp.ID("cert-signature")),
+		chromedp.Click(chromedp.ID("open-case")),
+		chromedp.WaitVisible(chromedp.ID("opened")),
+	)
+	id := textOf(t, ctx, "#opened-id")
+	// The pending cases, with a reason.
+	run(t, ctx,
+		chromedp.SendKeys(chromedp.ID("list-reason"), "本日の照会状況の確認"),
+		chromedp.Click(chromedp.ID("list")),
+		chromedp.WaitVisible(chromedp.ID("cases")),
+	)
+	rows := get(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#cases tr[data-id]")).map(r => r.dataset.id)`))
+	if len(rows) != 1 || rows[0] != id {
+		t.Errorf("pending cases %v, want the one opened, %s", rows, id)
+	}
+	screenshot(t, ctx, "cases")
+	// Cancelled at the counter, with the reason.
+	row := `#cases tr[data-id="` + id + `"] `
+	run(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(row+`form[action$="/cancel"] input[name="note"]`), "本人が来庁し申請を取り下げ"),
+		chromedp.Click(chromedp.CSS(row+"button.cancel")),
+		chromedp.WaitVisible(chromedp.ID("error")),
+	)
+	if got := textOf(t, ctx, "#error"); got != "事案を取り消しました。" {
+		t.Errorf("after cancelling: %q", got)
+	}
+	if got := e.audited("case_open", "case_list", "case_cancel"); got != "kato:case_open kato:case_list kato:case_cancel" {
+		t.Errorf("audit chain %q", got)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"shinsei/pipeline"
 	"shinsei/pipeline/archive"
 	"shinsei/pipeline/audit"
+	"shinsei/pipeline/cases"
 	"shinsei/pipeline/review"
 	"shinsei/pipeline/text"
 	"shinsei/pipeline/users"
@@ -146,7 +147,7 @@ func newEnv(t *testing.T, opts ...func(*web.Config)) *env {
 		}
 	}
 	cfg := web.Config{
-		Auth: web.Accounts(accounts), Audit: web.AuditLog(e.audit), Archive: a, Reviews: review.New(s, a, review.Options{}),
+		Auth: web.Accounts(accounts), Audit: web.AuditLog(e.audit), Archive: a, Reviews: review.New(s, a, review.Options{}), Cases: cases.New(s, cases.Options{}),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	for _, o := range opts {

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"shinsei/forms"
 )
 
 // handler is a route's own code, called once the session, role and (for a
@@ -18,6 +20,7 @@ var (
 	anyone    = []Role{RoleClerk, RoleReviewer, RoleAuditor, RoleAdmin}
 	reviewers = []Role{RoleReviewer}
 	auditors  = []Role{RoleAuditor}
+	clerks    = []Role{RoleClerk}
 )
 
 func allowed(u User, roles []Role) bool {
@@ -41,6 +44,13 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /archive", s.page(auditors, s.archivePage))
 	m.HandleFunc("POST /archive", s.page(auditors, s.archiveSearch))
 	m.HandleFunc("POST /archive/doc/{id}", s.page(auditors, s.archiveView))
+
+	m.HandleFunc("GET /cases", s.page(clerks, s.casesPage))
+	m.HandleFunc("POST /cases", s.page(clerks, s.casesList))
+	m.HandleFunc("POST /cases/open", s.page(clerks, s.casesOpen))
+	m.HandleFunc("POST /cases/{id}/sheet", s.page(clerks, s.casesSheet))
+	m.HandleFunc("POST /cases/{id}/complete", s.page(clerks, s.casesMove(forms.CaseCompleted)))
+	m.HandleFunc("POST /cases/{id}/cancel", s.page(clerks, s.casesMove(forms.CaseCancelled)))
 
 	s.apiRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -155,6 +165,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, sess *session) {
 		http.Redirect(w, r, "/queue", http.StatusSeeOther)
 	case RoleAuditor:
 		http.Redirect(w, r, "/archive", http.StatusSeeOther)
+	case RoleClerk:
+		http.Redirect(w, r, "/cases", http.StatusSeeOther)
 	default:
 		s.render(w, r, sess, http.StatusOK, "home", t(langOf(r), "app"), nil, "")
 	}

@@ -79,6 +79,12 @@ func TestRolesOnEveryRoute(t *testing.T) {
 		{"GET", "/archive", false, web.RoleAuditor},
 		{"POST", "/archive", false, web.RoleAuditor},
 		{"POST", "/archive/doc/" + id, false, web.RoleAuditor},
+		{"GET", "/cases", false, web.RoleClerk},
+		{"POST", "/cases", false, web.RoleClerk},
+		{"POST", "/cases/open", false, web.RoleClerk},
+		{"POST", "/cases/1234-5678-9/sheet", false, web.RoleClerk},
+		{"POST", "/cases/1234-5678-9/complete", false, web.RoleClerk},
+		{"POST", "/cases/1234-5678-9/cancel", false, web.RoleClerk},
 		{"GET", "/api/queue", true, web.RoleReviewer},
 		{"POST", "/api/review/" + id + "/claim", true, web.RoleReviewer},
 		{"POST", "/api/review/" + id + "/open", true, web.RoleReviewer},
@@ -367,5 +373,39 @@ func TestAPIArchive(t *testing.T) {
 	}
 	if got := e.audited("search", "get"); got != "suzuki:search suzuki:get:"+recs[0].DocumentID {
 		t.Errorf("audit chain %q", got)
+	}
+}
+
+func TestCaseSheet(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c, csrf, _ := e.loginAs("kato", password)
+	resp, err := c.PostForm(e.url+"/cases/open", url.Values{"csrf": {csrf}, "name": {"山田 太郎"}, "kana": {"ヤマダ タロウ"},
+		"birth": {"1985/04/12"}, "address": {"東京都練馬区豊玉北6丁目12番1号"}, "cert": {"signature", "user"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`id="opened-id">([0-9-]+)<`).FindSubmatch(body)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("opening a case: %d\n%s", resp.StatusCode, body)
+	}
+	id := string(m[1])
+	resp, err = c.PostForm(e.url+"/cases/"+id+"/sheet", url.Values{"csrf": {csrf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Errorf("answer sheet: %d %s, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(pdf))
+	}
+	if got := e.audited("case_open", "case_sheet"); got != "kato:case_open kato:case_sheet" {
+		t.Errorf("audit chain %q", got)
+	}
+	// Completing needs a reason.
+	if resp := e.post(c, "/cases/"+id+"/complete", csrf, nil); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("complete without a note: %d, want 400", resp.StatusCode)
 	}
 }

@@ -55,9 +55,10 @@ type Authenticator interface {
 // Event is one change or login the server records before it answers.
 type Event struct {
 	Who    string
-	Action string // EventLogin, EventLoginFailed, EventLogout
+	Action string // one of the Event actions below
 	Why    string
-	Remote string // the client's address
+	Remote string // the client's address, for logins
+	CaseID string // for case actions
 }
 
 // Actions of the events web records itself; reads and reviews are
@@ -66,6 +67,10 @@ const (
 	EventLogin       = "login"
 	EventLoginFailed = "login_failed"
 	EventLogout      = "logout"
+	// A clerk opened a case, or completed or cancelled one (Why: the note).
+	EventCaseOpen     = "case_open"
+	EventCaseComplete = "case_complete"
+	EventCaseCancel   = "case_cancel"
 )
 
 // Auditor writes events to the audit log. An error means the event was not
@@ -74,11 +79,13 @@ type Auditor interface {
 	Record(ctx context.Context, e Event) error
 }
 
-// Archive is the archive as web reads it: both calls record who read what
-// and why before returning anything (pipeline/archive does).
+// Archive is the archive as web reads it: Search and Get record who read
+// what and why before returning anything (pipeline/archive does), and
+// RecordRead records a read of a case before the case is shown.
 type Archive interface {
 	Search(ctx context.Context, q archive.Query) ([]forms.Record, error)
 	Get(ctx context.Context, id, who, why string) (forms.Record, []byte, error)
+	RecordRead(ctx context.Context, e archive.AuditEntry) error
 }
 
 // ReviewQueue is the review work (pipeline/review): the pages that need a
@@ -105,6 +112,7 @@ type Config struct {
 	Audit   Auditor
 	Archive Archive
 	Reviews ReviewQueue
+	Cases   CaseDesk
 	// Templates resolve a record's form for outlines and crops; the
 	// built-in registry when nil.
 	Templates *templates.Registry
@@ -136,11 +144,11 @@ type Server struct {
 	now      func() time.Time
 }
 
-// New returns a server for cfg. Auth, Audit, Archive and Reviews are
-// required.
+// New returns a server for cfg. Auth, Audit, Archive, Reviews and Cases
+// are required.
 func New(cfg Config) (*Server, error) {
-	if cfg.Auth == nil || cfg.Audit == nil || cfg.Archive == nil || cfg.Reviews == nil {
-		return nil, errors.New("web: Auth, Audit, Archive and Reviews are all required")
+	if cfg.Auth == nil || cfg.Audit == nil || cfg.Archive == nil || cfg.Reviews == nil || cfg.Cases == nil {
+		return nil, errors.New("web: Auth, Audit, Archive, Reviews and Cases are all required")
 	}
 	if cfg.Templates == nil {
 		cfg.Templates = templates.Builtin()

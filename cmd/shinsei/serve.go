@@ -20,7 +20,9 @@ func serveCommand() *command {
 		name: "serve", args: "[--listen HOST:PORT] [--tls-cert F --tls-key F]",
 		summary: "run the review and audit web UI and HTTP API",
 		details: `"serve" runs the browser UI and the JSON API (docs/api.md) over the store:
-reviewers work the queue of pages that need a person, auditors search and view
+reviewers work the queue of pages that need a person, clerks the proxy cases
+(open one by hand, print its answer sheet, complete or cancel it with a
+reason), auditors search and view
 the archive (each read asks for a reason and is recorded first), by name too
 when SHINSEI_INDEX_KEY (or _FILE) is the key pages were archived with.
 Accounts come from 'shinsei users add'. Without --tls-cert and --tls-key it serves plain HTTP
@@ -54,12 +56,14 @@ from localhost. Stops on SIGINT or SIGTERM, letting requests finish.`,
 			a := archive.New(s, archive.Options{Log: e.log, IndexKey: key})
 			// An answer sheet saved in review is matched as the scanning
 			// station would have; the reviewer is in the review itself.
-			m := match.New(cases.New(s, cases.Options{Log: e.log}), defaultStation(e.getenv), nil)
+			repo := cases.New(s, cases.Options{Log: e.log})
+			m := match.New(repo, defaultStation(e.getenv), nil)
 			srv, err := web.New(web.Config{
 				Auth:    web.Accounts(users.New(s, users.Options{Log: e.log})),
 				Audit:   web.AuditLog(audit.New(s, audit.Options{Log: e.log})),
 				Archive: a,
 				Reviews: review.New(s, a, review.Options{Matcher: m, Log: e.log}),
+				Cases:   repo,
 				Log:     e.log,
 			})
 			if err != nil {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -122,4 +124,71 @@ func (s *Server) archiveView(w http.ResponseWriter, r *http.Request, sess *sessi
 		d.Issues = append(d.Issues, issueText(langOf(r), is.Message))
 	}
 	s.render(w, r, sess, http.StatusOK, "document", id, d, "")
+}
+
+// archiveExport runs the search again, recorded like any search, and
+// answers its records as a file: CSV for Excel (UTF-8 with BOM) or JSON
+// Lines.
+func (s *Server) archiveExport(w http.ResponseWriter, r *http.Request, sess *session) {
+	f := postedSearch(r)
+	format := r.PathValue("format")
+	if f.Reason == "" || (format != "csv" && format != "jsonl") {
+		s.render(w, r, sess, http.StatusBadRequest, "archive", t(langOf(r), "archive"), archiveData{Form: f}, "reason.required")
+		return
+	}
+	q, err := f.query(sess.user.Name)
+	var recs []forms.Record
+	if err == nil {
+		recs, err = s.cfg.Archive.Search(r.Context(), q)
+	}
+	if errors.Is(err, archive.ErrInvalidQuery) || errors.Is(err, archive.ErrNoIndexKey) {
+		s.render(w, r, sess, http.StatusBadRequest, "archive", t(langOf(r), "archive"), archiveData{Form: f}, "query.invalid")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, sess, "exporting a search", err)
+		return
+	}
+	var buf bytes.Buffer
+	if format == "csv" {
+		err = archive.WriteCSV(&buf, recs)
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	} else {
+		err = archive.WriteJSONL(&buf, recs)
+		w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
+	}
+	if err != nil {
+		s.fail(w, r, sess, "exporting a search", err)
+		return
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="shinsei-search.`+format+`"`)
+	w.Write(buf.Bytes())
+}
+
+// archiveDocExport hands out one document, its redacted page PDF or its
+// record as JSON, after the read is recorded with the reason given.
+func (s *Server) archiveDocExport(w http.ResponseWriter, r *http.Request, sess *session) {
+	id, format := r.PathValue("id"), r.PathValue("format")
+	why := strings.TrimSpace(r.PostFormValue("reason"))
+	if why == "" || (format != "pdf" && format != "json") {
+		s.render(w, r, sess, http.StatusBadRequest, "message", t(langOf(r), "archive"), nil, "reason.required")
+		return
+	}
+	rec, pdf, err := s.cfg.Archive.Get(r.Context(), id, sess.user.Name, why)
+	if errors.Is(err, archive.ErrNotFound) || errors.Is(err, archive.ErrInvalidID) || (err == nil && format == "pdf" && pdf == nil) {
+		s.render(w, r, sess, http.StatusNotFound, "message", t(langOf(r), "archive"), nil, "notfound")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, sess, "exporting a document", err)
+		return
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+id+"."+format+`"`)
+	if format == "pdf" {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Write(pdf)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	json.NewEncoder(w).Encode(rec)
 }

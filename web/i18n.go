@@ -22,6 +22,10 @@ func langOf(r *http.Request) string {
 
 // messages are the UI's words: key → [Japanese, English].
 var messages = map[string][2]string{
+	"export.csv":            {"CSV（Excel用）で出力", "Export CSV (for Excel)"},
+	"export.jsonl":          {"JSON Lines で出力", "Export JSON Lines"},
+	"export.pdf":            {"PDF を出力", "Export the PDF"},
+	"export.json":           {"記録（JSON）を出力", "Export the record (JSON)"},
 	"app":                   {"申請書処理", "Form processing"},
 	"login":                 {"ログイン", "Log in"},
 	"logout":                {"ログアウト", "Log out"},

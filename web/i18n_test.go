@@ -54,6 +54,7 @@ func TestMessagesComplete(t *testing.T) {
 		used["case.status."+string(s)] = true
 	}
 	used["case.moved.completed"], used["case.moved.cancelled"] = true, true
+	used["export.csv"], used["export.jsonl"] = true, true
 	if len(used) < 40 {
 		t.Fatalf("found only %d keys in use: the patterns no longer match the code", len(used))
 	}

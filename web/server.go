@@ -44,6 +44,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /archive", s.page(auditors, s.archivePage))
 	m.HandleFunc("POST /archive", s.page(auditors, s.archiveSearch))
 	m.HandleFunc("POST /archive/doc/{id}", s.page(auditors, s.archiveView))
+	m.HandleFunc("POST /archive/export/{format}", s.page(auditors, s.archiveExport))
+	m.HandleFunc("POST /archive/doc/{id}/{format}", s.page(auditors, s.archiveDocExport))
 
 	m.HandleFunc("GET /cases", s.page(clerks, s.casesPage))
 	m.HandleFunc("POST /cases", s.page(clerks, s.casesList))

@@ -79,6 +79,8 @@ func TestRolesOnEveryRoute(t *testing.T) {
 		{"GET", "/archive", false, web.RoleAuditor},
 		{"POST", "/archive", false, web.RoleAuditor},
 		{"POST", "/archive/doc/" + id, false, web.RoleAuditor},
+		{"POST", "/archive/doc/" + id + "/pdf", false, web.RoleAuditor},
+		{"POST", "/archive/export/csv", false, web.RoleAuditor},
 		{"GET", "/cases", false, web.RoleClerk},
 		{"POST", "/cases", false, web.RoleClerk},
 		{"POST", "/cases/open", false, web.RoleClerk},
@@ -407,5 +409,36 @@ func TestCaseSheet(t *testing.T) {
 	// Completing needs a reason.
 	if resp := e.post(c, "/cases/"+id+"/complete", csrf, nil); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("complete without a note: %d, want 400", resp.StatusCode)
+	}
+}
+
+func TestArchiveExports(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c, csrf, _ := e.loginAs("suzuki", password)
+	id := e.flagged[0]
+	for _, x := range []struct {
+		path, reason, ctype, prefix string
+		code                        int
+	}{
+		{"/archive/export/csv", "監査", "text/csv; charset=utf-8", "\ufeffdocument_id,", 200},
+		{"/archive/export/jsonl", "監査", "application/jsonl; charset=utf-8", `{"document_id":"` + id, 200},
+		{"/archive/export/csv", "", "", "", 400},
+		{"/archive/doc/" + id + "/pdf", "開示", "application/pdf", "%PDF-", 200},
+		{"/archive/doc/" + id + "/json", "開示", "application/json; charset=utf-8", `{"document_id":"` + id, 200},
+		{"/archive/doc/" + id + "/pdf", "", "", "", 400},
+	} {
+		resp, err := c.PostForm(e.url+x.path, url.Values{"csrf": {csrf}, "form": {"jpki-application"}, "reason": {x.reason}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != x.code || (x.code == 200 && (resp.Header.Get("Content-Type") != x.ctype || !strings.HasPrefix(string(body), x.prefix))) {
+			t.Errorf("%s (reason %q): %d %s %.40q", x.path, x.reason, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
+	}
+	if got := e.audited("search", "get"); got != "suzuki:search suzuki:search suzuki:get:"+id+" suzuki:get:"+id {
+		t.Errorf("audit chain %q: want each export recorded, the refused ones not", got)
 	}
 }

@@ -366,8 +366,20 @@ func TestBrowserTwoReviewersOnePage(t *testing.T) {
 		t.Errorf("the second reviewer's save through the API: %d, want 409", status)
 	}
 	screenshot(t, tanaka, "review-claimed")
-	// The holder saves it.
-	run(t, sato, chromedp.Click(chromedp.ID("confirm")), chromedp.WaitVisible(chromedp.ID("final")))
+	// The holder rejects it, with keys: Esc, the reason, Enter.
+	run(t, sato,
+		chromedp.KeyEvent(kb.Escape),
+		chromedp.WaitVisible(chromedp.ID("reject-reason")),
+		chromedp.KeyEvent("電話番号が二重線で訂正され判読できない"),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.ID("final")),
+	)
+	if got := textOf(t, sato, "#final-status"); got != "状態: 差し戻し" {
+		t.Errorf("after rejecting: %q", got)
+	}
+	if got := e.audited("review_reject"); got != "sato:review_reject:"+id {
+		t.Errorf("audit chain %q, want sato's reject", got)
+	}
 	if got := e.audited("get"); strings.Contains(got, "tanaka:get:"+id) {
 		t.Errorf("the page was read for the reviewer who did not get it: %q", got)
 	}

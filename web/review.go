@@ -135,7 +135,7 @@ func (s *Server) reviewData(ctx context.Context, lang, id, who string) (reviewDa
 				continue
 			}
 			rf := reviewField{ID: f.ID, Label: f.Label, Kind: f.Kind, Issues: byField[f.ID]}
-			rf.Text, rf.Checked = shown(f.Kind, fv.Value)
+			rf.Text, rf.Checked = shown(fv.Value)
 			if img != nil {
 				if rf.Crop, err = fieldCrop(img, f.Box); err != nil {
 					return reviewData{}, fmt.Errorf("field %s: %w", f.ID, err)
@@ -154,7 +154,7 @@ func (s *Server) reviewData(ctx context.Context, lang, id, who string) (reviewDa
 }
 
 // shown is a record value as the review form shows it.
-func shown(k templates.Kind, v any) (string, bool) {
+func shown(v any) (string, bool) {
 	switch v := v.(type) {
 	case bool:
 		return "", v

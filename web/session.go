@@ -129,12 +129,20 @@ func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
 	return &limiter{fails: map[string][]time.Time{}, max: max, window: window, now: now}
 }
 
+// limitKeys are what a login attempt counts against: the name, and the
+// client's address unless it is a loopback one — behind a TLS proxy on the
+// same machine every client has that address, and one person's typos
+// would lock everyone out.
 func limitKeys(name string, r *http.Request) []string {
+	keys := []string{"name:" + name}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	return []string{"name:" + name, "addr:" + host}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		keys = append(keys, "addr:"+host)
+	}
+	return keys
 }
 
 // blocked reports whether any key has used up its attempts.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 
@@ -13,6 +14,10 @@ import (
 	"shinsei/pipeline/users"
 	"shinsei/web"
 )
+
+// defaultListen is where serve listens without --listen or SHINSEI_LISTEN:
+// this machine only.
+const defaultListen = "127.0.0.1:8080"
 
 func serveCommand() *command {
 	var listen, tlsCert, tlsKey string
@@ -30,7 +35,7 @@ on a loopback address only (behind a TLS proxy, or for one person at the
 machine); session cookies are Secure, so browsers keep them only over HTTPS or
 from localhost. Stops on SIGINT or SIGTERM, letting requests finish.`,
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&listen, "listen", "127.0.0.1:8080", "`address` to listen on (env SHINSEI_LISTEN)")
+			fs.StringVar(&listen, "listen", "", "`address` to listen on (env SHINSEI_LISTEN; default "+defaultListen+")")
 			fs.StringVar(&tlsCert, "tls-cert", "", "serve HTTPS with the certificate (chain) in this PEM `file`")
 			fs.StringVar(&tlsKey, "tls-key", "", "the private key of --tls-cert, a PEM `file`")
 		},
@@ -41,8 +46,11 @@ from localhost. Stops on SIGINT or SIGTERM, letting requests finish.`,
 			if (tlsCert == "") != (tlsKey == "") {
 				return usageErrorf("serve: --tls-cert and --tls-key go together")
 			}
-			if v := e.getenv("SHINSEI_LISTEN"); v != "" && listen == "127.0.0.1:8080" {
-				listen = v
+			if listen == "" {
+				listen = e.getenv("SHINSEI_LISTEN")
+			}
+			if listen == "" {
+				listen = defaultListen
 			}
 			key, err := indexKey(e)
 			if err != nil {
@@ -70,8 +78,11 @@ from localhost. Stops on SIGINT or SIGTERM, letting requests finish.`,
 				return err
 			}
 			l, err := web.Listen(listen, tlsCert != "")
-			if err != nil {
+			if errors.Is(err, web.ErrPlainHTTP) {
 				return usageErrorf("serve: %v", err)
+			}
+			if err != nil {
+				return fmt.Errorf("serve: %w", err)
 			}
 			scheme := "http"
 			if tlsCert != "" {

@@ -22,6 +22,7 @@ func langOf(r *http.Request) string {
 
 // messages are the UI's words: key → [Japanese, English].
 var messages = map[string][2]string{
+	"queue.waiting":         {"確認待ちの件数（古い順に表示）", "Pages waiting (oldest shown first)"},
 	"case.name":             {"氏名", "Name"},
 	"export.csv":            {"CSV（Excel用）で出力", "Export CSV (for Excel)"},
 	"export.jsonl":          {"JSON Lines で出力", "Export JSON Lines"},

@@ -17,7 +17,12 @@ import (
 	"shinsei/templates"
 )
 
+// queueShown is how many pages of the queue the page lists: the oldest,
+// which are the ones to work on; the count says how many wait.
+const queueShown = 200
+
 type queueData struct {
+	Total  int
 	Items  []archive.QueueItem
 	Filter archive.QueueFilter
 	Forms  []string
@@ -30,7 +35,10 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, sess *session
 		s.fail(w, r, sess, "listing the review queue", err)
 		return
 	}
-	d := queueData{Items: items, Filter: f}
+	d := queueData{Items: items, Filter: f, Total: len(items)}
+	if len(d.Items) > queueShown {
+		d.Items = d.Items[:queueShown]
+	}
 	for _, tpl := range s.cfg.Templates.List() {
 		if !slices.Contains(d.Forms, tpl.ID) {
 			d.Forms = append(d.Forms, tpl.ID)

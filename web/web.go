@@ -73,8 +73,9 @@ const (
 	EventCaseCancel   = "case_cancel"
 )
 
-// Auditor writes events to the audit log. An error means the event was not
-// recorded, and the server then refuses what it was about to do.
+// Auditor writes events to the audit log. A login that cannot be recorded
+// is refused; a case change is made, then recorded (as the CLI does), and
+// a failure to record it is shown to the clerk and logged.
 type Auditor interface {
 	Record(ctx context.Context, e Event) error
 }

@@ -116,7 +116,9 @@ func BenchmarkQueueAndSearchHTTP(b *testing.B) {
 		want string
 	}{
 		{"queue", func() (*http.Response, error) { return reviewer.Get(ts.URL + "/queue") }, fmt.Sprintf(": %d</p>", (pages+2)/3)},
-		{"queue-station", func() (*http.Response, error) { return reviewer.Get(ts.URL + "/queue?station=" + url.QueryEscape("窓口0")) }, fmt.Sprintf(": %d</p>", (pages+2)/3)},
+		{"queue-station", func() (*http.Response, error) {
+			return reviewer.Get(ts.URL + "/queue?station=" + url.QueryEscape("窓口0"))
+		}, fmt.Sprintf(": %d</p>", (pages+2)/3)},
 		{"search-name", func() (*http.Response, error) {
 			return auditor.PostForm(ts.URL+"/archive", url.Values{"csrf": {csrf}, "name": {"山田太郎1234"}, "reason": {"bench"}})
 		}, `data-id="`},

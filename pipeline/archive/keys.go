@@ -33,6 +33,9 @@ const (
 	// for every page archived as needs_review, the stamp (queueStamp) its
 	// archiving time, so listing it gives the queue oldest first.
 	indexReview = "review"
+	// indexReviewed marks each review of a page with the status it left:
+	// archive/index/reviewed/<id>/<nnnn>-<status> (reviews.go).
+	indexReviewed = "reviewed"
 	// indexName holds names and kana by keyed hash (names.go).
 	indexName = "name"
 )

@@ -16,12 +16,14 @@ import (
 )
 
 // A page that needs a person is reviewed (pipeline/review): each review is
-// a write-once object archive/reviews/<document_id>/<n>-<status>.json,
-// n counting from 1, holding who, when, each field's old and new value and
-// the record as it stands after the review. The first record (record.json)
-// stays as the scan left it; reads (Get, Search) serve the latest review's
-// record. The status in the key lets the review queue tell reviewed pages
-// from waiting ones by listing keys alone.
+// a write-once object archive/reviews/<document_id>/<nnnn>.json, n
+// counting from 1, holding who, when, each field's old and new value and
+// the record as it stands after the review. Written with the store's
+// create-only Put, two reviews can never take one number. The first
+// record (record.json) stays as the scan left it; reads (Get, Search)
+// serve the latest review's record. After each review an empty marker,
+// archive/index/reviewed/<document_id>/<nnnn>-<status>, lets the review
+// queue tell reviewed pages from waiting ones by listing keys alone.
 
 // Review actions.
 const (
@@ -62,33 +64,51 @@ type Review struct {
 // width (and its order).
 const maxReviews = 9999
 
-func reviewKey(id string, seq int, status forms.Status) string {
-	return fmt.Sprintf("%s%s/%04d-%s.json", reviewsPrefix, id, seq, status)
+func reviewKey(id string, seq int) string {
+	return fmt.Sprintf("%s%s/%04d.json", reviewsPrefix, id, seq)
 }
 
-// parseReviewKey reads the rest of a key after reviewsPrefix.
-func parseReviewKey(rest string) (id string, seq int, status forms.Status, ok bool) {
+// reviewedKey is the marker of review seq of page id, naming the status it
+// left the page in.
+func reviewedKey(id string, seq int, status forms.Status) string {
+	return fmt.Sprintf("%s%s/%s/%04d-%s", indexPrefix, indexReviewed, id, seq, status)
+}
+
+// parseReviewKey reads the rest of a review key after reviewsPrefix.
+func parseReviewKey(rest string) (id string, seq int, ok bool) {
+	id, name, ok := strings.Cut(rest, "/")
+	if !ok || !ValidID(id) {
+		return "", 0, false
+	}
+	n, ok := strings.CutSuffix(name, ".json")
+	seq, ok2 := parseSeq(n)
+	return id, seq, ok && ok2
+}
+
+// parseReviewedKey reads the rest of a marker key after its prefix.
+func parseReviewedKey(rest string) (id string, seq int, status forms.Status, ok bool) {
 	id, name, ok := strings.Cut(rest, "/")
 	if !ok || !ValidID(id) {
 		return "", 0, "", false
 	}
-	name, ok = strings.CutSuffix(name, ".json")
-	n, st, ok2 := strings.Cut(name, "-")
-	if !ok || !ok2 || len(n) != 4 {
-		return "", 0, "", false
+	n, st, ok := strings.Cut(name, "-")
+	seq, ok2 := parseSeq(n)
+	return id, seq, forms.Status(st), ok && ok2
+}
+
+func parseSeq(n string) (int, bool) {
+	if len(n) != 4 {
+		return 0, false
 	}
 	seq, err := strconv.Atoi(n)
-	if err != nil || seq < 1 {
-		return "", 0, "", false
-	}
-	return id, seq, forms.Status(st), true
+	return seq, err == nil && seq >= 1
 }
 
 // PutReview stores r as the next review of its page, with Seq one after
 // the latest, and adds the page to the status index of its new status so
 // that Search finds it by it. It returns the review as stored, with Seq
-// and Key set. It
-// reads and shows nothing; who reviews is recorded by the caller
+// and Key set; ErrReviewConflict if another review took the number first.
+// It reads and shows nothing; who reviews is recorded by the caller
 // (pipeline/review, in the audit chain).
 func (a *Archive) PutReview(ctx context.Context, r Review) (Review, error) {
 	id := r.DocumentID
@@ -141,24 +161,16 @@ func (a *Archive) PutReview(ctx context.Context, r Review) (Review, error) {
 			return Review{}, err
 		}
 	}
-	key := reviewKey(id, r.Seq, r.Record.Status)
-	// The status is in the key too, so a racing writer of the same number
-	// with another status does not collide: the number is checked again
-	// after the write, and of two the first in key order stands (it is
-	// the one lastReview serves).
+	key := reviewKey(id, r.Seq)
 	if _, err := a.s.Put(ctx, key, bytes.NewReader(data), int64(len(data))); errors.Is(err, store.ErrExist) {
-		return Review{}, fmt.Errorf("archive %s: %w", id, ErrReviewConflict)
+		return Review{}, fmt.Errorf("archive %s: review %d: %w", id, r.Seq, ErrReviewConflict)
 	} else if err != nil {
 		return Review{}, fmt.Errorf("archive %s: %w", key, err)
 	}
-	keys, err := a.reviewKeys(ctx, id)
-	if err != nil {
+	// Without the marker (a crash here) the queue still lists the page;
+	// claiming it then finds the review, and it is passed over.
+	if err := a.putOnce(ctx, reviewedKey(id, r.Seq, r.Record.Status), nil); err != nil {
 		return Review{}, err
-	}
-	for _, k := range keys {
-		if _, seq, _, _ := parseReviewKey(strings.TrimPrefix(k, reviewsPrefix)); seq == r.Seq && k < key {
-			return Review{}, fmt.Errorf("archive %s: review %d: %w (%s)", id, r.Seq, ErrReviewConflict, k)
-		}
 	}
 	a.log.Info("review archived", "document_id", id, "key", key, "status", r.Record.Status)
 	r.Key = key
@@ -173,7 +185,7 @@ func (a *Archive) reviewKeys(ctx context.Context, id string) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("archive: list %s: %w", dir, err)
 		}
-		if _, _, _, ok := parseReviewKey(strings.TrimPrefix(info.Key, reviewsPrefix)); ok {
+		if _, _, ok := parseReviewKey(strings.TrimPrefix(info.Key, reviewsPrefix)); ok {
 			keys = append(keys, info.Key)
 		}
 	}
@@ -181,8 +193,7 @@ func (a *Archive) reviewKeys(ctx context.Context, id string) ([]string, error) {
 }
 
 // lastReview returns the number and key of a page's latest review (0, ""
-// when it has none). With two of one number (a lost race PutReview
-// reports), the first in key order counts, the same one for every reader.
+// when it has none).
 func (a *Archive) lastReview(ctx context.Context, id string) (int, string, error) {
 	keys, err := a.reviewKeys(ctx, id)
 	if err != nil || len(keys) == 0 {
@@ -190,7 +201,7 @@ func (a *Archive) lastReview(ctx context.Context, id string) (int, string, error
 	}
 	best, bestKey := 0, ""
 	for _, k := range keys {
-		_, seq, _, _ := parseReviewKey(strings.TrimPrefix(k, reviewsPrefix))
+		_, seq, _ := parseReviewKey(strings.TrimPrefix(k, reviewsPrefix))
 		if seq > best {
 			best, bestKey = seq, k
 		}
@@ -217,7 +228,7 @@ func (a *Archive) latestReviews(ctx context.Context) (map[string]string, error) 
 		if err != nil {
 			return nil, fmt.Errorf("archive: list %s: %w", reviewsPrefix, err)
 		}
-		id, seq, _, ok := parseReviewKey(strings.TrimPrefix(info.Key, reviewsPrefix))
+		id, seq, ok := parseReviewKey(strings.TrimPrefix(info.Key, reviewsPrefix))
 		if ok && seq > best[id] {
 			best[id], out[id] = seq, info.Key
 		}
@@ -308,7 +319,7 @@ type QueueFilter struct {
 // Queue lists the pages that need a person, oldest first: those archived
 // as needs_review whose latest review (if any) left them so. It reads keys
 // only (the review index written at archive time, the station and form
-// indexes, the review keys), no records, so it is not a read of personal
+// indexes, the reviewed markers), no records, so it is not a read of personal
 // data and is not audited. A page whose archiving has not finished may be
 // listed; opening it finds no record (ErrNotFound).
 func (a *Archive) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
@@ -325,11 +336,12 @@ func (a *Archive) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error)
 	}
 	done := map[string]bool{}
 	last := map[string]int{}
-	for info, err := range a.s.List(ctx, reviewsPrefix) {
+	reviewed := indexPrefix + indexReviewed + "/"
+	for info, err := range a.s.List(ctx, reviewed) {
 		if err != nil {
-			return nil, fmt.Errorf("archive: list %s: %w", reviewsPrefix, err)
+			return nil, fmt.Errorf("archive: list %s: %w", reviewed, err)
 		}
-		id, seq, st, ok := parseReviewKey(strings.TrimPrefix(info.Key, reviewsPrefix))
+		id, seq, st, ok := parseReviewedKey(strings.TrimPrefix(info.Key, reviewed))
 		if ok && seq > last[id] {
 			last[id] = seq
 			done[id] = st != forms.NeedsReview

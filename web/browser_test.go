@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"image/png"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"shinsei/forms"
+	"shinsei/pipeline/archive"
 	"shinsei/store/storetest"
 )
 
@@ -550,5 +552,47 @@ func TestBrowserCaseDesk(t *testing.T) {
 	}
 	if got := e.audited("case_open", "case_list", "case_cancel"); got != "kato:case_open kato:case_list kato:case_cancel" {
 		t.Errorf("audit chain %q", got)
+	}
+}
+
+func TestBrowserReviewCheckBoxKeys(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	// The generated page again, as if its reader had been unsure of the
+	// 利用者証明用 tick and read it as not ticked: a page whose flagged
+	// field is a check box. (A copy under an id of its own.)
+	p := e.pages[0]
+	rec := p.Record
+	rec.Fields = maps.Clone(rec.Fields)
+	sha := strings.Repeat("c", 64)
+	rec.DocumentID, rec.Source.SHA256 = forms.DocumentID(sha, 1), sha
+	for id, fv := range rec.Fields {
+		fv.Review = false
+		rec.Fields[id] = fv
+	}
+	rec.Fields["cert_user"] = forms.FieldValue{Value: false, Confidence: 0.5, Review: true}
+	rec.Issues = []forms.Issue{{Field: "cert_user", Code: "mark_unsure", Message: "「利用者証明用電子証明書」の印がはっきりしません / the mark is unclear"}}
+	rec.Status = forms.NeedsReview
+	if _, err := e.archive.Put(context.Background(), archive.Page{Record: rec, Image: p.Canvas, Template: p.Template, Station: station}); err != nil {
+		t.Fatal(err)
+	}
+	b := browser(t)
+	ctx := tab(t, b)
+	run(t, ctx, login(e, "sato"), chromedp.Navigate(e.url+"/review/"+rec.DocumentID), chromedp.WaitVisible(chromedp.ID("review-form")))
+	fields := reviewFields(t, ctx)
+	if len(fields) != 1 || fields[0].ID != "cert_user" || fields[0].Kind != "checkbox" || fields[0].Checked {
+		t.Fatalf("review fields %+v, want cert_user unticked", fields)
+	}
+	// Space ticks the box that has the focus; Enter on it confirms.
+	run(t, ctx, chromedp.KeyEvent(" "), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.ID("final")))
+	if got := textOf(t, ctx, `#final tr[data-field="cert_user"] td:nth-child(2)`); got != "true" {
+		t.Errorf("cert_user in the final record: %q, want true", got)
+	}
+	rvs, err := e.archive.Reviews(context.Background(), rec.DocumentID, "test", "checking the review the test made")
+	if err != nil || len(rvs) != 1 {
+		t.Fatalf("reviews: %v %+v", err, rvs)
+	}
+	if c := rvs[0].Changes; len(c) != 1 || c[0].Field != "cert_user" || c[0].Old != false || c[0].New != true {
+		t.Errorf("the review's changes %+v, want cert_user false → true", c)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"shinsei/forms"
 	"shinsei/pipeline/archive"
+	"shinsei/pipeline/cases"
 	"shinsei/pipeline/review"
 )
 
@@ -29,6 +30,10 @@ func (s *Server) apiRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /api/review/{id}/reject", s.api(reviewers, s.apiReject))
 	m.HandleFunc("POST /api/archive/search", s.api(auditors, s.apiSearch))
 	m.HandleFunc("POST /api/archive/docs/{id}", s.api(auditors, s.apiDoc))
+	m.HandleFunc("POST /api/cases/list", s.api(clerks, s.apiCasesList))
+	m.HandleFunc("POST /api/cases", s.api(clerks, s.apiCasesOpen))
+	m.HandleFunc("POST /api/cases/{id}/complete", s.api(clerks, s.apiCasesMove(forms.CaseCompleted)))
+	m.HandleFunc("POST /api/cases/{id}/cancel", s.api(clerks, s.apiCasesMove(forms.CaseCancelled)))
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "not_found", "no such API route")
 	})
@@ -275,4 +280,112 @@ func (s *Server) apiDoc(w http.ResponseWriter, r *http.Request, sess *session) {
 func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, sess *session, what string, err error) {
 	s.log.Error(what, "user", sess.user.Name, "path", r.URL.Path, "err", err)
 	apiError(w, http.StatusInternalServerError, "internal", "something went wrong: see the server's log")
+}
+
+func (s *Server) apiCasesList(w http.ResponseWriter, r *http.Request, sess *session) {
+	var in struct {
+		Status string `json:"status"`
+		Reason string `json:"reason"`
+	}
+	if !readJSON(w, r, &in) {
+		return
+	}
+	if strings.TrimSpace(in.Reason) == "" {
+		apiError(w, http.StatusBadRequest, "reason_required", "listing cases reads personal data: give a reason")
+		return
+	}
+	if in.Status != "" && !forms.CaseStatus(in.Status).Valid() {
+		apiError(w, http.StatusBadRequest, "bad_query", "status: want pending, answered, completed, cancelled or expired")
+		return
+	}
+	list, err := s.cfg.Cases.List(r.Context(), forms.CaseStatus(in.Status))
+	if err != nil {
+		s.apiFail(w, r, sess, "listing cases", err)
+		return
+	}
+	ids := make([]string, 0, len(list))
+	for _, c := range list {
+		ids = append(ids, string(c.ID))
+	}
+	if err := s.cfg.Archive.RecordRead(r.Context(), archive.AuditEntry{Who: sess.user.Name, Why: strings.TrimSpace(in.Reason), Action: archive.ActionCaseList, CaseIDs: ids, CaseStatus: in.Status}); err != nil {
+		s.apiFail(w, r, sess, "recording a case list", err)
+		return
+	}
+	if list == nil {
+		list = []forms.Case{}
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (s *Server) apiCasesOpen(w http.ResponseWriter, r *http.Request, sess *session) {
+	var in struct {
+		Person    forms.Person `json:"person"`
+		Certs     []string     `json:"certs"`
+		ProxyName string       `json:"proxy_name"`
+	}
+	if !readJSON(w, r, &in) {
+		return
+	}
+	birth, _, err := forms.ParseDate(in.Person.BirthDate)
+	if err != nil {
+		apiError(w, http.StatusBadRequest, "invalid", "person.birth_date: not a date")
+		return
+	}
+	in.Person.BirthDate = birth.Format(time.DateOnly)
+	c, err := s.cfg.Cases.Open(r.Context(), forms.Case{Person: in.Person, Certs: in.Certs, ProxyName: in.ProxyName})
+	if errors.Is(err, forms.ErrInvalidCase) {
+		apiError(w, http.StatusBadRequest, "invalid", err.Error())
+		return
+	}
+	if err != nil {
+		s.apiFail(w, r, sess, "opening a case", err)
+		return
+	}
+	if err := s.cfg.Audit.Record(r.Context(), Event{Who: sess.user.Name, Action: EventCaseOpen, CaseID: string(c.ID)}); err != nil {
+		s.apiFail(w, r, sess, "recording a case opened (it is open)", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) apiCasesMove(to forms.CaseStatus) handler {
+	return func(w http.ResponseWriter, r *http.Request, sess *session) {
+		var in struct {
+			Note string `json:"note"`
+		}
+		if !readJSON(w, r, &in) {
+			return
+		}
+		note := strings.TrimSpace(in.Note)
+		if note == "" {
+			apiError(w, http.StatusBadRequest, "reason_required", "completing or cancelling a case needs a note")
+			return
+		}
+		c, err := s.cfg.Cases.Transition(r.Context(), r.PathValue("id"), to, sess.user.Name, note)
+		switch {
+		case errors.Is(err, forms.ErrBadTransition):
+			apiError(w, http.StatusConflict, "bad_transition", err.Error())
+			return
+		case errors.Is(err, forms.ErrBadCaseRef), errors.Is(err, cases.ErrNotFound):
+			apiError(w, http.StatusNotFound, "not_found", "no such case")
+			return
+		case err != nil:
+			s.apiFail(w, r, sess, "moving a case", err)
+			return
+		}
+		action := EventCaseComplete
+		if to == forms.CaseCancelled {
+			action = EventCaseCancel
+		}
+		if err := s.cfg.Audit.Record(r.Context(), Event{Who: sess.user.Name, Action: action, CaseID: string(c.ID), Why: note}); err != nil {
+			s.apiFail(w, r, sess, "recording a case moved (it was moved)", err)
+			return
+		}
+		// The case moved is shown: a read of it, recorded as the CLI does.
+		if err := s.cfg.Archive.RecordRead(r.Context(), archive.AuditEntry{Who: sess.user.Name, Why: note, Action: archive.ActionCaseChange, CaseID: string(c.ID)}); err != nil {
+			s.apiFail(w, r, sess, "recording a case shown", err)
+			return
+		}
+		writeJSON(w, http.StatusOK, c)
+	}
 }

@@ -94,6 +94,10 @@ func TestRolesOnEveryRoute(t *testing.T) {
 		{"POST", "/api/review/" + id + "/reject", true, web.RoleReviewer},
 		{"POST", "/api/archive/search", true, web.RoleAuditor},
 		{"POST", "/api/archive/docs/" + id, true, web.RoleAuditor},
+		{"POST", "/api/cases/list", true, web.RoleClerk},
+		{"POST", "/api/cases", true, web.RoleClerk},
+		{"POST", "/api/cases/1234-5678-9/complete", true, web.RoleClerk},
+		{"POST", "/api/cases/1234-5678-9/cancel", true, web.RoleClerk},
 	}
 	people := map[web.Role]string{web.RoleReviewer: "sato", web.RoleAuditor: "suzuki", web.RoleClerk: "kato", web.RoleAdmin: "ito"}
 	e.addUser("ito", "admin")
@@ -440,5 +444,42 @@ func TestArchiveExports(t *testing.T) {
 	}
 	if got := e.audited("search", "get"); got != "suzuki:search suzuki:search suzuki:get:"+id+" suzuki:get:"+id {
 		t.Errorf("audit chain %q: want each export recorded, the refused ones not", got)
+	}
+}
+
+func TestAPICases(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.client()
+	var sess struct {
+		CSRFToken string `json:"csrf_token"`
+	}
+	if code := e.api(c, "POST", "/api/login", "", map[string]string{"name": "kato", "password": password}, &sess); code != http.StatusOK {
+		t.Fatalf("API login: %d", code)
+	}
+	var opened struct{ ID, Status string }
+	in := map[string]any{"person": map[string]string{"name": "山田 太郎", "kana": "ヤマダ タロウ", "birth_date": "昭和60年4月12日", "address": "東京都練馬区豊玉北6丁目12番1号"}, "certs": []string{"signature"}}
+	if code := e.api(c, "POST", "/api/cases", sess.CSRFToken, in, &opened); code != http.StatusOK || opened.Status != "pending" {
+		t.Fatalf("open: %d %+v", code, opened)
+	}
+	if code := e.api(c, "POST", "/api/cases/list", sess.CSRFToken, map[string]string{"status": "pending"}, nil); code != http.StatusBadRequest {
+		t.Errorf("list without a reason: %d, want 400", code)
+	}
+	var list []struct{ ID string }
+	if code := e.api(c, "POST", "/api/cases/list", sess.CSRFToken, map[string]string{"status": "pending", "reason": "確認"}, &list); code != http.StatusOK || len(list) != 1 || list[0].ID != opened.ID {
+		t.Errorf("list: %d %+v, want %s", code, list, opened.ID)
+	}
+	if code := e.api(c, "POST", "/api/cases/"+opened.ID+"/cancel", sess.CSRFToken, map[string]string{}, nil); code != http.StatusBadRequest {
+		t.Errorf("cancel without a note: %d, want 400", code)
+	}
+	var moved struct{ Status string }
+	if code := e.api(c, "POST", "/api/cases/"+opened.ID+"/cancel", sess.CSRFToken, map[string]string{"note": "取り下げ"}, &moved); code != http.StatusOK || moved.Status != "cancelled" {
+		t.Errorf("cancel: %d %+v", code, moved)
+	}
+	if code := e.api(c, "POST", "/api/cases/"+opened.ID+"/complete", sess.CSRFToken, map[string]string{"note": "完了"}, nil); code != http.StatusConflict {
+		t.Errorf("completing a cancelled case: %d, want 409", code)
+	}
+	if got := e.audited("case_open", "case_list", "case_cancel", "case_change"); got != "kato:case_open kato:case_list kato:case_cancel kato:case_change" {
+		t.Errorf("audit chain %q", got)
 	}
 }

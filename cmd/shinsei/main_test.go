@@ -82,7 +82,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"store"}, "shinsei store check"},
 		{[]string{"watch"}, "name one folder"},
 		{[]string{"scan"}, "at least one file"},
-		{[]string{"serve"}, "not built yet"},
+		{[]string{"serve", "extra"}, "takes no arguments"},
 		{nil, "no command"},
 	} {
 		_, errOut, code := shinsei(t, nil, c.args...)

@@ -79,6 +79,9 @@ if [ "$want_test" -eq 1 ]; then
 	# libtiff's own tools (ppm2tiff, tiffcrop, tiffcp, tiffinfo) save our
 	# forms as fax TIFFs the ways office scanners do (internal/faxtiff).
 	packages+=(libtiff-tools)
+	# Chromium, driven headless by web's browser tests (chromedp) against
+	# `shinsei serve`.
+	packages+=(chromium)
 	command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 

@@ -88,7 +88,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"worker", "--queue", "nats://127.0.0.1:4222", "--tries", "0"}, "--tries must be at least 1"},
 		{[]string{"worker", "--queue", "nats://127.0.0.1:4222", "inbox/"}, "no arguments"},
 		{[]string{"worker", "--queue", "nats://127.0.0.1:4222", "--inbox", "archive"}, "overlaps archive/"},
-		{[]string{"serve"}, "not built yet"},
+		{[]string{"serve", "extra"}, "takes no arguments"},
 		{nil, "no command"},
 	} {
 		_, errOut, code := shinsei(t, nil, c.args...)

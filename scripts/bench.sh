@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh is `make bench`: a 100-page standard corpus through `shinsei scan`,
 # then the same files dropped into a folder `shinsei watch` watches, then
-# (once the worker exists) through two `shinsei worker` processes, and the
+# put into a MinIO inbox for two `shinsei worker` processes, and the
 # same pages through ocrmypdf (Debian's package) for comparison. It prints
 # pages/min, p50/p95 latency per page and peak RSS, and the ratios.
 #
@@ -16,7 +16,7 @@ jobs="${BENCH_JOBS:-$(getconf _NPROCESSORS_ONLN)}"
 # ocrmypdf takes several seconds a page: it reads a sample of the files,
 # and its rate is per page all the same.
 ocr_files="${BENCH_OCRMYPDF_FILES:-20}"
-corpus=".cache/bench/standard-seed9"
+corpus=".cache/bench/standard-seed9-$pages_wanted"
 
 if ! command -v ocrmypdf >/dev/null || ! command -v /usr/bin/time >/dev/null; then
 	echo "bench: installing ocrmypdf and time (Debian packages)"
@@ -38,7 +38,11 @@ echo "machine: $machine; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 log=$(mktemp); tim=$(mktemp); store=$(mktemp -d); work=$(mktemp -d)
 watch_pid=""
+city_pids=()
 cleanup() {
+	for pid in "${city_pids[@]}"; do
+		kill $(ps -o pid= --ppid "$pid") "$pid" 2>/dev/null || true
+	done
 	if [ -n "$watch_pid" ]; then
 		kill $(ps -o pid= --ppid "$watch_pid") "$watch_pid" 2>/dev/null || true
 		wait "$watch_pid" 2>/dev/null || true
@@ -97,15 +101,75 @@ bench_watch() {
 	echo "watch against scan: $(echo "$wrate $rate" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}') pages/min"
 }
 
-# bench_workers: two `shinsei worker` processes on one MinIO and one NATS
-# JetStream server, the same files put under the inbox prefix, timed from
-# the first put until every page is archived; pages/min against scan (the
-# queue must cost at most 10%, issue 16). Filled in with the worker (issue
-# 16 part 3): start MinIO and nats-server as scripts/test.sh does, two
-# workers with -j $((jobs / 2)), put the files, wait, report like
-# bench_watch.
+# bench_workers: two `shinsei worker` processes (-j $jobs/2 each) on one
+# MinIO and one NATS JetStream server started here as scripts/test.sh
+# starts them (MinIO's NATS target with JetStream on). The clock runs from
+# the first file put under the inbox (curl, signed with SigV4) until the
+# workers have read as many pages as scan did; the event's trip through
+# MinIO and NATS is in the time. pages/min against scan: the queue may
+# cost at most 10% (issue 16).
 bench_workers() {
-	echo "shinsei worker ×2: not measured yet (the worker comes with issue 16 part 3)"
+	local bin=".cache/bin" wdir="$work/city" port nats_port access secret bucket="bench" i
+	if [ ! -x "$bin/minio" ] || [ ! -x "$bin/nats-server" ]; then
+		scripts/setup.sh --test >&2
+	fi
+	mkdir -p "$wdir"
+	nats_port=$((20000 + RANDOM % 20000))
+	port=$((nats_port + 1))
+	access="bench-$RANDOM$RANDOM"
+	secret="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+	"$bin/nats-server" -js -a 127.0.0.1 -p "$nats_port" -sd "$wdir/nats" >"$wdir/nats.log" 2>&1 &
+	city_pids+=($!)
+	for _ in $(seq 1 100); do grep -q "Server is ready" "$wdir/nats.log" && break; sleep 0.1; done
+	MINIO_ROOT_USER="$access" MINIO_ROOT_PASSWORD="$secret" MINIO_BROWSER=off MINIO_UPDATE=off \
+		MINIO_NOTIFY_NATS_ENABLE_SHINSEI=on MINIO_NOTIFY_NATS_ADDRESS_SHINSEI="127.0.0.1:$nats_port" \
+		MINIO_NOTIFY_NATS_SUBJECT_SHINSEI=shinsei.inbox MINIO_NOTIFY_NATS_JETSTREAM_SHINSEI=on \
+		MINIO_NOTIFY_NATS_QUEUE_DIR_SHINSEI="$wdir/events" \
+		"$bin/minio" server --quiet --address "127.0.0.1:$port" --console-address "127.0.0.1:$((port + 2))" \
+		"$wdir/disk" >"$wdir/minio.log" 2>&1 &
+	city_pids+=($!)
+	for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$port/minio/health/ready" 2>/dev/null && break; sleep 0.5; done
+	local store="s3://$bucket?endpoint=127.0.0.1:$port&secure=false"
+	# The first worker makes the bucket, the stream and the bucket's
+	# notification; the second joins them.
+	for i in 1 2; do
+		AWS_ACCESS_KEY_ID="$access" AWS_SECRET_ACCESS_KEY="$secret" /usr/bin/time -v -o "$wdir/worker$i.time" \
+			bin/shinsei --store "$store" --log-level debug worker --queue "nats://127.0.0.1:$nats_port" \
+			--notify-arn arn:minio:sqs::SHINSEI:nats --station "bench-$i" -j "$(( jobs > 1 ? jobs / 2 : 1 ))" \
+			>/dev/null 2>"$wdir/worker$i.log" &
+		city_pids+=($!)
+		for _ in $(seq 1 600); do grep -q 'msg="worker started"' "$wdir/worker$i.log" && break; sleep 0.1; done
+		if ! grep -q 'msg="worker started"' "$wdir/worker$i.log"; then
+			echo "shinsei worker ×2: worker $i did not start:"; tail -n 5 "$wdir/worker$i.log"
+			return
+		fi
+	done
+	local kstart kend kpages=0 f
+	kstart=$(date +%s.%N)
+	for f in "${files[@]}"; do
+		curl -fsS --aws-sigv4 "aws:amz:us-east-1:s3" --user "$access:$secret" -T "$f" \
+			"http://127.0.0.1:$port/$bucket/inbox/$(basename "$f")" >/dev/null
+	done
+	local deadline=$(( $(date +%s) + 1800 ))
+	while [ "$kpages" -lt "$pages" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+		sleep 0.2
+		kpages=$(cat "$wdir"/worker*.log | grep -c 'msg="page read"' || true)
+	done
+	kend=$(date +%s.%N)
+	# SIGTERM to each shinsei, the child of time (see bench_watch).
+	for i in 0 1; do
+		kill -TERM $(ps -o pid= --ppid "${city_pids[$((2 + i))]}") 2>/dev/null || true
+	done
+	for i in 2 3; do wait "${city_pids[$i]}" 2>/dev/null || true; done
+	local krss kp50 kp95 krate
+	krss=$(cat "$wdir"/worker*.time | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); s += $2} END {printf "%.0f", s/1024}')
+	read -r kp50 kp95 < <(cat "$wdir"/worker*.log | grep 'msg="page read"' | grep -o 'ms=[0-9]*' | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5+0.5); i95=int(NR*0.95+0.5); if (i50<1) i50=1; if (i95<1) i95=1; print a[i50], a[i95]}')
+	krate=$(echo "$kpages $kstart $kend" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
+	echo "shinsei worker ×2, -j $(( jobs > 1 ? jobs / 2 : 1 )) each, on MinIO + NATS JetStream (put to all read): $kpages of $pages pages in $(echo "$kstart $kend" | awk '{printf "%.1f", $2-$1}') s = $krate pages/min; per page p50 ${kp50} ms, p95 ${kp95} ms; peak RSS of the two ${krss} MB"
+	echo "workers against scan: $(echo "$krate $rate" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}') pages/min"
+	for pid in "${city_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${city_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+	city_pids=()
 }
 
 bench_watch

@@ -41,11 +41,7 @@ func StartMinIO(t testing.TB) *MinIO {
 		bin = findMinIO()
 	}
 	if _, err := os.Stat(bin); bin == "" || err != nil {
-		msg := fmt.Sprintf("no MinIO binary: set %s or run scripts/setup.sh --test", EnvMinIOBin)
-		if os.Getenv(EnvRequireS3) == "1" {
-			t.Fatal(msg + ", and " + EnvRequireS3 + "=1 requires it")
-		}
-		t.Skip(msg)
+		Missing(t, fmt.Sprintf("no MinIO binary: set %s or run scripts/setup.sh --test", EnvMinIOBin))
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -21,6 +21,17 @@ const (
 	EnvRequireS3 = "SHINSEI_TEST_REQUIRE_S3"
 )
 
+// Missing ends a test that lacks what it needs (a server, a binary, a
+// browser): skipped on a developer's machine, failed when
+// SHINSEI_TEST_REQUIRE_S3=1 (make test, CI), where every test must run.
+func Missing(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv(EnvRequireS3) == "1" {
+		t.Fatal(msg + ", and " + EnvRequireS3 + "=1 requires it")
+	}
+	t.Skip(msg)
+}
+
 // S3 returns a store URL for a fresh bucket on the test MinIO server, with
 // extra URL parameters appended, and a getenv that supplies its credentials.
 // With no server configured the test is skipped, or fails when
@@ -31,11 +42,7 @@ func S3(t testing.TB, params string) (rawURL string, getenv func(string) string)
 	endpoint := os.Getenv(EnvEndpoint)
 	access, secret := os.Getenv(EnvAccessKey), os.Getenv(EnvSecretKey)
 	if endpoint == "" || access == "" || secret == "" {
-		msg := fmt.Sprintf("no test S3 server: %s, %s and %s are not all set (make test starts MinIO and sets them)", EnvEndpoint, EnvAccessKey, EnvSecretKey)
-		if os.Getenv(EnvRequireS3) == "1" {
-			t.Fatal(msg + ", and " + EnvRequireS3 + "=1 requires it")
-		}
-		t.Skip(msg)
+		Missing(t, fmt.Sprintf("no test S3 server: %s, %s and %s are not all set (make test starts MinIO and sets them)", EnvEndpoint, EnvAccessKey, EnvSecretKey))
 	}
 	var b [6]byte
 	rand.Read(b[:])

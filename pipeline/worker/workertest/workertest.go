@@ -59,13 +59,7 @@ type City struct {
 	minioCmd  *exec.Cmd
 }
 
-func missing(t testing.TB, msg string) {
-	t.Helper()
-	if os.Getenv(storetest.EnvRequireS3) == "1" {
-		t.Fatal(msg + ", and " + storetest.EnvRequireS3 + "=1 requires it")
-	}
-	t.Skip(msg)
-}
+func missing(t testing.TB, msg string) { t.Helper(); storetest.Missing(t, msg) }
 
 // Shared is the city `make test` started. With none configured the test is
 // skipped, or fails under SHINSEI_TEST_REQUIRE_S3=1.

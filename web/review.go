@@ -227,15 +227,21 @@ func (s *Server) postedValues(r *http.Request, id string) (map[string]any, error
 	return values, nil
 }
 
+// maxPINCells is the most PIN cells a form has (a signature certificate's
+// PIN is 6–16 characters).
+const maxPINCells = 16
+
 // typedValue is what a person typed or ticked, as a record holds it.
 func typedValue(k templates.Kind, s string) (any, error) {
 	switch k {
 	case templates.Checkbox, templates.Signature:
 		return s != "", nil
 	case templates.PIN:
+		// What was typed is never repeated: it may be the PIN itself, and
+		// a PIN typed here must not be kept as a count either.
 		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 0 {
-			return nil, fmt.Errorf("a PIN field holds the number of filled cells, not %q", s)
+		if err != nil || n < 0 || n > maxPINCells {
+			return nil, fmt.Errorf("a PIN field holds the number of filled cells (0–%d), not what was typed", maxPINCells)
 		}
 		return n, nil
 	}

@@ -130,6 +130,19 @@ bench_workers() {
 	city_pids+=($!)
 	for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$port/minio/health/ready" 2>/dev/null && break; sleep 0.5; done
 	local store="s3://$bucket?endpoint=127.0.0.1:$port&secure=false"
+	# scan on this MinIO first, into a bucket of its own: the workers'
+	# store costs what it costs scan too (MinIO shares the 2 cores), so
+	# the queue's own cost is the workers against this line.
+	local sstart send spages srate sp50 sp95 slog="$wdir/scan-s3.log"
+	sstart=$(date +%s.%N)
+	AWS_ACCESS_KEY_ID="$access" AWS_SECRET_ACCESS_KEY="$secret" \
+		bin/shinsei --store "s3://scanbench?endpoint=127.0.0.1:$port&secure=false" scan --json -j "$jobs" \
+		--log-level debug "${files[@]}" >/dev/null 2>"$slog" || true
+	send=$(date +%s.%N)
+	spages=$(grep -c 'msg="page read"' "$slog" || true)
+	srate=$(echo "$spages $sstart $send" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
+	read -r sp50 sp95 < <(grep -o 'ms=[0-9]*' "$slog" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5+0.5); i95=int(NR*0.95+0.5); if (i50<1) i50=1; if (i95<1) i95=1; print a[i50], a[i95]}')
+	echo "shinsei scan -j $jobs on the same MinIO store (no queue): $spages pages in $(echo "$sstart $send" | awk '{printf "%.1f", $2-$1}') s = $srate pages/min; per page p50 ${sp50} ms, p95 ${sp95} ms"
 	# The first worker makes the bucket, the stream and the bucket's
 	# notification; the second joins them.
 	for i in 1 2; do
@@ -167,7 +180,7 @@ bench_workers() {
 	read -r kp50 kp95 < <(cat "$wdir"/worker*.log | grep 'msg="page read"' | grep -o 'ms=[0-9]*' | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5+0.5); i95=int(NR*0.95+0.5); if (i50<1) i50=1; if (i95<1) i95=1; print a[i50], a[i95]}')
 	krate=$(echo "$kpages $kstart $kend" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
 	echo "shinsei worker ×2, -j $(( jobs > 1 ? jobs / 2 : 1 )) each, on MinIO + NATS JetStream (put to all read): $kpages of $pages pages in $(echo "$kstart $kend" | awk '{printf "%.1f", $2-$1}') s = $krate pages/min; per page p50 ${kp50} ms, p95 ${kp95} ms; peak RSS of the two ${krss} MB"
-	echo "workers against scan: $(echo "$krate $rate" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}') pages/min"
+	echo "workers against scan: $(echo "$krate $rate" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}') pages/min; against scan on the same MinIO (the queue's own cost): $(echo "$krate $srate" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}')"
 	for pid in "${city_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 	for pid in "${city_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 	city_pids=()

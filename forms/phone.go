@@ -78,3 +78,34 @@ func hasAnyPrefix(s string, prefixes ...string) bool {
 	}
 	return false
 }
+
+// NearestPhone proposes the number a phone number of the wrong shape was
+// most likely written as, when its first digit is what went wrong: every
+// Japanese number begins with 0, and a handwritten 0 is the digit most
+// often lost or read as 6, 8 or 9 (93-3808-9821 for 03-3808-9821,
+// 90-1179-0136 for 090-1179-0136). It answers only when exactly one of the
+// two repairs (that digit read as 0, or a 0 put before it) makes a number
+// of the right shape. Only a number written in its three groups is
+// repaired: a run of digits alone may be a password written in the wrong
+// box, and must never be made into a value. The proposal is for a person
+// to confirm.
+func NearestPhone(p string) (string, bool) {
+	if p == "" || phoneShape(p) || strings.Trim(p, "0123456789-") != "" || strings.Count(p, "-") != 2 {
+		return "", false
+	}
+	var found []string
+	if strings.ContainsRune("689", rune(p[0])) {
+		if c := "0" + p[1:]; phoneShape(c) {
+			found = append(found, c)
+		}
+	}
+	if p[0] != '0' && p[0] != '-' {
+		if c := "0" + p; phoneShape(c) {
+			found = append(found, c)
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
+}

@@ -54,3 +54,25 @@ func TestNormalizePhone(t *testing.T) {
 		})
 	}
 }
+
+func TestNearestPhone(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		// Read on the calibration hands, with what was written.
+		{"93-3808-9821", "03-3808-9821"},
+		{"970-8433-0384", "070-8433-0384"},
+		{"90-1179-0136", "090-1179-0136"},
+		{"644-654-8587", "044-654-8587"},
+		// Right already, or not repaired by one first digit.
+		{"03-3808-9821", ""},
+		{"1-265-69", ""},
+		{"1234", ""}, // a PIN written in the box is never made a number
+		{"123456789", ""},
+		{"", ""},
+		{"9O-1179-0136", ""},
+	} {
+		got, ok := NearestPhone(c.in)
+		if ok != (c.want != "") || got != c.want {
+			t.Errorf("NearestPhone(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+	}
+}

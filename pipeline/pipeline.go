@@ -524,6 +524,10 @@ func textMessage(f templates.Field, why string) string {
 		return fmt.Sprintf("「%s」が記入されていません / %q is empty", f.Label, f.ID)
 	case text.WhyDate:
 		return fmt.Sprintf("「%s」の日付が読み取れないか、存在しない日付です / %q is not a date that exists, or could not be read", f.Label, f.ID)
+	case text.WhyDateNear:
+		return fmt.Sprintf("「%s」は日付として読めず、最も近いありうる日付を候補として入れました / %q could not be read as a date; the one plausible day nearest to what was read is put in as a proposal — check it against the form", f.Label, f.ID)
+	case text.WhyPhoneNear:
+		return fmt.Sprintf("「%s」の先頭の 0 が読み取れず、0 を補った番号を候補として入れました / the 0 that begins %q was lost or misread; the number with it put back is a proposal — check it against the form", f.Label, f.ID)
 	case text.WhyEra:
 		return fmt.Sprintf("「%s」の元号が頭文字（S・H・R など）で書かれ、別の元号とも読めます / %q gives its era as an initial (S, H, R…) that fits another era as well — check the era on the form", f.Label, f.ID)
 	case text.WhyOverrun:

@@ -36,3 +36,41 @@ func TestPlausibleDate(t *testing.T) {
 		}
 	}
 }
+
+// A reading that is no date gets the one plausible day nearest to it as a
+// proposal, always for a person; a reading near two days, or near none in
+// the window, gets none.
+func TestJudgeDateNear(t *testing.T) {
+	today := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	app := templates.Field{ID: "application_date", Kind: templates.Date}
+	birth := templates.Field{ID: "applicant_birth_date", Kind: templates.Date}
+	for _, c := range []struct {
+		f     templates.Field
+		raw   string
+		value any
+		why   string
+	}{
+		{app, "令和8年16月31日", "2026-10-31", WhyDateNear},
+		{app, "2926/19/22", "2026-10-22", WhyDateNear},
+		{birth, "1994/98/18", "1994-08-18", WhyDateNear},
+		{birth, "1989/171/15", nil, WhyDate},
+		{app, "2025年5月33日", nil, WhyDate},
+		{app, "令和8年10月31日", "2026-10-31", ""},
+		// Real days the form cannot bear: a future year, a month before
+		// the window. Near a plausible day, that day is proposed; far
+		// from every one, the day stays as read.
+		{app, "2086年11月1日", "2026-11-01", WhyDateNear},
+		{app, "令和68年11月2日", "2026-11-02", WhyDateNear},
+		{birth, "2992年1月12日", "2992-01-12", WhyShape},  // 2002 or 1992
+		{app, "2626年1月31日", "2026-10-31", WhyDateNear}, // a 0 lost: 1月 for 10月
+		{app, "2025年5月3日", "2025-05-03", WhyShape},
+	} {
+		rd := judge(c.f, line(c.raw, 0.99), today)
+		if rd.Value != c.value || rd.Why != c.why || rd.Review != (c.why != "") {
+			t.Errorf("%s %q: %v review %v why %q; want %v why %q", c.f.ID, c.raw, rd.Value, rd.Review, rd.Why, c.value, c.why)
+		}
+		if rd.Review && rd.Confidence > 0.3 {
+			t.Errorf("%s %q: proposed with confidence %.2f", c.f.ID, c.raw, rd.Confidence)
+		}
+	}
+}

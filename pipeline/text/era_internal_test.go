@@ -28,7 +28,7 @@ func TestJudgeEraInitial(t *testing.T) {
 		{birth, "1993/1/1", "1993-01-01", false, ""},
 		{app, "R8.11.20", "2026-11-20", false, ""},
 		{app, "令和8年11月20日", "2026-11-20", false, ""},
-		{app, "H8.11.20", "1996-11-20", true, WhyShape}, // outside the window already
+		{app, "H8.11.20", "2026-11-20", true, WhyDateNear}, // outside the window: R8 proposed
 	} {
 		rd := judge(c.f, line(c.raw, 0.97), today)
 		if rd.Value != c.value || rd.Review != c.review || rd.Why != c.why {

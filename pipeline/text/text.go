@@ -145,6 +145,16 @@ const (
 // at 0.97), and its three views agree with it: they are the same model.
 const WhyDigits = "text_digits_unconfirmed"
 
+// WhyDateNear: what was read is no date, and the one plausible day it is
+// nearest to (a confusable digit or a misread character away) is put in
+// as the value for a person to confirm.
+const WhyDateNear = "date_proposed"
+
+// WhyPhoneNear: a phone number of the wrong shape whose first digit, read
+// as the 0 every number begins with (or with a lost 0 put back), makes one
+// of the right shape, put in as the value for a person to confirm.
+const WhyPhoneNear = "phone_proposed"
+
 // WhyEra: a date written with an era initial (H5.1.1) that names a
 // plausible day in another era too (S5, R5): the letter alone is not sure.
 const WhyEra = "date_era_unsure"
@@ -362,6 +372,7 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 	}
 	var groups []*group
 	var first Reading
+	var flagged []Reading // reads that need a person but have a value
 	for i, v := range views {
 		sp.Mode = v.mode
 		res, err := r.ocr.Recognize(ctx, v.image(img), sp)
@@ -373,6 +384,9 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 			first = rd
 		}
 		if rd.Review || rd.Value == nil {
+			if rd.Value != nil {
+				flagged = append(flagged, rd)
+			}
 			continue // a read that makes no sense votes for nothing
 		}
 		key := fmt.Sprint(rd.Value)
@@ -390,7 +404,7 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 		g.confs += rd.Confidence
 	}
 	if len(groups) == 0 {
-		return first, nil // every read was nonsense: the first says why
+		return unsureVote(first, flagged), nil
 	}
 	best := groups[0]
 	for _, g := range groups[1:] {
@@ -401,6 +415,26 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 	rd := best.rd
 	rd.Confidence = float64(best.n) / float64(len(views)) * best.confs / float64(best.n)
 	return rd, nil
+}
+
+// unsureVote is the reading handed to a person when no read was sure: the
+// value most of the unsure reads hold (the first of them on a tie), so the
+// reviewer starts from what the views agree on, or the first read, which
+// says why, when none holds a value.
+func unsureVote(first Reading, flagged []Reading) Reading {
+	best, bestN := first, 0
+	for _, rd := range flagged {
+		n := 0
+		for _, o := range flagged {
+			if fmt.Sprint(o.Value) == fmt.Sprint(rd.Value) {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = rd, n
+		}
+	}
+	return best
 }
 
 // judge normalises what Tesseract read and scores it. Tesseract's own
@@ -427,11 +461,26 @@ func judge(f templates.Field, res ocr.Result, today time.Time) Reading {
 		d, _, err := forms.ParseDate(raw)
 		if err != nil {
 			rd.Value, rd.Confidence, rd.Review, rd.Why = nil, min(conf, 0.2), true, WhyDate
+			lo, hi := dateWindow(f, today)
+			if near, _, ok := forms.NearestDate(raw, lo, hi); ok {
+				// A digit misread into a day that does not exist (10月
+				// read 16月): the one plausible day it is nearest to is a
+				// proposal for the reviewer, never a reading.
+				rd.Value, rd.Why = near.Format("2006-01-02"), WhyDateNear
+			}
 			return rd
 		}
 		rd.Value = d.Format("2006-01-02")
 		if !plausibleDate(f, d, today) {
 			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
+			// 2026 read 2086, 10月 read 1月: a real day, but one the form
+			// cannot bear. The plausible day it is nearest to, if one
+			// clearly is, is the better proposal; a day far from every
+			// plausible one (an old form) stays as read.
+			lo, hi := dateWindow(f, today)
+			if near, cost, ok := forms.NearestDate(raw, lo, hi); ok && cost <= maxImplausibleCost {
+				rd.Value, rd.Why = near.Format("2006-01-02"), WhyDateNear
+			}
 		} else if er, err := forms.ParseDateSure(raw, func(t time.Time) bool { return plausibleDate(f, t, today) }); err == nil && !er.Sure {
 			// An era initial (H5) that names a plausible day in another
 			// era too (S5, R5): the letter alone cannot be trusted.
@@ -457,6 +506,11 @@ func judge(f templates.Field, res ocr.Result, today time.Time) Reading {
 				return notAllowed(rd)
 			}
 			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
+			if p, ok := forms.NearestPhone(v); ok {
+				// Its first digit is the 0 every number begins with,
+				// lost or misread: a proposal for the reviewer.
+				rd.Value, rd.Why = p, WhyPhoneNear
+			}
 		}
 	default:
 		// Spacing in a handwritten Japanese line is the writer's rhythm,
@@ -561,13 +615,25 @@ func joined(res ocr.Result) string {
 // 7026, 11月 → 1月: 令和8年11月26日 read as 2026-01-26, ten months back)
 // often still makes a real date, but seldom one inside the window.
 func plausibleDate(f templates.Field, d, today time.Time) bool {
-	y, m, dd := today.Date()
-	today = time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
-	if strings.Contains(f.ID, "birth") {
-		return d.Year() >= 1900 && !d.After(today)
-	}
-	return !d.After(today) && !d.Before(today.AddDate(0, 0, -DateWindowDays))
+	lo, hi := dateWindow(f, today)
+	return !d.Before(lo) && !d.After(hi)
 }
+
+// dateWindow is the first and last day plausibleDate accepts.
+func dateWindow(f templates.Field, today time.Time) (lo, hi time.Time) {
+	y, m, dd := today.Date()
+	hi = time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+	if strings.Contains(f.ID, "birth") {
+		return time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), hi
+	}
+	return hi.AddDate(0, 0, -DateWindowDays), hi
+}
+
+// maxImplausibleCost is how near (in forms.NearestDate's distance) a
+// plausible day must be to replace a real day read outside the window:
+// one change, or two confusable digits (2086 for 2026, 1月 for 10月 with
+// its 0 lost). A day further off may be what was written (an old form).
+const maxImplausibleCost = 1.0
 
 // DateWindowDays is how far before the scan a form's own date (申請日,
 // 回答日) may lie and still be read as sure: an application is handed in

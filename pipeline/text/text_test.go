@@ -117,9 +117,11 @@ func TestRead(t *testing.T) {
 		{"a phone number with a PIN after it", phone, line("03-1234-5678 6331", 0.99), nil, true, WhyShape},
 		{"digits of no phone number", phone, line("123456789", 0.99), nil, true, WhyShape},
 		{"a phone number in short groups", phone, line("03-12-34", 0.99), "03-12-34", true, WhyShape},
+		{"a phone number whose 0 was read 9", phone, line("970-8433-0384", 0.99), "070-8433-0384", true, WhyPhoneNear},
+		{"a phone number whose 0 was lost", phone, line("90-1179-0136", 0.99), "090-1179-0136", true, WhyPhoneNear},
 		{"a 和暦 birth date", birth, line("昭和60年4月12日", 0.99), "1985-04-12", false, ""},
 		{"平成31年5月1日 does not exist", birth, line("平成31年5月1日", 0.99), nil, true, WhyDate},
-		{"a birth date in the future", birth, line("2027年1月1日", 0.99), "2027-01-01", true, WhyShape},
+		{"a birth date in the future, near a past one", birth, line("2027年1月1日", 0.99), "2021-01-01", true, WhyDateNear},
 		{"an application date", applied, line("2026/11/20", 0.99), "2026-11-20", false, ""},
 		{"an application date years ago", applied, line("2016/11/20", 0.99), "2016-11-20", true, WhyShape},
 		{"no date at all", applied, line("2026711701", 0.99), nil, true, WhyDate},
@@ -321,6 +323,20 @@ func TestVote(t *testing.T) {
 				t.Errorf("got %#v review %v why %q (confidence %.2f); want %#v review %v why %q", rd.Value, rd.Review, rd.Why, rd.Confidence, c.value, c.review, c.why)
 			}
 		})
+	}
+}
+
+// When no read is sure, the value most unsure reads hold goes to the
+// reviewer, not the first read's nonsense.
+func TestVoteUnsureOnly(t *testing.T) {
+	date := field("application_date", templates.Date, "", true)
+	s := &seqOCR{res: []ocr.Result{line("令和", 0.99), line("令和8年16月31日", 0.99), line("令和8年19月31日", 0.99)}}
+	rd, err := NewReader(s).WithToday(func() time.Time { return today }).Read(context.Background(), page(date.Box), date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd.Value != "2026-10-31" || !rd.Review || rd.Why != WhyDateNear {
+		t.Errorf("got %#v review %v why %q; want the proposal 2026-10-31", rd.Value, rd.Review, rd.Why)
 	}
 }
 

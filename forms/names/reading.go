@@ -1,0 +1,65 @@
+package names
+
+import (
+	"strings"
+
+	"shinsei/forms"
+)
+
+// NearestReading proposes the フリガナ of a known name when what was read
+// as its フリガナ is near one of the name's readings: of every reading the
+// lexicon gives the name's family and given names, the one fewest kana
+// away (ゴトウセツコ for コテウセツコ, under 後藤節子). It answers only when
+// one reading is nearest and it is at most a third of its kana away; the
+// proposal is for a person to confirm, never a reading.
+func (l *Lexicon) NearestReading(name, kana string) (string, bool) {
+	k, _ := forms.NormalizeKatakana(kana)
+	read := []rune(strings.NewReplacer(" ", "", "・", "").Replace(k))
+	if len(read) == 0 {
+		return "", false
+	}
+	best, second, found := len(read)+1, len(read)+1, ""
+	seen := map[string]bool{}
+	for _, s := range l.splits(name) {
+		for _, fr := range s.family {
+			for _, gr := range s.given {
+				r := fr + gr
+				if seen[r] {
+					continue
+				}
+				seen[r] = true
+				switch d := kanaDistance(read, []rune(r)); {
+				case d < best:
+					best, second, found = d, best, r
+				case d < second:
+					second = d
+				}
+			}
+		}
+	}
+	if found == "" || best == 0 || best == second || 3*best > len([]rune(found)) {
+		return "", false
+	}
+	return found, true
+}
+
+// kanaDistance is the edit distance between two lines of kana.
+func kanaDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	row := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		row[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			row[j] = min(sub, prev[j]+1, row[j-1]+1)
+		}
+		row, prev = prev, row
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,32 @@
+package names_test
+
+import (
+	"testing"
+
+	"shinsei/forms/names"
+)
+
+func TestNearestReading(t *testing.T) {
+	l, err := names.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, kana, want string }{
+		// Read on the calibration hands: the kanji right, the kana not.
+		{"後藤節子", "コテウセツコ", "ゴトウセツコ"},
+		{"遠藤節子", "エンドウセツンコ", "エンドウセツコ"},
+		{"清水太郎", "シミスタロウ", "シミズタロウ"},
+		{"小川一郎", "オガワィチロウ", "オガワイチロウ"},
+		// Already one of its readings: nothing to propose.
+		{"後藤節子", "ゴトウセツコ", ""},
+		// Too far from every reading, no reading read, or no known name.
+		{"後藤節子", "ヤマダハナコ", ""},
+		{"後藤節子", "", ""},
+		{"後藤节子", "ゴトウセツコ", ""},
+	} {
+		got, ok := l.NearestReading(c.name, c.kana)
+		if ok != (c.want != "") || got != c.want {
+			t.Errorf("NearestReading(%q, %q) = %q, %v; want %q", c.name, c.kana, got, ok, c.want)
+		}
+	}
+}

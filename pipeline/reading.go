@@ -1,0 +1,50 @@
+package pipeline
+
+import (
+	"fmt"
+	"strings"
+
+	"shinsei/forms"
+	"shinsei/templates"
+)
+
+// CodeKanaProposed: the フリガナ read was unsure, and the reading of the
+// name's kanji nearest to it is put in as the value for a person to confirm.
+const CodeKanaProposed = "kana_proposed"
+
+// proposeReadings hands the reviewer of an unsure フリガナ the reading its
+// name's kanji have in the lexicon, when what was read is near one of
+// them (コテウセツコ under 後藤節子 is ゴトウセツコ): kana misread into a
+// line no one is called leave the reviewer to type the whole of it, while
+// the name beside it usually settles it. The field stays unsure.
+func (e *Engine) proposeReadings(rec *forms.Record, t *templates.Template) {
+	if e.names == nil {
+		return
+	}
+	for _, fd := range t.Fields {
+		if fd.Kind != templates.Text || fd.Charset != templates.Kanji || !strings.HasSuffix(fd.ID, "_name") {
+			continue
+		}
+		kanaID := strings.TrimSuffix(fd.ID, "_name") + "_kana"
+		kv, ok := rec.Fields[kanaID]
+		if !ok || !kv.Review {
+			continue
+		}
+		read, _ := kv.Value.(string)
+		name, _ := rec.Fields[fd.ID].Value.(string)
+		if read == "" || name == "" {
+			continue
+		}
+		p, ok := e.names.NearestReading(name, read)
+		if !ok {
+			continue
+		}
+		kv.Value, kv.Confidence = p, min(kv.Confidence, unsureCap)
+		rec.Fields[kanaID] = kv
+		label := kanaID
+		if kf, ok := t.Field(kanaID); ok {
+			label = kf.Label
+		}
+		rec.Issues = append(rec.Issues, forms.Issue{Field: kanaID, Code: CodeKanaProposed, Message: fmt.Sprintf("「%s」を読み取れず、氏名の読みのうち最も近いものを候補として入れました / %q was not read surely; the reading of the name in %q nearest to it is put in as a proposal — check it against the form", label, kanaID, fd.ID)})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,7 +50,7 @@ func TestDump(t *testing.T) {
 	}
 	defer f.Close()
 	for _, s := range rep.Samples {
-		fmt.Fprintf(f, "%s\t%s\t%s\t%s\t%d\t%.3f\t%v\t%v\t%v\t%v\t%q\n", s.Hand, s.Kind, s.Field, s.File, s.Page, s.Confidence, s.Review, s.Right, s.Value, s.Truth, s.Raw)
+		fmt.Fprintf(f, "%s\t%s\t%s\t%s\t%d\t%.3f\t%v\t%v\t%v\t%v\t%q\t%s\n", s.Hand, s.Kind, s.Field, s.File, s.Page, s.Confidence, s.Review, s.Right, s.Value, s.Truth, s.Raw, strings.Join(s.Codes, ","))
 	}
 	t.Logf("%d samples written to %s", len(rep.Samples), out)
 }

@@ -156,6 +156,7 @@ type Sample struct {
 	Right             bool
 	Raw               string
 	Value, Truth      any
+	Codes             []string // the issue codes the record gives the field
 }
 
 // Options tunes Dir.
@@ -348,7 +349,7 @@ func score(rep *Report, reg *templates.Registry, file string, pt scangen.PageTru
 		if samples && (f.Kind == templates.Text || f.Kind == templates.Date) {
 			rep.Samples = append(rep.Samples, Sample{File: file, Page: pt.Page, Field: f.ID, Kind: kind, Hand: pt.Hand,
 				Confidence: got.Confidence, Review: got.Review, Right: o == Right || o == FlaggedRight,
-				Raw: d.Raw[f.ID], Value: got.Value, Truth: truth.Value})
+				Raw: d.Raw[f.ID], Value: got.Value, Truth: truth.Value, Codes: fieldCodes(rec, f.ID)})
 		}
 		switch o {
 		case Silent:
@@ -460,4 +461,15 @@ func toInt(v any) int {
 		return int(n)
 	}
 	return -1
+}
+
+// fieldCodes are the codes of the issues a record raises on one field.
+func fieldCodes(rec forms.Record, id string) []string {
+	var out []string
+	for _, is := range rec.Issues {
+		if is.Field == id {
+			out = append(out, is.Code)
+		}
+	}
+	return out
 }

@@ -156,11 +156,11 @@ func (e *Engine) suggest(rec *forms.Record, t *templates.Template) {
 			kana, _ := rec.Fields[strings.TrimSuffix(fd.ID, "_name")+"_kana"].Value.(string)
 			v, ok = e.names.Suggest(read, kana)
 			code = CodeNameSuggested
-			msg = fmt.Sprintf("「%s」の値は読み取り結果ではなく、名前の辞書（とフリガナ）から推定した候補です。用紙と照合してください / the value of %q is not what was read but the known name nearest to it (one character away, and fitting the フリガナ when it was read): confirm it against the form — what was read is in the field's raw", fd.Label, fd.ID)
+			msg = fmt.Sprintf("「%s」の値は読み取り結果ではなく、名前の辞書（とフリガナ）から推定した候補です。用紙と照合してください / the value of %q is not what was read but the known name one character from it (the one whose reading is the フリガナ, when one is): confirm it against the form — what was read is in the field's raw", fd.Label, fd.ID)
 		case e.addresses != nil && strings.HasSuffix(fd.ID, "_address"):
 			v, ok = e.addresses.Suggest(read)
 			code = CodeAddressSuggested
-			msg = fmt.Sprintf("「%s」の都道府県・市区町村・町域は読み取り結果ではなく、住所の一覧から推定した候補です。用紙と照合してください / the prefecture, municipality and town of %q are not what was read but the nearest in Japan Post's list (the block number and building are as read): confirm them against the form — what was read is in the field's raw", fd.Label, fd.ID)
+			msg = fmt.Sprintf("「%s」の都道府県・市区町村・町域は読み取り結果を住所の一覧で最も近いものに置き換えた候補です（番地・建物名は読み取りのまま）。用紙と照合してください / in %q the prefecture, municipality and town read were replaced by the nearest in Japan Post's list (the block number and building are as read): confirm them against the form — what was read is in the field's raw", fd.Label, fd.ID)
 		}
 		if !ok {
 			continue

@@ -10,11 +10,11 @@ import (
 // most likely is: its prefecture, municipality and town within one edit
 // each of what was read (one character substituted, missing or added), at
 // most two edits in all, and whatever follows the town — the block number,
-// the building and room — as read. Of those, the ones at the fewest edits
-// count. A prefecture read too wrongly for that
+// the building and room — as read. A prefecture read too wrongly for that
 // is taken from the municipality when no other prefecture has one of that
-// name. It answers only when exactly one address is nearest, and never
-// for an address the list knows.
+// name. Of the addresses found, those at the fewest edits count: Suggest
+// answers only when exactly one is nearest, and never for an address the
+// list knows.
 //
 // A suggestion is a guess the list makes likely, not a reading: a person
 // must compare it with the form.
@@ -35,12 +35,14 @@ func (m *Master) Suggest(addr string) (string, bool) {
 			found = append(found, s)
 		}
 	}
+	written := false // a prefecture of the list starts the address
 	for _, pref := range m.prefs {
 		pr := []rune(pref)
 		if len(rs) <= len(pr) {
 			continue
 		}
 		d := hamming(rs[:len(pr)], pr)
+		written = written || d == 0
 		for _, cn := range m.cityNames[pref] {
 			city := cn.s
 			for _, c := range cityAt(rs[len(pr):], cn.rs) {
@@ -48,9 +50,9 @@ func (m *Master) Suggest(addr string) (string, bool) {
 				switch {
 				case d <= 1:
 					cost += d
-				case d < len(pr)-1 && cost == 0 && len(m.cities[city]) == 1:
+				case d <= len(pr)-2 && cost == 0 && len(m.cities[city]) == 1:
 					// The municipality says which prefecture this is,
-					// and what was read there has more of it than not.
+					// and two of its characters were read right.
 					cost++
 				default:
 					continue
@@ -62,12 +64,15 @@ func (m *Master) Suggest(addr string) (string, bool) {
 		}
 	}
 	// No prefecture written: people leave it out for their own city.
-	for _, cn := range m.allCities {
-		city := cn.s
+	bare := m.allCities
+	if written {
+		bare = nil
+	}
+	for _, cn := range bare {
 		for _, c := range cityAt(rs, cn.rs) {
-			for _, pref := range m.cities[city] {
-				for _, t := range m.townsAt(pref, city, c.rest, 2-c.cost) {
-					add(city+t.s, c.cost+t.cost)
+			for _, pref := range m.cities[cn.s] {
+				for _, t := range m.townsAt(pref, cn.s, c.rest, 2-c.cost) {
+					add(cn.s+t.s, c.cost+t.cost)
 				}
 			}
 		}

@@ -91,7 +91,8 @@ type candidate struct {
 //     characters are those the reader confuses (太/大, 子/千…) and which
 //     changes fewest, if it alone is best;
 //   - when none fits kana, the only candidate one character from what was
-//     read, if there is exactly one.
+//     read, or, of several, the only one whose changed character is one
+//     the reader confuses (翔大 → 翔太).
 //
 // A suggestion is a guess that two independent lists make likely, not a
 // reading: a person must compare it with the form.

@@ -69,6 +69,10 @@ type FieldValue struct {
 	Value      any     `json:"value"`
 	Confidence float64 `json:"confidence"` // in [0, 1]
 	Review     bool    `json:"review"`     // a person must confirm it
+	// Raw is what the reader read, kept when Value is not it but a value
+	// proposed from a list (a name or address one character from what was
+	// read, always for review); empty otherwise.
+	Raw string `json:"raw,omitempty"`
 }
 
 // Issue is one finding, with a stable code other tools can key on.

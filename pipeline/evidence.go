@@ -21,6 +21,8 @@ const (
 	CodeAddressUnknown      = "address_unknown"       // the municipality or town read is in no list of Japan Post's
 	CodeAddressConfusable   = "address_confusable"    // kana the reader confuses (バ/パ) where no list checks them
 	CodeRelationshipUnknown = "relationship_unknown"  // 本人との関係 read as none of the ways people write it
+	CodeNameSuggested       = "name_suggested"        // the 氏名 given is the known name nearest to what was read
+	CodeAddressSuggested    = "address_suggested"     // the address given is Japan Post's nearest to what was read
 )
 
 // unsureCap is the highest confidence a value keeps once a cross-check has
@@ -124,6 +126,49 @@ func (e *Engine) checkAddresses(rec *forms.Record, t *templates.Template) {
 			unsure(rec, fd.ID)
 			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeAddressConfusable, Message: fmt.Sprintf("「%s」の建物名などに濁点・半濁点（バとパなど）の読み違えやすい文字があります / %q holds kana the reader confuses (バ/パ, ボ/ポ…) where no list can check them, such as a building's name — check it against the form", fd.Label, fd.ID)})
 		}
+	}
+}
+
+// suggest replaces a name or address that goes to a person and is no
+// known name or place with the one the lists make likely (names.Suggest,
+// address.Suggest): the reviewer is handed 後藤花子 to confirm rather than
+// 後藤花千 to retype. What was read stays in the field's Raw, and the
+// field stays for review with its confidence capped: a suggestion is
+// evidence from a list, never a reading, so it can add no silent error.
+func (e *Engine) suggest(rec *forms.Record, t *templates.Template) {
+	for _, fd := range t.Fields {
+		if fd.Kind != templates.Text {
+			continue
+		}
+		fv := rec.Fields[fd.ID]
+		read, _ := fv.Value.(string)
+		if !fv.Review || read == "" || fv.Raw != "" {
+			continue
+		}
+		var (
+			v    string
+			ok   bool
+			code string
+			msg  string
+		)
+		switch {
+		case e.names != nil && fd.Charset == templates.Kanji && strings.HasSuffix(fd.ID, "_name"):
+			kana, _ := rec.Fields[strings.TrimSuffix(fd.ID, "_name")+"_kana"].Value.(string)
+			v, ok = e.names.Suggest(read, kana)
+			code = CodeNameSuggested
+			msg = fmt.Sprintf("「%s」の値は読み取り結果ではなく、名前の辞書（とフリガナ）から推定した候補です。用紙と照合してください / the value of %q is not what was read but the known name one character from it (the one whose reading is the フリガナ, when one is): confirm it against the form — what was read is in the field's raw", fd.Label, fd.ID)
+		case e.addresses != nil && strings.HasSuffix(fd.ID, "_address"):
+			v, ok = e.addresses.Suggest(read)
+			code = CodeAddressSuggested
+			msg = fmt.Sprintf("「%s」の都道府県・市区町村・町域は読み取り結果を住所の一覧で最も近いものに置き換えた候補です（番地・建物名は読み取りのまま）。用紙と照合してください / in %q the prefecture, municipality and town read were replaced by the nearest in Japan Post's list (the block number and building are as read): confirm them against the form — what was read is in the field's raw", fd.Label, fd.ID)
+		}
+		if !ok {
+			continue
+		}
+		fv.Raw, fv.Value = read, v
+		fv.Confidence = min(fv.Confidence, unsureCap)
+		rec.Fields[fd.ID] = fv
+		rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: code, Message: msg})
 	}
 }
 

@@ -141,3 +141,124 @@ func TestCheckRelationship(t *testing.T) {
 		}
 	}
 }
+
+// A name or address that goes to a person and is no known name or place is
+// handed over as the one the lists make likely, with what was read kept in
+// Raw; it never comes out sure. The checks run first, as in Read, so a
+// misreading read surely is flagged before it is suggested for.
+func TestSuggest(t *testing.T) {
+	e, err := New(templates.Builtin(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := templates.Builtin().Get(forms.TemplateApplication, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, err := templates.Builtin().Get(forms.TemplateAnswer, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sure := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.98} }
+	flagged := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.6, Review: true} }
+	for _, c := range []struct {
+		name   string
+		tmpl   *templates.Template
+		fields map[string]forms.FieldValue
+		want   map[string]string // fields whose value is replaced, and by what
+		code   string            // the issue they carry
+	}{
+		{"kana agrees", app, map[string]forms.FieldValue{"applicant_name": flagged("山口直予"), "applicant_kana": sure("ヤマグチナオコ")},
+			map[string]string{"applicant_name": "山口直子"}, CodeNameSuggested},
+		{"kana unsure agrees", app, map[string]forms.FieldValue{"proxy_name": flagged("佐藤得菜"), "proxy_kana": flagged("サトウヒナ")},
+			map[string]string{"proxy_name": "佐藤陽菜"}, CodeNameSuggested},
+		{"sure misread, kana agrees", app, map[string]forms.FieldValue{"applicant_name": sure("鈴木翔大"), "applicant_kana": sure("スズキショウタ")},
+			map[string]string{"applicant_name": "鈴木翔太"}, CodeNameSuggested},
+		{"no kana, one confusable neighbour", answer, map[string]forms.FieldValue{"proxy_name": flagged("中島翔大")},
+			map[string]string{"proxy_name": "中島翔太"}, CodeNameSuggested},
+		{"tie", app, map[string]forms.FieldValue{"applicant_name": flagged("青木直千"), "applicant_kana": sure("アオキナオキ")}, nil, ""},
+		{"tie without kana", app, map[string]forms.FieldValue{"applicant_name": flagged("清水意子")}, nil, ""},
+		{"known name unsure", app, map[string]forms.FieldValue{"applicant_name": flagged("山田花子"), "applicant_kana": sure("ヤマダハナコ")}, nil, ""},
+		{"sure known name", app, map[string]forms.FieldValue{"applicant_name": sure("山口直子"), "applicant_kana": sure("ヤマグチナオコ")}, nil, ""},
+		{"name not kept", app, map[string]forms.FieldValue{"proxy_name": {Value: nil, Review: true}}, nil, ""},
+		{"address", app, map[string]forms.FieldValue{"applicant_address": flagged("東京都線馬区豊玉北4丁目10番21号")},
+			map[string]string{"applicant_address": "東京都練馬区豊玉北4丁目10番21号"}, CodeAddressSuggested},
+		{"sure misread address", app, map[string]forms.FieldValue{"proxy_address": sure("福岡県福岡市粒多区坦多駅前6丁目26番1号")},
+			map[string]string{"proxy_address": "福岡県福岡市博多区博多駅前6丁目26番1号"}, CodeAddressSuggested},
+		{"address tie", app, map[string]forms.FieldValue{"applicant_address": flagged("東京都八王子市坦町5丁目3番8号")}, nil, ""},
+		{"known address unsure", app, map[string]forms.FieldValue{"applicant_address": flagged("東京都練馬区豊玉北4丁目10番29号")}, nil, ""},
+		{"relationship is no name", app, map[string]forms.FieldValue{"proxy_relationship": flagged("要")}, nil, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := forms.Record{Fields: map[string]forms.FieldValue{}}
+			for id, fv := range c.fields {
+				rec.Fields[id] = fv
+			}
+			e.checkNames(&rec, c.tmpl)
+			e.checkAddresses(&rec, c.tmpl)
+			e.suggest(&rec, c.tmpl)
+			for id, fv := range rec.Fields {
+				in := c.fields[id]
+				want, ok := c.want[id]
+				switch {
+				case ok:
+					if fv.Value != want || fv.Raw != in.Value || !fv.Review || fv.Confidence > unsureCap || !rec.HasIssue(id, c.code) {
+						t.Errorf("%s = %+v, want %q for review (raw %v) with %s; issues %v", id, fv, want, in.Value, c.code, rec.Issues)
+					}
+				case fv.Value != in.Value || fv.Raw != "":
+					t.Errorf("%s = %+v, want %v unchanged", id, fv, in.Value)
+				}
+			}
+			for _, is := range rec.Issues {
+				if (is.Code == CodeNameSuggested || is.Code == CodeAddressSuggested) && c.want[is.Field] == "" {
+					t.Errorf("issue %s on %s, which was not replaced", is.Code, is.Field)
+				}
+			}
+		})
+	}
+}
+
+// A suggestion is never sure: whatever a field held and however surely it
+// was read, after the checks and the suggestions a field whose value is not
+// what was read is for review, so the step adds no silent error.
+func TestSuggestNeverSure(t *testing.T) {
+	e, err := New(templates.Builtin(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := templates.Builtin().Get(forms.TemplateApplication, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"後藤花千", "中島翔大", "斉藤陽菜", "佐藤得菜", "山林亮", "青木直千", "山口直予", "清水意子", "山田花子", ""}
+	kanas := []string{"ゴトウハナコ", "ナカジマショウタ", "サトウヒナ", "ヤマグチナオコ", "ヤマダハナコ", ""}
+	addrs := []string{"東京都線馬区豊玉北4丁目10番21号", "千葉県船括市三味5丁目17番16号", "宮城県仙台市災葉区中山2丁目2番25号", "愛私県名古屋市中区丸中内2丁目16番6号", "東京都世田谷区上上馬6丁目8番10号", "東京都練馬区豊玉北4丁目10番21号", ""}
+	n := 0
+	for _, name := range names {
+		for _, kana := range kanas {
+			for _, addr := range addrs {
+				for _, conf := range []float64{0.99, 0.6} {
+					fv := func(v string) forms.FieldValue {
+						return forms.FieldValue{Value: v, Confidence: conf, Review: conf < 0.8}
+					}
+					rec := forms.Record{Fields: map[string]forms.FieldValue{"applicant_name": fv(name), "applicant_kana": fv(kana), "applicant_address": fv(addr)}}
+					e.checkNames(&rec, app)
+					e.checkAddresses(&rec, app)
+					e.suggest(&rec, app)
+					for id, got := range rec.Fields {
+						if got.Raw == "" {
+							continue
+						}
+						n++
+						if !got.Review || got.Confidence > unsureCap {
+							t.Errorf("%s: %q read at %v suggested as %v, review %v at %v", id, got.Raw, conf, got.Value, got.Review, got.Confidence)
+						}
+					}
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no field was suggested for: the test tests nothing")
+	}
+}

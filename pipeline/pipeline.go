@@ -400,6 +400,7 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 			e.checkAddresses(&rec, t)
 			e.checkRelationship(&rec, t)
 			e.checkOutside(&rec, t, ink)
+			e.suggest(&rec, t)
 		}
 	}
 	e.observe(StageText, start)

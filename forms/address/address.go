@@ -26,6 +26,17 @@ type Master struct {
 	// cities maps a municipality's name to the prefectures that have one
 	// of that name, for addresses written without the prefecture.
 	cities map[string][]string
+	// prefs, cityNames (per prefecture) and allCities are the names in a
+	// fixed order, so that what Suggest finds does not follow map order.
+	prefs     []string
+	allCities []name
+	cityNames map[string][]name
+}
+
+// name is a place's name with its characters, spelled out once.
+type name struct {
+	s  string
+	rs []rune
 }
 
 // Load parses the master bundled with shinsei.
@@ -64,6 +75,20 @@ func Parse(data []byte) (*Master, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("address: %w", err)
 	}
+	byName := func(a, b name) int { return strings.Compare(a.s, b.s) }
+	m.cityNames = map[string][]name{}
+	for p, cs := range m.towns {
+		m.prefs = append(m.prefs, p)
+		for c := range cs {
+			m.cityNames[p] = append(m.cityNames[p], name{c, []rune(c)})
+		}
+		slices.SortFunc(m.cityNames[p], byName)
+	}
+	slices.Sort(m.prefs)
+	for c := range m.cities {
+		m.allCities = append(m.allCities, name{c, []rune(c)})
+	}
+	slices.SortFunc(m.allCities, byName)
 	return m, nil
 }
 

@@ -32,6 +32,11 @@ type Lexicon struct {
 	// written in kana must be one of them, or さくぐら, a misread さくら,
 	// would be a name.
 	givenReadings map[string]bool
+	// familyNear and givenNear index every name under each of its forms
+	// with one character replaced by a wildcard, so the names one
+	// substitution away from a misread one are a few map lookups, not a
+	// scan of the lexicon (Suggest).
+	familyNear, givenNear map[string][]string
 }
 
 // Load parses the lexicon bundled with shinsei: the IPA dictionary's names
@@ -76,6 +81,7 @@ func Parse(data []byte) (*Lexicon, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("names: %w", err)
 	}
+	l.familyNear, l.givenNear = wildcardIndex(l.family), wildcardIndex(l.given)
 	return l, nil
 }
 

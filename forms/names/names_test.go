@@ -84,3 +84,57 @@ func TestRival(t *testing.T) {
 		}
 	}
 }
+
+func TestSuggest(t *testing.T) {
+	l, err := names.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, kana string
+		want       string // "": no suggestion
+	}{
+		// Misreadings of unseen hands (issue 12).
+		{"山口直予", "ヤマグチナオコ", "山口直子"}, // the フリガナ fits one name one character away
+		{"佐藤得菜", "サトウヒナ", "佐藤陽菜"},
+		{"後藤花千", "ゴウハナコ", "後藤花子"}, // the フリガナ misread too: 千 and 子 are confused
+		{"中島翔大", "", "中島翔太"},      // no フリガナ: 大 and 太 are confused
+		{"加藤大郎", "カトウタロウ", "加藤太郎"},
+		{"佐藤花花子", "サトウハナコ", "佐藤花子"}, // a doubled character
+		{"岡町太郎", "オカダタロウ", "岡田太郎"},
+		// Ties: several names fit as well, and nothing says which.
+		{"青木直千", "アオキナオキ", ""}, // 直樹, 直紀, 直輝…
+		{"山林亮", "ヤマモトリョウ", ""}, // 山本, 山元
+		{"清水意子", "", ""},       // 恵子, 幸子, 直子…
+		{"山口直予", "", ""},
+		// Known names are never changed, whatever the フリガナ.
+		{"山田花子", "ヤマダハナコ", ""},
+		{"山田花子", "ヤマダタロウ", ""},
+		{"高橋拓志", "タカハシタクヤ", ""}, // two characters from 拓也
+		{"6331", "", ""},
+		{"", "", ""},
+	} {
+		got, ok := l.Suggest(c.name, c.kana)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("Suggest(%q, %q) = %q, %v; want %q", c.name, c.kana, got, ok, c.want)
+		}
+		if ok && !l.Known(got) {
+			t.Errorf("Suggest(%q, %q) = %q, which is no known name", c.name, c.kana, got)
+		}
+	}
+}
+
+// Suggest runs once for every name sent to a person: the wildcard index
+// keeps it to a few map lookups per way of splitting the name.
+func BenchmarkSuggest(b *testing.B) {
+	l, err := names.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	reads := [][2]string{{"青木直千", "アオキナオキ"}, {"中島翔大", ""}, {"山口直予", "ヤマグチナオコ"}, {"長谷川直千", "ハセガワナオキ"}}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		r := reads[i%len(reads)]
+		l.Suggest(r[0], r[1])
+	}
+}

@@ -396,11 +396,13 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: fmt.Sprintf("%s: 文字欄を読み取れませんでした / text fields could not be read (%v) — process the file again", where, err)})
 		} else {
 			e.checkNames(&rec, t)
-			e.proposeReadings(&rec, t)
 			e.checkAddresses(&rec, t)
 			e.checkRelationship(&rec, t)
 			e.checkOutside(&rec, t, ink)
+			// Proposals for what a person must look at anyway: names and
+			// addresses from the lists, then フリガナ from the names.
 			e.suggest(&rec, t)
+			e.proposeReadings(&rec, t)
 		}
 	}
 	e.observe(StageText, start)

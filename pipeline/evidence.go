@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"image"
+	"iter"
 	"strings"
 
 	"shinsei/forms"
@@ -42,11 +43,7 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template) {
 	if e.names == nil {
 		return
 	}
-	for _, fd := range t.Fields {
-		if fd.Kind != templates.Text || fd.Charset != templates.Kanji || !strings.HasSuffix(fd.ID, "_name") {
-			continue
-		}
-		kanaID := strings.TrimSuffix(fd.ID, "_name") + "_kana"
+	for fd, kanaID := range nameFields(t) {
 		kana, kanaSure := sureText(rec, kanaID)
 		name, ok := sureText(rec, fd.ID)
 		if !ok {
@@ -94,6 +91,21 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template) {
 			}
 			unsure(rec, ids...)
 			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeNameUnknown, Message: fmt.Sprintf("「%s」は名前の辞書にない読み取り結果です / what was read in %q is no name shinsei knows — check it (and its reading) against the form", fd.Label, fd.ID)})
+		}
+	}
+}
+
+// nameFields yields each 氏名 field of t with the id of its フリガナ field
+// (which a template may lack: an answer sheet's proxy name has none).
+func nameFields(t *templates.Template) iter.Seq2[templates.Field, string] {
+	return func(yield func(templates.Field, string) bool) {
+		for _, fd := range t.Fields {
+			if fd.Kind != templates.Text || fd.Charset != templates.Kanji || !strings.HasSuffix(fd.ID, "_name") {
+				continue
+			}
+			if !yield(fd, strings.TrimSuffix(fd.ID, "_name")+"_kana") {
+				return
+			}
 		}
 	}
 }

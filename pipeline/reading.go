@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"strings"
 
 	"shinsei/forms"
 	"shinsei/templates"
@@ -21,11 +20,7 @@ func (e *Engine) proposeReadings(rec *forms.Record, t *templates.Template) {
 	if e.names == nil {
 		return
 	}
-	for _, fd := range t.Fields {
-		if fd.Kind != templates.Text || fd.Charset != templates.Kanji || !strings.HasSuffix(fd.ID, "_name") {
-			continue
-		}
-		kanaID := strings.TrimSuffix(fd.ID, "_name") + "_kana"
+	for fd, kanaID := range nameFields(t) {
 		kv, ok := rec.Fields[kanaID]
 		if !ok || !kv.Review {
 			continue

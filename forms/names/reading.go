@@ -14,11 +14,11 @@ import (
 // proposal is for a person to confirm, never a reading.
 func (l *Lexicon) NearestReading(name, kana string) (string, bool) {
 	k, _ := forms.NormalizeKatakana(kana)
-	read := []rune(strings.NewReplacer(" ", "", "・", "").Replace(k))
-	if len(read) == 0 {
+	read := strings.NewReplacer(" ", "", "・", "").Replace(k)
+	if read == "" {
 		return "", false
 	}
-	best, second, found := len(read)+1, len(read)+1, ""
+	best, second, found := len([]rune(read))+1, len([]rune(read))+1, ""
 	seen := map[string]bool{}
 	for _, s := range l.splits(name) {
 		for _, fr := range s.family {
@@ -28,7 +28,7 @@ func (l *Lexicon) NearestReading(name, kana string) (string, bool) {
 					continue
 				}
 				seen[r] = true
-				switch d := kanaDistance(read, []rune(r)); {
+				switch d := forms.EditDistance(read, r); {
 				case d < best:
 					best, second, found = d, best, r
 				case d < second:
@@ -41,25 +41,4 @@ func (l *Lexicon) NearestReading(name, kana string) (string, bool) {
 		return "", false
 	}
 	return found, true
-}
-
-// kanaDistance is the edit distance between two lines of kana.
-func kanaDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	row := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		row[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			row[j] = min(sub, prev[j]+1, row[j-1]+1)
-		}
-		row, prev = prev, row
-	}
-	return prev[len(b)]
 }

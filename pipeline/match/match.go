@@ -178,7 +178,7 @@ func disagreements(rec *forms.Record, ev Evidence, c forms.Case) []forms.Issue {
 	switch {
 	case ev.Name != "" && forms.CompactText(ev.Name) != name:
 		out = append(out, forms.Issue{Field: "case_ref", Code: CodePersonMismatch, Message: fmt.Sprintf("印字された氏名が案件 %s の本人と一致しません / the name printed on the sheet is not the person of case %s — check which case the sheet belongs to", c.ID, c.ID)})
-	case ev.Name == "" && (ev.NameUnsure == "" || editDistance(forms.CompactText(ev.NameUnsure), name) > 1):
+	case ev.Name == "" && (ev.NameUnsure == "" || forms.EditDistance(forms.CompactText(ev.NameUnsure), name) > 1):
 		out = append(out, forms.Issue{Field: "case_ref", Code: CodePersonUnconfirmed, Message: fmt.Sprintf("印字された氏名が読み取れず、案件 %s の本人の回答書か確認できません / the name printed on the sheet could not be read as the person of case %s — check the sheet is theirs", c.ID, c.ID)})
 	}
 	if ev.AddressSure && ev.Address != "" && forms.CompactText(ev.Address) != forms.CompactText(c.Person.Address) {
@@ -254,7 +254,7 @@ func (m *Matcher) find(ctx context.Context, rec *forms.Record, ev Evidence) (*fo
 			continue // cancelled the moment it was opened; no sheet went out
 		}
 		if forms.CompactText(c.Person.Name) == forms.CompactText(ev.Name) {
-			same = append(same, cand{c, editDistance(forms.CompactText(c.Person.Address), forms.CompactText(ev.Address))})
+			same = append(same, cand{c, forms.EditDistance(forms.CompactText(c.Person.Address), forms.CompactText(ev.Address))})
 		}
 	}
 	slices.SortStableFunc(same, func(a, b cand) int { return a.dist - b.dist })
@@ -283,29 +283,6 @@ func (m *Matcher) find(ctx context.Context, rec *forms.Record, ev Evidence) (*fo
 // case's address must be for the best to be taken: two people of one name
 // at 1丁目2番3号 and 1丁目2番8号 are one misread digit apart.
 const addressMargin = 3
-
-// editDistance is the Levenshtein distance between two strings, in
-// characters.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
 
 func alreadyAnswered(c forms.Case, doc string) string {
 	if c.AnsweredBy == doc {

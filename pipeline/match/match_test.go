@@ -330,19 +330,6 @@ func TestNameAddress(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-	}{
-		{"", "", 0}, {"豊玉北", "豊玉北", 0}, {"豊玉北", "寺玉北", 1}, {"1丁目", "1丁目の2", 2}, {"", "abc", 3}, {"kitten", "sitting", 3},
-	} {
-		if d := editDistance(c.a, c.b); d != c.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, d, c.d)
-		}
-	}
-}
-
 // Issue 13, point 1: name-and-address matching looks at cases in every
 // state. A late reply to a closed case must not answer a pending neighbour
 // of the same name, and a sheet that fits a closed case as well as a

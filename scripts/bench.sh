@@ -36,6 +36,13 @@ mapfile -t files < <(find "$corpus" -type f ! -name '*.json' ! -name '.complete'
 machine="$(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo "machine: $machine; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# latencies prints the p50 and p95 of the per-page milliseconds that the
+# "page read" debug lines of the given logs carry.
+latencies() {
+	cat "$@" | grep 'msg="page read"' | grep -o 'ms=[0-9]*' | cut -d= -f2 | sort -n |
+		awk '{a[NR]=$1} END {i50=int(NR*0.5+0.5); i95=int(NR*0.95+0.5); if (i50<1) i50=1; if (i95<1) i95=1; print a[i50], a[i95]}'
+}
+
 log=$(mktemp); tim=$(mktemp); store=$(mktemp -d); work=$(mktemp -d)
 watch_pid=""
 city_pids=()
@@ -57,7 +64,7 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 pages=$(grep -c 'msg="page read"' "$log" || true)
 rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); printf "%.0f", $2/1024}' "$tim")
-read -r p50 p95 < <(grep -o 'ms=[0-9]*' "$log" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5+0.5); i95=int(NR*0.95+0.5); if (i50<1) i50=1; if (i95<1) i95=1; print a[i50], a[i95]}')
+read -r p50 p95 < <(latencies "$log")
 rate=$(echo "$pages $start $end" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
 echo "shinsei scan -j $jobs (read, archive, cases): $pages pages in $(echo "$start $end" | awk '{printf "%.1f", $2-$1}') s = $rate pages/min; per page p50 ${p50} ms, p95 ${p95} ms; peak RSS ${rss} MB"
 
@@ -95,7 +102,7 @@ bench_watch() {
 	local wpages wrss wp50 wp95
 	wpages=$(grep -c 'msg="page read"' "$wlog" || true)
 	wrss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); printf "%.0f", $2/1024}' "$wtim")
-	read -r wp50 wp95 < <(grep 'msg="page read"' "$wlog" | grep -o 'ms=[0-9]*' | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5+0.5); i95=int(NR*0.95+0.5); if (i50<1) i50=1; if (i95<1) i95=1; print a[i50], a[i95]}')
+	read -r wp50 wp95 < <(latencies "$wlog")
 	wrate=$(echo "$wpages $wstart $wend" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
 	echo "shinsei watch -j $jobs (dropped to all in done/ or quarantine/): $wpages pages in $(echo "$wstart $wend" | awk '{printf "%.1f", $2-$1}') s = $wrate pages/min; per page p50 ${wp50} ms, p95 ${wp95} ms; peak RSS ${wrss} MB"
 	echo "watch against scan: $(echo "$wrate $rate" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}') pages/min"
@@ -141,7 +148,7 @@ bench_workers() {
 	send=$(date +%s.%N)
 	spages=$(grep -c 'msg="page read"' "$slog" || true)
 	srate=$(echo "$spages $sstart $send" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
-	read -r sp50 sp95 < <(grep -o 'ms=[0-9]*' "$slog" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5+0.5); i95=int(NR*0.95+0.5); if (i50<1) i50=1; if (i95<1) i95=1; print a[i50], a[i95]}')
+	read -r sp50 sp95 < <(latencies "$slog")
 	echo "shinsei scan -j $jobs on the same MinIO store (no queue): $spages pages in $(echo "$sstart $send" | awk '{printf "%.1f", $2-$1}') s = $srate pages/min; per page p50 ${sp50} ms, p95 ${sp95} ms"
 	# The first worker makes the bucket, the stream and the bucket's
 	# notification; the second joins them.
@@ -177,7 +184,7 @@ bench_workers() {
 	for i in 2 3; do wait "${city_pids[$i]}" 2>/dev/null || true; done
 	local krss kp50 kp95 krate
 	krss=$(cat "$wdir"/worker*.time | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); s += $2} END {printf "%.0f", s/1024}')
-	read -r kp50 kp95 < <(cat "$wdir"/worker*.log | grep 'msg="page read"' | grep -o 'ms=[0-9]*' | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5+0.5); i95=int(NR*0.95+0.5); if (i50<1) i50=1; if (i95<1) i95=1; print a[i50], a[i95]}')
+	read -r kp50 kp95 < <(latencies "$wdir"/worker*.log)
 	krate=$(echo "$kpages $kstart $kend" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
 	echo "shinsei worker ×2, -j $(( jobs > 1 ? jobs / 2 : 1 )) each, on MinIO + NATS JetStream (put to all read): $kpages of $pages pages in $(echo "$kstart $kend" | awk '{printf "%.1f", $2-$1}') s = $krate pages/min; per page p50 ${kp50} ms, p95 ${kp95} ms; peak RSS of the two ${krss} MB"
 	echo "workers against scan: $(echo "$krate $rate" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}') pages/min; against scan on the same MinIO (the queue's own cost): $(echo "$krate $srate" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}')"

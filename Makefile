@@ -34,8 +34,9 @@ demo: build
 test:
 	scripts/test.sh
 
-# make bench: pages/min, p50/p95 per page and peak RSS of shinsei scan and
-# shinsei watch on 100 generated pages, against ocrmypdf on the same pages.
+# make bench: pages/min, p50/p95 per page and peak RSS of shinsei scan,
+# shinsei watch and two shinsei workers on 300 generated documents, against
+# ocrmypdf on the first five (scripts/bench.sh; about twelve minutes).
 bench: build
 	scripts/bench.sh
 

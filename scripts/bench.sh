@@ -143,9 +143,8 @@ bench_workers() {
 	# scan on this MinIO, into buckets of their own, once before the
 	# workers and once after: the workers' store costs what it costs scan
 	# too (MinIO shares the 2 cores), and the machine's speed drifts
-	# during a run (the same scan has measured 12% slower the second
-	# time), so the queue's own cost is the workers against the mean of
-	# the two.
+	# during a run (README, Benchmarks), so the queue's own cost is the
+	# workers against the mean of the two.
 	local srates=()
 	scan_s3() {
 		local sstart send spages srate sp50 sp95 slog="$wdir/scan-s3-$1.log"
@@ -185,9 +184,9 @@ bench_workers() {
 	done
 	kstart=$(date +%s.%N)
 	curl -fsS --aws-sigv4 "aws:amz:us-east-1:s3" --user "$access:$secret" "${puts[@]}" >/dev/null
-	# Polled once a second, not faster: each poll forks, and a fork every
-	# 0.2 s measured at seconds of CPU over a run, taken from the workers.
-	# The clock stops at the last page's own log time, not at the poll.
+	# Polled once a second, not faster: each poll forks, and its CPU is
+	# taken from the workers. The clock stops at the last page's own log
+	# time, not at the poll.
 	local deadline=$(( $(date +%s) + 1800 ))
 	while [ "$kpages" -lt "$pages" ] && [ "$(date +%s)" -lt "$deadline" ]; do
 		sleep 1

@@ -46,6 +46,15 @@ latencies() {
 		awk '{a[NR]=$1} END {i50=int(NR*0.5+0.5); i95=int(NR*0.95+0.5); if (i50<1) i50=1; if (i95<1) i95=1; print a[i50], a[i95]}'
 }
 
+# per_min prints the pages per minute of $1 pages from time $2 to $3
+# (date +%s.%N); seconds, the time between them; against, rate $1 against
+# rate $2 as a signed percentage; peak_rss, the sum in MB of the peak RSS
+# the given `/usr/bin/time -v` reports hold.
+per_min() { echo "$1 $2 $3" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}'; }
+seconds() { echo "$1 $2" | awk '{printf "%.1f", $2 - $1}'; }
+against() { echo "$1 $2" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}'; }
+peak_rss() { cat "$@" | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); s += $2} END {printf "%.0f", s/1024}'; }
+
 log=$(mktemp); tim=$(mktemp); store=$(mktemp -d); work=$(mktemp -d)
 watch_pid=""
 city_pids=()
@@ -66,10 +75,10 @@ start=$(date +%s.%N)
 /usr/bin/time -v -o "$tim" bin/shinsei --store "file://$store" scan --json -j "$jobs" --log-level debug "${files[@]}" >/dev/null 2>"$log" || true
 end=$(date +%s.%N)
 pages=$(grep -c 'msg="page read"' "$log" || true)
-rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); printf "%.0f", $2/1024}' "$tim")
+rss=$(peak_rss "$tim")
 read -r p50 p95 < <(latencies "$log")
-rate=$(echo "$pages $start $end" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
-echo "shinsei scan -j $jobs (read, archive, cases): $pages pages in $(echo "$start $end" | awk '{printf "%.1f", $2-$1}') s = $rate pages/min; per page p50 ${p50} ms, p95 ${p95} ms; peak RSS ${rss} MB"
+rate=$(per_min "$pages" "$start" "$end")
+echo "shinsei scan -j $jobs (read, archive, cases): $pages pages in $(seconds "$start" "$end") s = $rate pages/min; per page p50 ${p50} ms, p95 ${p95} ms; peak RSS ${rss} MB"
 
 # bench_watch: `shinsei watch` on a fresh folder and store, started first
 # and idle; the clock runs from the moment the files are dropped (hard
@@ -104,11 +113,11 @@ bench_watch() {
 	watch_pid=""
 	local wpages wrss wp50 wp95
 	wpages=$(grep -c 'msg="page read"' "$wlog" || true)
-	wrss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); printf "%.0f", $2/1024}' "$wtim")
+	wrss=$(peak_rss "$wtim")
 	read -r wp50 wp95 < <(latencies "$wlog")
-	wrate=$(echo "$wpages $wstart $wend" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
-	echo "shinsei watch -j $jobs (dropped to all in done/ or quarantine/): $wpages pages in $(echo "$wstart $wend" | awk '{printf "%.1f", $2-$1}') s = $wrate pages/min; per page p50 ${wp50} ms, p95 ${wp95} ms; peak RSS ${wrss} MB"
-	echo "watch against scan: $(echo "$wrate $rate" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}') pages/min"
+	wrate=$(per_min "$wpages" "$wstart" "$wend")
+	echo "shinsei watch -j $jobs (dropped to all in done/ or quarantine/): $wpages pages in $(seconds "$wstart" "$wend") s = $wrate pages/min; per page p50 ${wp50} ms, p95 ${wp95} ms; peak RSS ${wrss} MB"
+	echo "watch against scan: $(against "$wrate" "$rate") pages/min"
 }
 
 # bench_workers: two `shinsei worker` processes (-j $jobs/2 each) on one
@@ -154,10 +163,10 @@ bench_workers() {
 			--log-level debug "${files[@]}" >/dev/null 2>"$slog" || true
 		send=$(date +%s.%N)
 		spages=$(grep -c 'msg="page read"' "$slog" || true)
-		srate=$(echo "$spages $sstart $send" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
+		srate=$(per_min "$spages" "$sstart" "$send")
 		read -r sp50 sp95 < <(latencies "$slog")
 		srates+=("$srate")
-		echo "shinsei scan -j $jobs on the same MinIO store, $2 the workers (no queue): $spages pages in $(echo "$sstart $send" | awk '{printf "%.1f", $2-$1}') s = $srate pages/min; per page p50 ${sp50} ms, p95 ${sp95} ms"
+		echo "shinsei scan -j $jobs on the same MinIO store, $2 the workers (no queue): $spages pages in $(seconds "$sstart" "$send") s = $srate pages/min; per page p50 ${sp50} ms, p95 ${sp95} ms"
 	}
 	scan_s3 1 before
 	# The first worker makes the bucket, the stream and the bucket's
@@ -193,21 +202,21 @@ bench_workers() {
 		kpages=$(cat "$wdir"/worker*.log | grep -c 'msg="page read"' || true)
 	done
 	kend=$(cat "$wdir"/worker*.log | grep 'msg="page read"' | sed 's/^time=\([^ ]*\) .*/\1/' | sort | tail -n 1)
-	kend=$(date -d "$kend" +%s.%N)
+	if [ -n "$kend" ]; then kend=$(date -d "$kend" +%s.%N); else kend=$(date +%s.%N); fi
 	# SIGTERM to each shinsei, the child of time (see bench_watch).
 	for i in 0 1; do
 		kill -TERM $(ps -o pid= --ppid "${city_pids[$((2 + i))]}") 2>/dev/null || true
 	done
 	for i in 2 3; do wait "${city_pids[$i]}" 2>/dev/null || true; done
 	local krss kp50 kp95 krate
-	krss=$(cat "$wdir"/worker*.time | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); s += $2} END {printf "%.0f", s/1024}')
+	krss=$(peak_rss "$wdir"/worker*.time)
 	read -r kp50 kp95 < <(latencies "$wdir"/worker*.log)
-	krate=$(echo "$kpages $kstart $kend" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
-	echo "shinsei worker ×2, -j $(( jobs > 1 ? jobs / 2 : 1 )) each, on MinIO + NATS JetStream (put to all read): $kpages of $pages pages in $(echo "$kstart $kend" | awk '{printf "%.1f", $2-$1}') s = $krate pages/min; per page p50 ${kp50} ms, p95 ${kp95} ms; peak RSS of the two ${krss} MB"
+	krate=$(per_min "$kpages" "$kstart" "$kend")
+	echo "shinsei worker ×2, -j $(( jobs > 1 ? jobs / 2 : 1 )) each, on MinIO + NATS JetStream (put to all read): $kpages of $pages pages in $(seconds "$kstart" "$kend") s = $krate pages/min; per page p50 ${kp50} ms, p95 ${kp95} ms; peak RSS of the two ${krss} MB"
 	scan_s3 2 after
 	local smean
 	smean=$(echo "${srates[@]}" | awk '{printf "%.1f", ($1 + $2) / 2}')
-	echo "workers against scan: $(echo "$krate $rate" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}') pages/min; against scan on the same MinIO, mean of before and after, $smean pages/min (the queue's own cost): $(echo "$krate $smean" | awk '{printf "%.1f%%", ($1/$2 - 1) * 100}')"
+	echo "workers against scan: $(against "$krate" "$rate") pages/min; against scan on the same MinIO, mean of before and after, $smean pages/min (the queue's own cost): $(against "$krate" "$smean")"
 	for pid in "${city_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 	for pid in "${city_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 	city_pids=()
@@ -230,6 +239,6 @@ for f in "${files[@]:0:$ocr_files}"; do
 	opages=$((opages + n))
 done
 oend=$(date +%s.%N)
-orate=$(echo "$opages $ostart $oend" | awk '{printf "%.1f", $1 / (($3 - $2) / 60)}')
-echo "ocrmypdf --deskew -l jpn: $opages pages in $(echo "$ostart $oend" | awk '{printf "%.1f", $2-$1}') s = $orate pages/min (one file at a time, as it runs)"
+orate=$(per_min "$opages" "$ostart" "$oend")
+echo "ocrmypdf --deskew -l jpn: $opages pages in $(seconds "$ostart" "$oend") s = $orate pages/min (one file at a time, as it runs)"
 echo "ratio: shinsei reads $(echo "$rate $orate" | awk '{printf "%.1f", $1/$2}')× the pages per minute of ocrmypdf"

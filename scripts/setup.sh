@@ -38,7 +38,7 @@ packages=(
 	# More hands for the generator (internal/scangen/hands.go): more faces
 	# to train the handwriting model on, and faces it never trained on, to
 	# calibrate and to evaluate on.
-	fonts-lxgw-wenkai fonts-hanazono
+	fonts-lxgw-wenkai fonts-hanazono fonts-seto
 	fonts-konatu fonts-komatuna fonts-yozvox-yozfont fonts-motoya-l-maruberi
 	fonts-kouzan-mouhitsu fonts-aoyagi-soseki
 	# Poppler: shinsei scan draws with pdftocairo the PDF pages its own

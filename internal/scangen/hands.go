@@ -61,6 +61,9 @@ func Hands() []Hand {
 		{Name: "wenkai-bold", Font: fontDir + "lxgw-wenkai/LXGWWenKai-Bold.ttf", Use: UseTrain},
 		{Name: "ipaex-gothic", Font: "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf", Use: UseTrain},
 		{Name: "hanazono-mincho", Font: fontDir + "hanazono/HanaMinA.ttf", Use: UseTrain},
+		// A pen hand drawn by a person (fonts-seto): besides Klee and
+		// Kiloji the model had seen no face written by hand.
+		{Name: "seto", Font: fontDir + "seto/setofont.ttf", Use: UseTrain},
 		// Calibration: rounded casual faces (fonts-konatu, fonts-komatuna),
 		// slanted, thinned and bent.
 		{Name: "konatu-slanted", Font: fontDir + "konatu/Konatu.ttf", Use: UseCalibrate, Slant: 0.12, WeightMM: -0.08, ElasticMM: 0.25, Spacing: 1.05},

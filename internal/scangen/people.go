@@ -100,14 +100,20 @@ func newPerson(rng *rand.Rand, today time.Time, minAge, maxAge int) Person {
 	}
 }
 
+// phone is a number of a shape that exists (forms.NormalizePhone): a
+// mobile number, or a fixed line in Tokyo or with a three-digit area code.
+// Numbers no one has are not drawn: a fixed line with a 0 as its second
+// or third digit (03-0xxx, 040-xxx), a mobile number 080-0xxx (0800 is
+// toll-free).
 func phone(rng *rand.Rand) string {
 	switch rng.IntN(3) {
 	case 0:
-		return fmt.Sprintf("0%d0-%04d-%04d", pick(rng, []int{7, 8, 9}), rng.IntN(10000), rng.IntN(10000))
+		return fmt.Sprintf("0%d0-%04d-%04d", pick(rng, []int{7, 8, 9}), 1000+rng.IntN(9000), rng.IntN(10000))
 	case 1:
-		return fmt.Sprintf("03-%04d-%04d", rng.IntN(10000), rng.IntN(10000))
+		return fmt.Sprintf("03-%04d-%04d", 1000+rng.IntN(9000), rng.IntN(10000))
 	default:
-		return fmt.Sprintf("0%d-%03d-%04d", 40+rng.IntN(59), rng.IntN(1000), rng.IntN(10000))
+		area := rng.IntN(6 * 9) // 04x…09x, x not 0
+		return fmt.Sprintf("0%d%d-%03d-%04d", 4+area/9, 1+area%9, rng.IntN(1000), rng.IntN(10000))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"shinsei/forms"
 	"shinsei/forms/address"
 	"shinsei/forms/names"
 )
@@ -37,4 +38,20 @@ func TestPeopleAreKnown(t *testing.T) {
 			t.Errorf("name %q (%q): %v", p.Name, p.Kana, v)
 		}
 	}
+}
+
+// Every phone number the generator writes is one that exists: one that
+// forms refuses would send its page to a person whatever was read.
+func TestPhonesHaveAShape(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		if p := phone(rng); !phoneOK(p) {
+			t.Fatalf("phone %q has no shape forms.NormalizePhone accepts", p)
+		}
+	}
+}
+
+func phoneOK(p string) bool {
+	_, ok := forms.NormalizePhone(p)
+	return ok
 }

@@ -115,6 +115,8 @@ func (w *words) draw(f templates.Field, rng *rand.Rand) string {
 	case f.Kind == templates.Date:
 		s, _ := scangen.SpellDate(rng, randomDate(rng))
 		return s
+	case f.Charset == templates.Digits:
+		return phone(rng)
 	case f.Charset == templates.Katakana:
 		return w.kana(rng)
 	case strings.HasSuffix(f.ID, "_name"):
@@ -206,6 +208,47 @@ func (w *words) address(rng *rand.Rand) string {
 		fmt.Fprintf(&b, " %s%d号室", pick(rng, w.kata), (1+rng.IntN(9))*100+1+rng.IntN(12))
 	}
 	return b.String()
+}
+
+// phone is a telephone number of one of the shapes people write: a mobile
+// or IP number (090-1234-5678), a fixed line with an area code of one to
+// four digits after the 0 (03-1234-5678, 0276-12-3456), now and then
+// without hyphens. Its digits are random: the model learns digits, not
+// numbers.
+func phone(rng *rand.Rand) string {
+	digits := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteByte(byte('0' + rng.IntN(10)))
+		}
+		return b.String()
+	}
+	nonzero := func() string { return string(rune('1' + rng.IntN(9))) }
+	var groups []string
+	switch rng.IntN(3) {
+	case 0:
+		groups = []string{pick(rng, []string{"090", "080", "070", "050"}), digits(4), digits(4)}
+	default:
+		area := 1 + rng.IntN(4) // digits after the 0
+		first := "0" + nonzero() + digits(area-1)
+		if area > 1 {
+			first = "0" + nonzero() + nonzero() + digits(area-2)
+		}
+		groups = []string{first, digits(5 - area), digits(4)}
+	}
+	sep := "-"
+	if rng.IntN(6) == 0 {
+		sep = ""
+	}
+	if p := strings.Join(groups, sep); phoneShaped(p) {
+		return p
+	}
+	return phone(rng) // 0120-…, a toll-free prefix in another grouping
+}
+
+func phoneShaped(s string) bool {
+	_, ok := forms.NormalizePhone(s)
+	return ok
 }
 
 // free is other text (a relationship, a note): one to three words.

@@ -70,12 +70,12 @@ func New(g *scangen.Generator, wordList []string, seed uint64) (*Maker, error) {
 }
 
 // jpnHandwriting reports whether a person writes f by hand and the text
-// reader reads it with the jpn model: text and date fields, but not digits
-// and alphanumerics, which eng reads (pipeline/text's spec). Printed
-// per-case text (an answer sheet's name and address) is no field at all.
+// reader reads it with the handwriting model: text and date fields, and
+// phone numbers (Digits), which eng reads and the handwriting model checks
+// (pipeline/text's checkSpec); not alphanumerics. Printed per-case text
+// (an answer sheet's name and address) is no field at all.
 func jpnHandwriting(f templates.Field) bool {
-	return (f.Kind == templates.Text || f.Kind == templates.Date) &&
-		f.Charset != templates.Digits && f.Charset != templates.Alnum
+	return (f.Kind == templates.Text || f.Kind == templates.Date) && f.Charset != templates.Alnum
 }
 
 // Sample is one training line.

@@ -93,6 +93,10 @@ func TestText(t *testing.T) {
 			d, _, err := forms.ParseDate(s)
 			return err == nil && !d.Before(time.Date(1925, 1, 1, 0, 0, 0, 0, time.UTC)) && d.Year() <= 2030
 		}},
+		{"phone", templates.Field{ID: "applicant_phone", Kind: templates.Text, Charset: templates.Digits}, func(s string) bool {
+			_, ok := forms.NormalizePhone(s)
+			return ok
+		}},
 		{"free", templates.Field{ID: "proxy_relationship", Kind: templates.Text, Charset: templates.Kanji}, func(s string) bool {
 			return s != "" && allRunes(s, isLetter)
 		}},

@@ -30,12 +30,18 @@ export OMP_THREAD_LIMIT=1
 lines="${TRAIN_LINES:-20000}"
 iterations="${TRAIN_ITERATIONS:-40000}"
 seed="${TRAIN_SEED:-1001}"
-rate="${TRAIN_LEARNING_RATE:-0.0005}"
+# Continuing from a model, lstmtraining keeps the learning rates stored in
+# it and ignores --learning_rate; TRAIN_LEARNING_RATE=R replaces them with
+# R (--reset_learning_rate). Left unset, the stored ones are kept, as for
+# every committed model: a reset to 0.0005 made the model worse (README,
+# "Training the handwriting model").
+rate="${TRAIN_LEARNING_RATE:-}"
 from="${TRAIN_FROM:-hand}"
 work="${TRAIN_DIR:-.cache/train}"
 jobs="$(getconf _NPROCESSORS_ONLN)"
 base=/usr/share/tesseract-ocr/5/tessdata/jpn.traineddata
-out=ocr/tessdata/jpn_hand.traineddata
+committed=ocr/tessdata/jpn_hand.traineddata
+out="${TRAIN_OUT:-$committed}" # TRAIN_OUT: write the new model elsewhere
 
 for tool in combine_tessdata dawg2wordlist lstmtraining tesseract; do
 	command -v "$tool" >/dev/null || { echo "train: $tool missing (scripts/setup.sh installs tesseract-ocr)"; exit 1; }
@@ -52,7 +58,7 @@ dawg2wordlist "$work/jpn.lstm-unicharset" "$work/jpn.lstm-word-dawg" "$work/word
 case "$from" in
 base) "$work/tessfloat" "$work/jpn.lstm" "$work/start-float.lstm" ;;
 hand)
-	combine_tessdata -u "$out" "$work/hand." >/dev/null
+	combine_tessdata -u "$committed" "$work/hand." >/dev/null
 	"$work/tessfloat" "$work/hand.lstm" "$work/start-float.lstm"
 	;;
 *) echo "train: TRAIN_FROM is base or hand, not $from"; exit 2 ;;
@@ -81,7 +87,7 @@ lstmtraining \
 	--train_listfile "$work/train.txt" \
 	--eval_listfile "$work/eval.txt" \
 	--model_output "$work/ckpt/jpn_hand" \
-	--learning_rate "$rate" \
+	${rate:+--reset_learning_rate --learning_rate "$rate"} \
 	--max_iterations "$iterations" \
 	--target_error_rate 0.001 2>&1 | tee "$work/train.log" | grep -E 'At iteration|Finished|best' || true
 

@@ -532,6 +532,8 @@ func textMessage(f templates.Field, why string) string {
 		return fmt.Sprintf("「%s」は日付として読めず、最も近いありうる日付を候補として入れました / %q could not be read as a date; the one plausible day nearest to what was read is put in as a proposal — check it against the form", f.Label, f.ID)
 	case text.WhyPhoneNear:
 		return fmt.Sprintf("「%s」の先頭の 0 が読み取れず、0 を補った番号を候補として入れました / the 0 that begins %q was lost or misread; the number with it put back is a proposal — check it against the form", f.Label, f.ID)
+	case text.WhySecond:
+		return fmt.Sprintf("「%s」を別の読み取りエンジンで読んだ結果を候補として入れました（元の読み取りと一致しません） / %q was read otherwise by the second recogniser, whose models all agree: their reading is put in as a proposal — check it against the form", f.Label, f.ID)
 	case text.WhyEra:
 		return fmt.Sprintf("「%s」の元号が頭文字（S・H・R など）で書かれ、別の元号とも読めます / %q gives its era as an initial (S, H, R…) that fits another era as well — check the era on the form", f.Label, f.ID)
 	case text.WhyOverrun:

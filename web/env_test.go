@@ -20,6 +20,7 @@ import (
 	"shinsei/internal/scanfx"
 	"shinsei/internal/scangen"
 	"shinsei/ocr"
+	"shinsei/ocr/paddle"
 	"shinsei/pipeline"
 	"shinsei/pipeline/archive"
 	"shinsei/pipeline/audit"
@@ -61,7 +62,16 @@ var readPages = sync.OnceValues(func() ([]readPage, error) {
 		return nil, err
 	}
 	defer pool.Close()
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithToday(clock), Today: clock, KeepCanvas: true})
+	dir, err := paddle.Dir(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	second, err := paddle.Open(paddle.Options{Dir: dir, Workers: 1})
+	if err != nil {
+		return nil, err
+	}
+	defer second.Close()
+	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithToday(clock).WithSecond(second), Today: clock, KeepCanvas: true})
 	if err != nil {
 		return nil, err
 	}

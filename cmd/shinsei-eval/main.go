@@ -28,6 +28,7 @@ import (
 
 	"shinsei/internal/evaluate"
 	"shinsei/ocr"
+	"shinsei/ocr/paddle"
 	"shinsei/pipeline"
 	"shinsei/pipeline/text"
 	"shinsei/templates"
@@ -82,7 +83,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("starting OCR: %w", err)
 	}
 	defer pool.Close()
-	cfg.Text = text.NewReader(pool)
+	dir, err := paddle.Dir(os.Getenv)
+	if err != nil {
+		return fmt.Errorf("starting the second recogniser: %w", err)
+	}
+	second, err := paddle.Open(paddle.Options{Dir: dir, Workers: *jobs})
+	if err != nil {
+		return fmt.Errorf("starting the second recogniser: %w", err)
+	}
+	defer second.Close()
+	cfg.Text = text.NewReader(pool).WithSecond(second)
 	if cfg.Today != nil {
 		cfg.Text = cfg.Text.WithToday(cfg.Today)
 	}

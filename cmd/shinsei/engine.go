@@ -5,12 +5,14 @@ import (
 
 	"shinsei/observe"
 	"shinsei/ocr"
+	"shinsei/ocr/paddle"
 	"shinsei/pipeline"
 	"shinsei/pipeline/text"
 	"shinsei/templates"
 )
 
-// newEngine wires the page pipeline with one Tesseract client per worker.
+// newEngine wires the page pipeline with one Tesseract client and one
+// session of each second-recogniser model per worker.
 // The returned close releases the clients.
 func newEngine(e *env, workers int, keepCanvas bool) (*pipeline.Engine, func(), error) {
 	return newObservedEngine(e, workers, keepCanvas, nil)
@@ -33,11 +35,22 @@ func newObservedEngine(e *env, workers int, keepCanvas bool, m *observe.Metrics)
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting OCR: %w", err)
 	}
-	cfg.Text = text.NewReader(pool)
+	dir, err := paddle.Dir(e.getenv)
+	if err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("starting the second recogniser: %w", err)
+	}
+	second, err := paddle.Open(paddle.Options{Dir: dir, Workers: workers})
+	if err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("starting the second recogniser: %w", err)
+	}
+	cfg.Text = text.NewReader(pool).WithSecond(second)
 	eng, err := pipeline.New(templates.Builtin(), cfg)
 	if err != nil {
 		pool.Close()
+		second.Close()
 		return nil, nil, err
 	}
-	return eng, func() { pool.Close() }, nil
+	return eng, func() { pool.Close(); second.Close() }, nil
 }

@@ -13,6 +13,7 @@ import (
 	"shinsei/internal/evaluate"
 	"shinsei/internal/scangen"
 	"shinsei/ocr"
+	"shinsei/ocr/paddle/paddletest"
 	"shinsei/pipeline"
 	"shinsei/pipeline/text"
 	"shinsei/templates"
@@ -36,7 +37,11 @@ func TestDump(t *testing.T) {
 	}
 	defer pool.Close()
 	today := func() time.Time { return scangen.DefaultToday() }
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithToday(today), Today: today})
+	rd := text.NewReader(pool).WithToday(today)
+	if os.Getenv("SHINSEI_DUMP_NO_SECOND") == "" {
+		rd = rd.WithSecond(paddletest.Pool(t, 2))
+	}
+	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: rd, Today: today})
 	if err != nil {
 		t.Fatal(err)
 	}

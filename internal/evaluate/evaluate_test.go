@@ -10,6 +10,7 @@ import (
 	"shinsei/internal/evaluate"
 	"shinsei/internal/scangen"
 	"shinsei/ocr"
+	"shinsei/ocr/paddle/paddletest"
 	"shinsei/pipeline"
 	"shinsei/pipeline/text"
 	"shinsei/templates"
@@ -25,7 +26,7 @@ func TestCommittedCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool)})
+	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t, 2))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"shinsei/internal/scanfx"
 	"shinsei/internal/scangen"
 	"shinsei/ocr"
+	"shinsei/ocr/paddle/paddletest"
 	"shinsei/pipeline"
 	"shinsei/pipeline/cases"
 	"shinsei/pipeline/match"
@@ -71,7 +72,7 @@ func TestDecoys(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithToday(clock), Today: func() time.Time { return today }})
+	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t, 1)).WithToday(clock), Today: func() time.Time { return today }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ type Reader struct {
 	ocr        Recognizer
 	thresholds map[string]float64 // per Kind
 	today      func() time.Time
+	second     SecondReader // nil: dates and phones are checked by Tesseract alone
 }
 
 // Kinds of text field, each with its own review threshold: the recogniser
@@ -304,7 +305,14 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 	if rd.Confidence < th && !rd.Review {
 		rd.Review, rd.Why = true, WhyUnsure
 	}
-	if !rd.Review && !printed {
+	if printed {
+		return rd, nil
+	}
+	rd, settled, err := r.secondOpinion(ctx, p.Image, f, rd, r.today())
+	if err != nil {
+		return Reading{}, err
+	}
+	if !rd.Review && !settled {
 		if rd, err = r.corroborate(ctx, p.Image, f, rd); err != nil {
 			return Reading{}, err
 		}

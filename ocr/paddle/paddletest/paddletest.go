@@ -1,0 +1,26 @@
+// Package paddletest opens the second recogniser for tests: from the
+// .cache/onnx scripts/setup.sh installs (make test runs it first), failing
+// the test, never skipping it, when the models are not there.
+package paddletest
+
+import (
+	"os"
+	"testing"
+
+	"shinsei/ocr/paddle"
+)
+
+// Pool opens a pool of workers sessions of each model, closed when t ends.
+func Pool(t testing.TB, workers int) *paddle.Pool {
+	t.Helper()
+	dir, err := paddle.Dir(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := paddle.Open(paddle.Options{Dir: dir, Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}

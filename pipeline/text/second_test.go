@@ -1,0 +1,138 @@
+package text
+
+import (
+	"context"
+	"errors"
+	"image"
+	"testing"
+	"time"
+
+	"shinsei/ocr"
+	"shinsei/ocr/paddle"
+	"shinsei/templates"
+)
+
+// fakeSecond answers Agree with fixed reads, one per model: these tests
+// are of what the reader does with the second opinion (ocr/paddle's own
+// tests, the scenario tests and make eval use the real models).
+type fakeSecond struct {
+	reads []paddle.Read
+	err   error
+	calls int
+	allow string
+}
+
+func (f *fakeSecond) Agree(_ context.Context, _ *image.Gray, allow string, same func(paddle.Read) bool) ([]paddle.Read, bool, error) {
+	f.calls++
+	f.allow = allow
+	if f.err != nil {
+		return nil, false, f.err
+	}
+	var out []paddle.Read
+	for _, r := range f.reads {
+		out = append(out, r)
+		if !same(r) {
+			return out, false, nil
+		}
+	}
+	return out, true, nil
+}
+
+func second(texts ...string) *fakeSecond {
+	s := &fakeSecond{}
+	for _, t := range texts {
+		s.reads = append(s.reads, paddle.Read{Text: t, Confidence: 0.9})
+	}
+	return s
+}
+
+func TestSecondOpinion(t *testing.T) {
+	applied := field("application_date", templates.Date, "", true)
+	phone := field("applicant_phone", templates.Text, templates.Digits, false)
+	date := func(s string) ocr.Result { return line(s, 0.97) }
+	sure := []ocr.Result{date("令和8年11月20日"), date("令和8年11月20日"), date("令和8年11月20日")}
+	split := []ocr.Result{date("令和8年11月20日"), date("令和8年11月20日"), date("令和8年11月26日")}
+	badDate := []ocr.Result{date("令和8年1?月20日"), date("令和8年1?月20日"), date("令和8年1?月20日")}
+	lowConf := second("令和8年11月20日", "2026/11/20")
+	lowConf.reads[1].Confidence = 0.3
+	num := func(s string) ocr.Result { return line(s, 0.99) }
+	for _, c := range []struct {
+		name   string
+		f      templates.Field
+		reads  []ocr.Result
+		second *fakeSecond
+		value  any
+		review bool
+		why    string
+	}{
+		{"unsure date both models read so", applied, split, second("令和8年11月20日", "2026/11/20"), "2026-11-20", false, ""},
+		{"sure date both models read so", applied, sure, second("令和8年11月20日", "令和8年11月20日"), "2026-11-20", false, ""},
+		{"one model reads otherwise", applied, split, second("令和8年11月20日", "令和8年11月28日"), "2026-11-20", true, WhyUnsure},
+		{"first model reads otherwise", applied, split, second("令和8年11月28日", "令和8年11月20日"), "2026-11-20", true, WhyUnsure},
+		{"both read another day", applied, split, second("令和8年11月26日", "令和8年11月26日"), "2026-11-26", true, WhySecond},
+		{"both read another day than a sure value", applied, sure, second("令和8年11月26日", "令和8年11月26日"), "2026-11-26", true, WhySecond},
+		{"unreadable date, both read a day", applied, badDate, second("令和8年11月20日", "2026年11月20日"), "2026-11-20", true, WhySecond},
+		{"a model unsure", applied, split, lowConf, "2026-11-20", true, WhyUnsure},
+		{"both read a day outside the window", applied, split, second("令和7年11月20日", "令和7年11月20日"), "2026-11-20", true, WhyUnsure},
+		{"both read no date", applied, split, second("11", "11"), "2026-11-20", true, WhyUnsure},
+		{"phone read alike stays unsure", phone, []ocr.Result{num("090-1234-5678"), num("090-1234-5678"), num("090-1234-5679")}, second("090-1234-5678", "09012345678"), "090-1234-5678", true, WhyUnsure},
+		{"phone misread, both read a number", phone, []ocr.Result{num("090-1234-567"), num("090-1234-567"), num("090-1234-567")}, second("09012345678", "090-1234-5678"), "090-1234-5678", true, WhySecond},
+		{"phone proposal both read stays a proposal", phone, []ocr.Result{num("90-1234-5678"), num("90-1234-5678"), num("90-1234-5678")}, second("09012345678", "090-1234-5678"), "090-1234-5678", true, WhyPhoneNear},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := &seqOCR{res: c.reads}
+			rd, err := NewReader(s).WithToday(func() time.Time { return today }).WithSecond(c.second).Read(context.Background(), page(c.f.Box), c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rd.Value != c.value || rd.Review != c.review || rd.Why != c.why {
+				t.Errorf("got %#v review %v why %q (confidence %.2f); want %#v review %v why %q", rd.Value, rd.Review, rd.Why, rd.Confidence, c.value, c.review, c.why)
+			}
+			if c.second.calls != 1 || c.second.allow != secondCharset(c.f) {
+				t.Errorf("second reader asked %d times with %q", c.second.calls, c.second.allow)
+			}
+			if !rd.Review && rd.Confidence < DefaultThresholds()[Kind(c.f)] {
+				t.Errorf("sure at confidence %.2f, under the threshold", rd.Confidence)
+			}
+			if rd.Review && rd.Confidence > 0.67 {
+				t.Errorf("sent to a person at confidence %.2f", rd.Confidence)
+			}
+		})
+	}
+}
+
+// Names, addresses and kana are never shown to the second reader (its
+// models know no kana); an era initial keeps its doubt whatever it reads.
+func TestSecondOpinionNotAsked(t *testing.T) {
+	name := field("applicant_name", templates.Text, templates.Kanji, true)
+	birth := field("applicant_birth_date", templates.Date, "", true)
+	for _, c := range []struct {
+		name string
+		f    templates.Field
+		read string
+		why  string
+	}{
+		{"name", name, "佐藤 花子", ""},
+		{"era initial", birth, "H5.1.1", WhyEra},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s2 := second("平成5年1月1日", "平成5年1月1日")
+			rd, err := NewReader(&seqOCR{res: []ocr.Result{line(c.read, 0.99)}}).WithToday(func() time.Time { return today }).WithSecond(s2).Read(context.Background(), page(c.f.Box), c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s2.calls != 0 || rd.Why != c.why {
+				t.Errorf("second reader asked %d times; why %q, want %q", s2.calls, rd.Why, c.why)
+			}
+		})
+	}
+}
+
+func TestSecondOpinionError(t *testing.T) {
+	applied := field("application_date", templates.Date, "", true)
+	boom := errors.New("boom")
+	_, err := NewReader(&seqOCR{res: []ocr.Result{line("令和8年11月20日", 0.99)}}).WithToday(func() time.Time { return today }).WithSecond(&fakeSecond{err: boom}).Read(context.Background(), page(applied.Box), applied)
+	if !errors.Is(err, boom) {
+		t.Errorf("error %v, want it to wrap the second reader's", err)
+	}
+}

@@ -37,7 +37,7 @@ func textEngine(t *testing.T) *pipeline.Engine {
 	t.Cleanup(func() { pool.Close() })
 	today := scangen.DefaultToday()
 	clock := func() time.Time { return today }
-	e, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t, 1)).WithToday(clock), Today: clock})
+	e, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t)).WithToday(clock), Today: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func privacyEngine(t *testing.T) *pipeline.Engine {
 	}
 	t.Cleanup(func() { pool.Close() })
 	today := scangen.DefaultToday()
-	e, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t, 1)).WithToday(func() time.Time { return today }), Today: func() time.Time { return today }, KeepCanvas: true})
+	e, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t)).WithToday(func() time.Time { return today }), Today: func() time.Time { return today }, KeepCanvas: true})
 	if err != nil {
 		t.Fatal(err)
 	}

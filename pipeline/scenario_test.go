@@ -46,7 +46,7 @@ func TestScenarios(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t, 1)).WithToday(clock), Today: clock})
+	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t)).WithToday(clock), Today: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

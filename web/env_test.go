@@ -66,7 +66,7 @@ var readPages = sync.OnceValues(func() ([]readPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	second, err := paddle.Open(paddle.Options{Dir: dir, Workers: 1})
+	second, err := paddle.Open(dir)
 	if err != nil {
 		return nil, err
 	}

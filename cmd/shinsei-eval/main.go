@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("starting the second recogniser: %w", err)
 	}
-	second, err := paddle.Open(paddle.Options{Dir: dir, Workers: *jobs})
+	second, err := paddle.Open(dir)
 	if err != nil {
 		return fmt.Errorf("starting the second recogniser: %w", err)
 	}

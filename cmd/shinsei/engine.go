@@ -11,8 +11,8 @@ import (
 	"shinsei/templates"
 )
 
-// newEngine wires the page pipeline with one Tesseract client and one
-// session of each second-recogniser model per worker.
+// newEngine wires the page pipeline with one Tesseract client per worker
+// and the second recogniser's models, which the workers share.
 // The returned close releases the clients.
 func newEngine(e *env, workers int, keepCanvas bool) (*pipeline.Engine, func(), error) {
 	return newObservedEngine(e, workers, keepCanvas, nil)
@@ -40,7 +40,7 @@ func newObservedEngine(e *env, workers int, keepCanvas bool, m *observe.Metrics)
 		pool.Close()
 		return nil, nil, fmt.Errorf("starting the second recogniser: %w", err)
 	}
-	second, err := paddle.Open(paddle.Options{Dir: dir, Workers: workers})
+	second, err := paddle.Open(dir)
 	if err != nil {
 		pool.Close()
 		return nil, nil, fmt.Errorf("starting the second recogniser: %w", err)

@@ -39,7 +39,7 @@ func TestDump(t *testing.T) {
 	today := func() time.Time { return scangen.DefaultToday() }
 	rd := text.NewReader(pool).WithToday(today)
 	if os.Getenv("SHINSEI_DUMP_NO_SECOND") == "" {
-		rd = rd.WithSecond(paddletest.Pool(t, 2))
+		rd = rd.WithSecond(paddletest.Pool(t))
 	}
 	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: rd, Today: today})
 	if err != nil {

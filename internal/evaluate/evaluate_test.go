@@ -26,7 +26,7 @@ func TestCommittedCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t, 2))})
+	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,61 +114,44 @@ type Read struct {
 	Confidence float64
 }
 
-// Options configure a Pool.
-type Options struct {
-	Dir     string // from Dir
-	Workers int    // sessions of each model; at least 1
-}
-
-// Pool holds one session of each model per worker. A session is used by
-// one goroutine at a time, as shinsei's Tesseract clients are.
+// Pool holds one session of each model, run by every worker at once: ONNX
+// Runtime's Run is safe for concurrent use, each run computing on its
+// caller's thread, and one session each saves the 30 MB a second copy of
+// the models takes.
 type Pool struct {
 	alphabet []string
-	free     chan []*session
-	all      [][]*session
+	sessions []*session
 	once     sync.Once
 }
 
-// Open loads the models, Workers times each.
-func Open(opts Options) (*Pool, error) {
-	if err := check(opts.Dir); err != nil {
+// Open loads the models from dir (see Dir).
+func Open(dir string) (*Pool, error) {
+	if err := check(dir); err != nil {
 		return nil, err
 	}
-	if err := initRuntime(filepath.Join(opts.Dir, Library)); err != nil {
+	if err := initRuntime(filepath.Join(dir, Library)); err != nil {
 		return nil, err
 	}
-	n := max(1, opts.Workers)
-	p := &Pool{alphabet: keys(), free: make(chan []*session, n)}
-	for range n {
-		var w []*session
-		for _, m := range Models() {
-			s, err := newSession(filepath.Join(opts.Dir, m.File), m.Name)
-			if err != nil {
-				for _, s := range w {
-					s.close()
-				}
-				p.Close()
-				return nil, err
-			}
-			w = append(w, s)
+	p := &Pool{alphabet: keys()}
+	for _, m := range Models() {
+		s, err := newSession(filepath.Join(dir, m.File), m.Name)
+		if err != nil {
+			p.Close()
+			return nil, err
 		}
-		p.all = append(p.all, w)
-		p.free <- w
+		p.sessions = append(p.sessions, s)
 	}
 	return p, nil
 }
 
-// Close releases the sessions. Reads after it fail.
+// Close releases the sessions, after the reads under way. Reads after it
+// fail with ErrClosed.
 func (p *Pool) Close() error {
 	p.once.Do(func() {
-		for _, w := range p.all {
-			for _, s := range w {
-				s.close()
-			}
+		for _, s := range p.sessions {
+			s.close()
 		}
-		if len(p.all) > 0 {
-			releaseRuntime()
-		}
+		releaseRuntime()
 	})
 	return nil
 }
@@ -194,19 +177,9 @@ func (p *Pool) each(ctx context.Context, img *image.Gray, allow string, next fun
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	var w []*session
-	select {
-	case w = <-p.free:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { p.free <- w }()
-	if w[0].closed() {
-		return ErrClosed
-	}
 	mask := p.mask(allow)
 	in, width := tensor(img)
-	for _, s := range w {
+	for _, s := range p.sessions {
 		probs, steps, classes, err := s.run(in, width)
 		if err != nil {
 			return fmt.Errorf("paddle: model %s: %w", s.name, err)

@@ -16,7 +16,7 @@ import (
 	"shinsei/ocr/paddle/paddletest"
 )
 
-func openPool(t *testing.T, workers int) *paddle.Pool { return paddletest.Pool(t, workers) }
+func openPool(t *testing.T) *paddle.Pool { return paddletest.Pool(t) }
 
 func load(t *testing.T, name string) *image.Gray {
 	t.Helper()
@@ -39,7 +39,7 @@ const dateChars = "0123456789/年月日令和平成昭和元 "
 // Fields written by the generator in its calibration hands (konatu,
 // komatuna), cut from the page: each model reads them with the charset mask.
 func TestReadsWrittenDigits(t *testing.T) {
-	p := openPool(t, 1)
+	p := openPool(t)
 	for _, c := range []struct {
 		file, allow string
 		want        []string // per model, v4 and v3; the truth is v3's
@@ -82,7 +82,7 @@ func TestReadsWrittenDigits(t *testing.T) {
 
 // A blank line reads as nothing, surely.
 func TestBlankReadsEmpty(t *testing.T) {
-	p := openPool(t, 1)
+	p := openPool(t)
 	img := image.NewGray(image.Rect(0, 0, 300, 60))
 	for i := range img.Pix {
 		img.Pix[i] = 255
@@ -98,10 +98,10 @@ func TestBlankReadsEmpty(t *testing.T) {
 	}
 }
 
-// Workers read at once, each with its own sessions, and agree with a
-// lone read.
+// Workers read at once with the one session of each model, and agree
+// with a lone read.
 func TestConcurrentReads(t *testing.T) {
-	p := openPool(t, 2)
+	p := openPool(t)
 	img := load(t, "slash-date.png")
 	want, err := p.Read(context.Background(), img, dateChars)
 	if err != nil {
@@ -126,7 +126,7 @@ func TestConcurrentReads(t *testing.T) {
 }
 
 func TestClosedAndCancelled(t *testing.T) {
-	p := openPool(t, 1)
+	p := openPool(t)
 	img := load(t, "phone.png")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -149,5 +149,45 @@ func TestDirNamesWhatIsMissing(t *testing.T) {
 	})
 	if !errors.Is(err, paddle.ErrNotInstalled) || !strings.Contains(err.Error(), "scripts/setup.sh") || !strings.Contains(err.Error(), empty) {
 		t.Errorf("Dir on an empty folder: %v", err)
+	}
+}
+
+// BenchmarkRead: one date read by both models (what confirming a date
+// costs); BenchmarkReadParallel: as many at once as GOMAXPROCS, on the
+// shared sessions (its ns/op falls with the cores when runs do not wait
+// for each other).
+func BenchmarkRead(b *testing.B) { benchRead(b, false) }
+
+func BenchmarkReadParallel(b *testing.B) { benchRead(b, true) }
+
+func benchRead(b *testing.B, parallel bool) {
+	p := paddletest.Pool(b)
+	f, err := os.Open(filepath.Join("testdata", "slash-date.png"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := image.NewGray(img.Bounds())
+	draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
+	b.ResetTimer()
+	if parallel {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := p.Read(context.Background(), g, dateChars); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		return
+	}
+	for b.Loop() {
+		if _, err := p.Read(context.Background(), g, dateChars); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -46,11 +46,11 @@ func releaseRuntime() {
 	}
 }
 
-// session is one model loaded once, run by one goroutine at a time.
+// session is one model loaded once, run by any number of goroutines.
 type session struct {
 	name string
 	s    *ort.DynamicAdvancedSession
-	mu   sync.Mutex // guards s against close during run
+	mu   sync.RWMutex // runs share it; close waits for them
 }
 
 func newSession(path, name string) (*session, error) {
@@ -59,9 +59,9 @@ func newSession(path, name string) (*session, error) {
 		return nil, fmt.Errorf("paddle: session options: %w", err)
 	}
 	defer opts.Destroy()
-	// One thread each: shinsei runs a worker per core already, and a
-	// session's own threads would compete with them (as OpenMP's would
-	// with Tesseract's clients).
+	// Each run on its caller's thread alone: shinsei runs a worker per
+	// core already, and a session's own threads would compete with them
+	// (as OpenMP's would with Tesseract's clients).
 	if err := opts.SetIntraOpNumThreads(1); err != nil {
 		return nil, fmt.Errorf("paddle: session options: %w", err)
 	}
@@ -82,12 +82,6 @@ func newSession(path, name string) (*session, error) {
 	return &session{name: name, s: s}, nil
 }
 
-func (s *session) closed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.s == nil
-}
-
 func (s *session) close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -100,8 +94,8 @@ func (s *session) close() {
 // run runs the model on a [1, 3, height, width] input and returns its
 // [1, steps, classes] output.
 func (s *session) run(in []float32, width int) ([]float32, int, int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if s.s == nil {
 		return nil, 0, 0, ErrClosed
 	}

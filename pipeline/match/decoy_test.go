@@ -72,7 +72,7 @@ func TestDecoys(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t, 1)).WithToday(clock), Today: func() time.Time { return today }})
+	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t)).WithToday(clock), Today: func() time.Time { return today }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,14 +10,14 @@ import (
 	"shinsei/ocr/paddle"
 )
 
-// Pool opens a pool of workers sessions of each model, closed when t ends.
-func Pool(t testing.TB, workers int) *paddle.Pool {
+// Pool opens the models, closed when t ends.
+func Pool(t testing.TB) *paddle.Pool {
 	t.Helper()
 	dir, err := paddle.Dir(os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := paddle.Open(paddle.Options{Dir: dir, Workers: workers})
+	p, err := paddle.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,25 +114,25 @@ type Read struct {
 	Confidence float64
 }
 
-// Pool holds one session of each model, run by every worker at once: ONNX
+// Recognizer holds one session of each model, run by every worker at once: ONNX
 // Runtime's Run is safe for concurrent use, each run computing on its
 // caller's thread, and one session each saves the 30 MB a second copy of
 // the models takes.
-type Pool struct {
+type Recognizer struct {
 	alphabet []string
 	sessions []*session
 	once     sync.Once
 }
 
 // Open loads the models from dir (see Dir).
-func Open(dir string) (*Pool, error) {
+func Open(dir string) (*Recognizer, error) {
 	if err := check(dir); err != nil {
 		return nil, err
 	}
 	if err := initRuntime(filepath.Join(dir, Library)); err != nil {
 		return nil, err
 	}
-	p := &Pool{alphabet: keys()}
+	p := &Recognizer{alphabet: keys()}
 	for _, m := range Models() {
 		s, err := newSession(filepath.Join(dir, m.File), m.Name)
 		if err != nil {
@@ -146,7 +146,7 @@ func Open(dir string) (*Pool, error) {
 
 // Close releases the sessions, after the reads under way. Reads after it
 // fail with ErrClosed.
-func (p *Pool) Close() error {
+func (p *Recognizer) Close() error {
 	p.once.Do(func() {
 		for _, s := range p.sessions {
 			s.close()
@@ -156,13 +156,13 @@ func (p *Pool) Close() error {
 	return nil
 }
 
-// ErrClosed: the pool was closed.
-var ErrClosed = errors.New("paddle: pool closed")
+// ErrClosed: the recogniser was closed.
+var ErrClosed = errors.New("paddle: recogniser closed")
 
 // Read reads the line of writing in img with each model, keeping only the
 // characters of allow (and the blank) at every step: the models know
 // thousands of characters, and a digit field holds eleven.
-func (p *Pool) Read(ctx context.Context, img *image.Gray, allow string) ([]Read, error) {
+func (p *Recognizer) Read(ctx context.Context, img *image.Gray, allow string) ([]Read, error) {
 	var out []Read
 	err := p.each(ctx, img, allow, func(r Read) bool {
 		out = append(out, r)
@@ -173,7 +173,7 @@ func (p *Pool) Read(ctx context.Context, img *image.Gray, allow string) ([]Read,
 
 // each reads img with each model in turn, handing each read to next, until
 // next returns false.
-func (p *Pool) each(ctx context.Context, img *image.Gray, allow string, next func(Read) bool) error {
+func (p *Recognizer) each(ctx context.Context, img *image.Gray, allow string, next func(Read) bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (p *Pool) each(ctx context.Context, img *image.Gray, allow string, next fun
 // Agree is Read stopping at the first model whose read same rejects:
 // the second model is run only when the first agreed. agreed says every
 // model's read was accepted.
-func (p *Pool) Agree(ctx context.Context, img *image.Gray, allow string, same func(Read) bool) ([]Read, bool, error) {
+func (p *Recognizer) Agree(ctx context.Context, img *image.Gray, allow string, same func(Read) bool) ([]Read, bool, error) {
 	var out []Read
 	agreed := true
 	err := p.each(ctx, img, allow, func(r Read) bool {
@@ -210,7 +210,7 @@ func (p *Pool) Agree(ctx context.Context, img *image.Gray, allow string, same fu
 }
 
 // mask marks the outputs a read may choose: the blank and allow's runes.
-func (p *Pool) mask(allow string) []bool {
+func (p *Recognizer) mask(allow string) []bool {
 	m := make([]bool, len(p.alphabet))
 	m[0] = true
 	for k, s := range p.alphabet[1:] {

@@ -16,7 +16,7 @@ import (
 	"shinsei/ocr/paddle/paddletest"
 )
 
-func openPool(t *testing.T) *paddle.Pool { return paddletest.Pool(t) }
+func openPool(t *testing.T) *paddle.Recognizer { return paddletest.Pool(t) }
 
 func load(t *testing.T, name string) *image.Gray {
 	t.Helper()

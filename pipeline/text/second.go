@@ -14,7 +14,7 @@ import (
 
 // SecondReader is a recogniser trained apart from Tesseract and from our
 // hands, asked only for the characters of dates and phone numbers;
-// *paddle.Pool is one. Agree reads img with each of its models in turn,
+// *paddle.Recognizer is one. Agree reads img with each of its models in turn,
 // keeping only the characters of allow, and stops at the first read same
 // rejects; agreed says every model's read was accepted.
 type SecondReader interface {

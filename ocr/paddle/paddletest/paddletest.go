@@ -11,7 +11,7 @@ import (
 )
 
 // Pool opens the models, closed when t ends.
-func Pool(t testing.TB) *paddle.Pool {
+func Pool(t testing.TB) *paddle.Recognizer {
 	t.Helper()
 	dir, err := paddle.Dir(os.Getenv)
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 
 func openPool(t *testing.T) *paddle.Recognizer { return paddletest.Pool(t) }
 
-func load(t *testing.T, name string) *image.Gray {
+func load(t testing.TB, name string) *image.Gray {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
@@ -162,17 +162,7 @@ func BenchmarkReadParallel(b *testing.B) { benchRead(b, true) }
 
 func benchRead(b *testing.B, parallel bool) {
 	p := paddletest.Pool(b)
-	f, err := os.Open(filepath.Join("testdata", "slash-date.png"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	img, err := png.Decode(f)
-	f.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
-	g := image.NewGray(img.Bounds())
-	draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
+	g := load(b, "slash-date.png")
 	b.ResetTimer()
 	if parallel {
 		b.RunParallel(func(pb *testing.PB) {

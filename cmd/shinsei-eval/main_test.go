@@ -102,7 +102,7 @@ func TestEvalByHand(t *testing.T) {
 func evalRun(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, &out, &errOut)
+	err := run(context.Background(), args, os.Getenv, &out, &errOut)
 	switch {
 	case err == nil:
 	case errors.Is(err, errUsage):

@@ -40,7 +40,7 @@ packages=(
 	# calibrate and to evaluate on.
 	fonts-lxgw-wenkai fonts-hanazono fonts-seto
 	fonts-konatu fonts-komatuna fonts-yozvox-yozfont fonts-motoya-l-maruberi
-	fonts-kouzan-mouhitsu fonts-aoyagi-soseki
+	fonts-kouzan-mouhitsu fonts-aoyagi-soseki fonts-aoyagi-kouzan-t
 	# Poppler: shinsei scan draws with pdftocairo the PDF pages its own
 	# decoder cannot read (JBIG2, JPEG 2000, layered "compact" PDFs);
 	# pdftoppm and pdfimages let tests look at PDFs the way a person would.

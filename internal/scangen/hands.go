@@ -65,9 +65,13 @@ func Hands() []Hand {
 		// Kiloji the model had seen no face written by hand.
 		{Name: "seto", Font: fontDir + "seto/setofont.ttf", Use: UseTrain},
 		// Calibration: rounded casual faces (fonts-konatu, fonts-komatuna),
-		// slanted, thinned and bent.
+		// slanted, thinned and bent, and a brush.
 		{Name: "konatu-slanted", Font: fontDir + "konatu/Konatu.ttf", Use: UseCalibrate, Slant: 0.12, WeightMM: -0.08, ElasticMM: 0.25, Spacing: 1.05},
 		{Name: "komatuna-bent", Font: fontDir + "komatuna/komatuna.ttf", Use: UseCalibrate, Slant: -0.05, WeightMM: -0.12, ElasticMM: 0.35, Spacing: 0.95},
+		// A brush hand (fonts-aoyagi-kouzan-t): two of the held-out hands
+		// are brush-written, and without one here no threshold or rule
+		// was ever tried on a brush before it met them.
+		{Name: "kouzan-t-brush", Font: fontDir + "aoyagi-kouzan-t/AoyagiKouzanT.ttf", Use: UseCalibrate, Slant: 0.04, ElasticMM: 0.2, Spacing: 1.05},
 		// Held out: a pen hand (fonts-yozvox-yozfont) in two of its faces,
 		// a rounded face bent out of shape (fonts-motoya-l-maruberi), and
 		// two brush hands (fonts-kouzan-mouhitsu, fonts-aoyagi-soseki).

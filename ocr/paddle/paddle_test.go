@@ -181,3 +181,46 @@ func benchRead(b *testing.B, parallel bool) {
 		}
 	}
 }
+
+// Asked which of a few spellings a written date is, each model picks the
+// one written, clearly; a list that lacks it still has a best, which fits
+// the line far worse than the models' own reading.
+func TestChoose(t *testing.T) {
+	p := openPool(t)
+	const allow = "0123456789/年月日令和平成昭和元"
+	for _, c := range []struct {
+		file       string
+		candidates []string
+		want       int // -1: what was written is not listed
+	}{
+		{"slash-date.png", []string{"2026/10/28", "2026/10/29", "2026/10/20", "2026/11/29"}, 1},
+		{"showa-date.png", []string{"昭和39年12月11日", "昭和39年12月17日", "平成39年12月17日", "1964年12月17日"}, 1},
+		{"showa-date.png", []string{"2026/10/28", "2026/10/29"}, -1},
+	} {
+		choices, err := p.Choose(context.Background(), load(t, c.file), allow, c.candidates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(choices) != len(paddle.Models()) {
+			t.Fatalf("%s: %d choices, want one per model", c.file, len(choices))
+		}
+		for _, ch := range choices {
+			switch {
+			case c.want >= 0 && (ch.Best != c.want || ch.Share < 0.9 || ch.Fit < -1):
+				t.Errorf("%s, %s: picked %d (share %.3f, fit %.2f), want %q clearly", c.file, ch.Model, ch.Best, ch.Share, ch.Fit, c.candidates[c.want])
+			case c.want < 0 && ch.Fit > -10:
+				t.Errorf("%s, %s: %q, not written, fits at %.2f", c.file, ch.Model, c.candidates[max(ch.Best, 0)], ch.Fit)
+			}
+		}
+	}
+	// A candidate of characters outside allow is not scored.
+	choices, err := p.Choose(context.Background(), load(t, "slash-date.png"), "0123456789", []string{"2026/10/29"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range choices {
+		if ch.Best != -1 {
+			t.Errorf("%s scored a candidate holding a character it may not read", ch.Model)
+		}
+	}
+}

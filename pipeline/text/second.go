@@ -17,8 +17,12 @@ import (
 // *paddle.Recognizer is one. Agree reads img with each of its models in turn,
 // keeping only the characters of allow, and stops at the first read same
 // rejects; agreed says every model's read was accepted.
+//
+// Choose scores a closed list of candidate spellings against img with each
+// model (see paddle.Choice).
 type SecondReader interface {
 	Agree(ctx context.Context, img *image.Gray, allow string, same func(paddle.Read) bool) (reads []paddle.Read, agreed bool, err error)
+	Choose(ctx context.Context, img *image.Gray, allow string, candidates []string) ([]paddle.Choice, error)
 }
 
 // WithSecond returns a copy of the reader that asks s to confirm dates
@@ -93,7 +97,7 @@ func (r *Reader) secondOpinion(ctx context.Context, img *image.Gray, f templates
 		return Reading{}, false, fmt.Errorf("text: second reading of %q: %w", f.ID, err)
 	}
 	if !agreed {
-		return rd, false, nil
+		return r.chooseDay(ctx, img, f, rd, today)
 	}
 	if v, _ := rd.Value.(string); v != "" && valueKey(f, v) == target {
 		if f.Kind == templates.Date && (rd.Why == "" || rd.Why == WhyUnsure || rd.Why == WhyDateNear) {
@@ -140,4 +144,90 @@ func valueKey(f templates.Field, v string) string {
 		return v
 	}
 	return strings.ReplaceAll(v, "-", "")
+}
+
+// chooseDay is the second reader's word on a form's own date (申請日,
+// 回答日) that it did not read whole and Tesseract did not read sure: which
+// day of the window, each spelt as people write it, its models find
+// likeliest in the pixels. Reading a line character by character, one odd
+// character (年 in a brush hand read as 持 or 千, 令和 as 信和) spoils the
+// date; asked which day it is, the models weigh every character of every
+// spelling. When both pick the same day, clearly (minChoiceShare) and
+// fitting the line about as well as their own free reading of it
+// (minChoiceFit: a day outside the window is not among the candidates, and
+// fits badly), that day goes to a person as the proposal
+// (text_second_reader). It is never made sure: the window chose among the
+// days, so it cannot also be the evidence that the day is right. A birth
+// date's window holds 45,000 days, too many to score; it is left as it is.
+func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, today time.Time) (Reading, bool, error) {
+	if f.Kind != templates.Date || !rd.Review || strings.Contains(f.ID, "birth") {
+		return rd, false, nil
+	}
+	switch rd.Why {
+	case WhyUnsure, WhyDateNear, WhyDate, WhyShape:
+	default:
+		return rd, false, nil
+	}
+	lo, hi := dateWindow(f, today)
+	days, spellings := windowSpellings(lo, hi)
+	choices, err := r.second.Choose(ctx, img, chooseCharset, spellings)
+	if err != nil {
+		return Reading{}, false, fmt.Errorf("text: choosing the day of %q: %w", f.ID, err)
+	}
+	if len(choices) < 2 {
+		return rd, false, nil // one model's word is not a second opinion
+	}
+	day := ""
+	for _, c := range choices {
+		if c.Best < 0 || c.Best >= len(days) || c.Share < minChoiceShare || c.Fit < minChoiceFit {
+			return rd, false, nil
+		}
+		if day != "" && days[c.Best] != day {
+			return rd, false, nil
+		}
+		day = days[c.Best]
+	}
+	if v, _ := rd.Value.(string); v == day {
+		return rd, false, nil // Tesseract's own proposal or unsure reading, now seconded: still for a person
+	}
+	rd.Value, rd.Why = day, WhySecond
+	rd.Confidence = min(rd.Confidence, 0.5)
+	return rd, true, nil
+}
+
+// chooseCharset is what a date is written with, less the space: a space
+// between its parts is read as the blank.
+const chooseCharset = "0123456789/年月日令和平成昭和元"
+
+// minChoiceShare and minChoiceFit are how clearly a model must prefer its
+// day to the others, and how well the day must fit the line next to the
+// model's own reading, for chooseDay to propose it: chosen on the
+// calibration hands.
+const (
+	minChoiceShare = 0.9
+	minChoiceFit   = -3.0
+)
+
+// windowSpellings lists the days from lo to hi, each in every spelling
+// the forms see (令和8年11月1日, 2026年11月1日, 2026/11/01, 2026/11/1):
+// days[i] is spellings[i]'s day.
+func windowSpellings(lo, hi time.Time) (days, spellings []string) {
+	for d := lo; !d.After(hi); d = d.AddDate(0, 0, 1) {
+		iso := d.Format("2006-01-02")
+		y, m, dd := d.Date()
+		ss := []string{
+			fmt.Sprintf("%d年%d月%d日", y, int(m), dd),
+			fmt.Sprintf("%d/%02d/%02d", y, int(m), dd),
+		}
+		if m < 10 || dd < 10 {
+			ss = append(ss, fmt.Sprintf("%d/%d/%d", y, int(m), dd))
+		}
+		if w, err := forms.FormatWareki(d); err == nil {
+			ss = append(ss, strings.ReplaceAll(w, " ", ""))
+		}
+		for _, s := range ss {
+			days, spellings = append(days, iso), append(spellings, s)
+		}
+	}
+	return days, spellings
 }

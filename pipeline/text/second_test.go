@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"image"
+	"slices"
 	"testing"
 	"time"
 
+	"shinsei/forms"
 	"shinsei/ocr"
 	"shinsei/ocr/paddle"
 	"shinsei/templates"
@@ -20,6 +22,14 @@ type fakeSecond struct {
 	err   error
 	calls int
 	allow string
+	// choose are the models' picks for Choose: a spelling (the candidate
+	// picked, if listed), its share and fit.
+	choose []choice
+}
+
+type choice struct {
+	paddle.Choice
+	spelling string
 }
 
 func (f *fakeSecond) Agree(_ context.Context, _ *image.Gray, allow string, same func(paddle.Read) bool) ([]paddle.Read, bool, error) {
@@ -36,6 +46,20 @@ func (f *fakeSecond) Agree(_ context.Context, _ *image.Gray, allow string, same 
 		}
 	}
 	return out, true, nil
+}
+
+// Choose picks, for each model, the candidate of f.choose, or none.
+func (f *fakeSecond) Choose(_ context.Context, _ *image.Gray, _ string, candidates []string) ([]paddle.Choice, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []paddle.Choice
+	for _, c := range f.choose {
+		ch := c
+		ch.Best = slices.Index(candidates, c.spelling)
+		out = append(out, ch.Choice)
+	}
+	return out, nil
 }
 
 func second(texts ...string) *fakeSecond {
@@ -134,5 +158,76 @@ func TestSecondOpinionError(t *testing.T) {
 	_, err := NewReader(&seqOCR{res: []ocr.Result{line("令和8年11月20日", 0.99)}}).WithToday(func() time.Time { return today }).WithSecond(&fakeSecond{err: boom}).Read(context.Background(), page(applied.Box), applied)
 	if !errors.Is(err, boom) {
 		t.Errorf("error %v, want it to wrap the second reader's", err)
+	}
+}
+
+// A form's own date that neither Tesseract nor the second reader's free
+// reading made out: the day both models pick among the window's, clearly
+// and fitting the line, is proposed, never made sure.
+func TestChooseDay(t *testing.T) {
+	applied := field("application_date", templates.Date, "", true)
+	birth := field("applicant_birth_date", templates.Date, "", true)
+	garbled := []ocr.Result{line("信和8千11朋20日", 0.9)}
+	unsure := []ocr.Result{line("令和8年11月20日", 0.4)}
+	pick := func(spelling string, share, fit float64) choice {
+		return choice{Choice: paddle.Choice{Share: share, Fit: fit}, spelling: spelling}
+	}
+	clear := []choice{pick("令和8年11月20日", 0.97, -0.5), pick("2026年11月20日", 0.95, -1)}
+	for _, c := range []struct {
+		name   string
+		f      templates.Field
+		reads  []ocr.Result
+		choose []choice
+		value  any
+		why    string
+	}{
+		{"both pick a day", applied, garbled, clear, "2026-11-20", WhySecond},
+		{"both pick the day Tesseract read unsure", applied, unsure, clear, "2026-11-20", WhyUnsure},
+		{"both pick another day than Tesseract's", applied, unsure, []choice{pick("令和8年11月21日", 0.97, -0.5), pick("2026/11/21", 0.95, -1)}, "2026-11-21", WhySecond},
+		{"they pick different days", applied, garbled, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, nil, WhyDate},
+		{"one not clear", applied, garbled, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.6, -0.5)}, nil, WhyDate},
+		{"one fits badly", applied, garbled, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.99, -9)}, nil, WhyDate},
+		{"one model only", applied, garbled, clear[:1], nil, WhyDate},
+		{"none scored", applied, garbled, []choice{pick("no such spelling", 1, 0), pick("no such spelling", 1, 0)}, nil, WhyDate},
+		{"a birth date is not chosen", birth, []ocr.Result{line("平成5千1朋1日", 0.9)}, []choice{pick("平成5年1月1日", 1, 0), pick("平成5年1月1日", 1, 0)}, nil, WhyDate},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s2 := second("11", "11")
+			s2.choose = c.choose
+			rd, err := NewReader(&seqOCR{res: c.reads}).WithToday(func() time.Time { return today }).WithSecond(s2).Read(context.Background(), page(c.f.Box), c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rd.Value != c.value || rd.Why != c.why || !rd.Review {
+				t.Errorf("got %#v why %q review %v; want %#v why %q, for a person", rd.Value, rd.Why, rd.Review, c.value, c.why)
+			}
+			if rd.Confidence > 0.5 && rd.Why == WhySecond {
+				t.Errorf("a proposal at confidence %.2f", rd.Confidence)
+			}
+		})
+	}
+}
+
+// Every day of the window is spelt as the forms see it, and only its days.
+func TestWindowSpellings(t *testing.T) {
+	lo, hi := time.Date(2026, 10, 30, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	days, spellings := windowSpellings(lo, hi)
+	if len(days) != len(spellings) {
+		t.Fatalf("%d days for %d spellings", len(days), len(spellings))
+	}
+	for _, want := range [][2]string{{"2026-10-30", "令和8年10月30日"}, {"2026-10-30", "2026/10/30"}, {"2026-11-02", "2026/11/02"}, {"2026-11-02", "2026/11/2"}, {"2026-11-01", "2026年11月1日"}} {
+		i := slices.Index(spellings, want[1])
+		if i < 0 || days[i] != want[0] {
+			t.Errorf("%s: not spelt %s", want[0], want[1])
+		}
+	}
+	for i, s := range spellings {
+		d, _, err := forms.ParseDate(s)
+		if err != nil || d.Format("2006-01-02") != days[i] {
+			t.Errorf("%s is listed for %s but parses as %v, %v", s, days[i], d, err)
+		}
+		if d.Before(lo) || d.After(hi) {
+			t.Errorf("%s lies outside the window", s)
+		}
 	}
 }

@@ -7,52 +7,60 @@ import (
 	"math"
 )
 
-// A Choice is one model's pick among a closed list of spellings: the
-// values a field can hold (the days of a window, each as it may be
-// written). Greedy reading lets one odd character (年 read as 持) spoil a
-// line; scoring whole spellings asks instead which of them the model's
-// per-step probabilities make likeliest, every alignment summed (CTC's
-// forward algorithm).
+// A Tree is a set of spellings that share their beginnings: the days of a
+// window, each as it may be written, share their year and month. A node's
+// Part follows its parent's; a node with a Key ends a spelling of that
+// value (one value may have several spellings). Kids is called only for a
+// node whose spelling so far still fits the line, so of a tree of 45,000
+// birth dates only the years and months near what was written are walked.
+type Tree struct {
+	Part string
+	Key  string
+	Kids func() []Tree
+}
+
+// A Choice is one model's pick among a Tree's values. Reading a line
+// character by character, one odd character (年 read as 持) spoils it;
+// scoring whole spellings asks instead which of them the model's per-step
+// probabilities make likeliest, every alignment summed (CTC's forward
+// algorithm).
 type Choice struct {
 	Model string
-	// Best is the index of the likeliest candidate (-1 when none could be
-	// scored: every candidate holds a character outside allow).
-	Best int
-	// Share is Best's likelihood over the sum of every candidate's: how
-	// clearly the model tells it from the others.
+	// Key is the likeliest value ("" when no spelling could be scored:
+	// every one holds a character outside allow, or none fits at all).
+	Key string
+	// Share is Key's likelihood (its spellings' summed) over every
+	// value's: how clearly the model tells it from the others. Values
+	// whose spellings stopped fitting early are left out, each less likely
+	// than e⁻¹² (1/160,000) of the line's likeliest reading: on dates
+	// that changes a share in its fourth decimal, and halves the time a
+	// birth date takes.
 	Share float64
-	// Fit is how likely Best is next to the likeliest single reading of
-	// the line in allow's characters, as a log ratio (0: as likely; −2.3:
-	// a tenth). What was written need not be a candidate (an old form, a
-	// day outside the window): then the best candidate fits badly, however
-	// clear its share.
+	// Fit is how likely Key's likeliest spelling is next to the likeliest
+	// single reading of the line in allow's characters, as a log ratio
+	// (0: as likely; −2.3: a tenth). What was written need not be in the
+	// tree (an old form, a day outside the window): then the best value
+	// fits badly, however clear its share.
 	Fit float64
 }
 
-// Choose scores candidates against img with each model, the outputs
-// restricted to allow's characters (and the blank), renormalised at every
-// step: a character outside allow (a space between a date's parts) is
-// read as the blank.
-func (p *Recognizer) Choose(ctx context.Context, img *image.Gray, allow string, candidates []string) ([]Choice, error) {
+// pruneMargin is how far (log) under the line's likeliest reading a
+// spelling begun may fall and still be followed.
+const pruneMargin = 12.0
+
+// Choose scores the spellings of tree against img with each model, the
+// outputs restricted to allow's characters (and the blank), renormalised
+// at every step: a character outside allow (a space between a date's
+// parts) is read as the blank.
+func (p *Recognizer) Choose(ctx context.Context, img *image.Gray, allow string, tree Tree) ([]Choice, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	mask := p.mask(allow)
-	index := map[string]int{}
+	index := map[rune]int{}
 	for k, s := range p.alphabet {
-		if k > 0 && s != "" && mask[k] {
-			index[s] = k
-		}
-	}
-	labels := make([][]int, len(candidates))
-	for i, c := range candidates {
-		for _, r := range c {
-			k, ok := index[string(r)]
-			if !ok {
-				labels[i] = nil
-				break
-			}
-			labels[i] = append(labels[i], k)
+		if r := []rune(s); k > 0 && len(r) == 1 && mask[k] {
+			index[r[0]] = k
 		}
 	}
 	in, width := tensor(img)
@@ -62,26 +70,129 @@ func (p *Recognizer) Choose(ctx context.Context, img *image.Gray, allow string, 
 		if err != nil {
 			return nil, fmt.Errorf("paddle: model %s: %w", s.name, err)
 		}
-		lp := logMasked(probs, steps, classes, mask)
-		ch := Choice{Model: s.name, Best: -1}
-		best, total := math.Inf(-1), math.Inf(-1)
-		for i, l := range labels {
-			if len(l) == 0 {
-				continue
-			}
-			v := ctcLogLikelihood(lp, steps, classes, l)
-			total = logAdd(total, v)
-			if v > best {
-				best, ch.Best = v, i
-			}
-		}
-		if ch.Best >= 0 {
-			ch.Share = math.Exp(best - total)
-			ch.Fit = best - bestPath(lp, steps, classes)
-		}
+		l := newLine(logMasked(probs, steps, classes, mask), steps, classes, index)
+		ch := l.choose(tree)
+		ch.Model = s.name
 		out = append(out, ch)
 	}
 	return out, nil
+}
+
+// line is one model's view of a line: log probabilities per step, masked.
+type line struct {
+	lp             []float64 // steps × classes
+	steps, classes int
+	index          map[rune]int
+	best           float64   // the likeliest single path's log probability
+	rest           []float64 // rest[t]: the likeliest path's log probability from step t on
+}
+
+func newLine(lp []float64, steps, classes int, index map[rune]int) *line {
+	l := &line{lp: lp, steps: steps, classes: classes, index: index, rest: make([]float64, steps+1)}
+	for t := steps - 1; t >= 0; t-- {
+		top := math.Inf(-1)
+		for _, v := range lp[t*classes : (t+1)*classes] {
+			top = max(top, v)
+		}
+		l.rest[t] = l.rest[t+1] + top
+	}
+	l.best = l.rest[0]
+	return l
+}
+
+// prefix is a spelling begun: for each step t (index t+1; index 0 is
+// before the first step), the log probability that the steps up to t
+// spell it and end on its last character (a) or on a blank after it (b).
+type prefix struct {
+	a, b []float64
+	last int // its last character's output (0: none yet)
+}
+
+func (l *line) start() prefix {
+	a, b := make([]float64, l.steps+1), make([]float64, l.steps+1)
+	a[0], b[0] = math.Inf(-1), 0
+	for t := 1; t <= l.steps; t++ {
+		a[t] = math.Inf(-1)
+		b[t] = b[t-1] + l.lp[(t-1)*l.classes]
+	}
+	return prefix{a: a, b: b}
+}
+
+// extend is p followed by part; ok is false when part holds a character
+// the line may not have, or the spelling so far can no longer come within
+// pruneMargin of the line's likeliest reading.
+func (l *line) extend(p prefix, part string) (prefix, bool) {
+	for _, r := range part {
+		c, ok := l.index[r]
+		if !ok {
+			return prefix{}, false
+		}
+		a, b := make([]float64, l.steps+1), make([]float64, l.steps+1)
+		a[0], b[0] = math.Inf(-1), math.Inf(-1)
+		bound := math.Inf(-1)
+		for t := 1; t <= l.steps; t++ {
+			row := l.lp[(t-1)*l.classes:]
+			v := logAdd(a[t-1], p.b[t-1])
+			if c != p.last {
+				v = logAdd(v, p.a[t-1])
+			}
+			a[t] = v + row[c]
+			b[t] = logAdd(b[t-1], a[t-1]) + row[0]
+			bound = max(bound, logAdd(a[t], b[t])+l.rest[t])
+		}
+		if bound < l.best-pruneMargin {
+			return prefix{}, false
+		}
+		p = prefix{a: a, b: b, last: c}
+	}
+	return p, true
+}
+
+// score is log P(the line spells exactly p).
+func (l *line) score(p prefix) float64 {
+	return logAdd(p.a[l.steps], p.b[l.steps])
+}
+
+// choose walks tree and sums each value's spellings.
+func (l *line) choose(tree Tree) Choice {
+	mass := map[string]float64{}
+	top := map[string]float64{}
+	var walk func(p prefix, n Tree)
+	walk = func(p prefix, n Tree) {
+		p, ok := l.extend(p, n.Part)
+		if !ok {
+			return
+		}
+		if n.Key != "" {
+			v := l.score(p)
+			m, seen := mass[n.Key]
+			if !seen {
+				m, top[n.Key] = math.Inf(-1), math.Inf(-1)
+			}
+			mass[n.Key] = logAdd(m, v)
+			top[n.Key] = max(top[n.Key], v)
+		}
+		if n.Kids != nil {
+			for _, k := range n.Kids() {
+				walk(p, k)
+			}
+		}
+	}
+	walk(l.start(), tree)
+	ch := Choice{}
+	best, total := math.Inf(-1), math.Inf(-1)
+	for k, v := range mass {
+		total = logAdd(total, v)
+		if v > best || v == best && k < ch.Key {
+			best, ch.Key = v, k
+		}
+	}
+	if ch.Key == "" || math.IsInf(best, -1) {
+		return Choice{}
+	}
+	ch.Share = math.Exp(best - total)
+	ch.Fit = top[ch.Key] - l.best
+	return ch
 }
 
 // logMasked is log probs (steps × classes) restricted to mask and
@@ -106,62 +217,6 @@ func logMasked(probs []float32, steps, classes int, mask []bool) []float64 {
 		}
 	}
 	return out
-}
-
-// bestPath is the log probability of the likeliest single path: at each
-// step the likeliest output.
-func bestPath(lp []float64, steps, classes int) float64 {
-	sum := 0.0
-	for t := range steps {
-		best := math.Inf(-1)
-		for _, v := range lp[t*classes : (t+1)*classes] {
-			best = max(best, v)
-		}
-		sum += best
-	}
-	return sum
-}
-
-// ctcLogLikelihood is log P(labels | lp) summed over every CTC alignment
-// (blank 0), by the forward algorithm over the labels with blanks between.
-func ctcLogLikelihood(lp []float64, steps, classes int, labels []int) float64 {
-	n := 2*len(labels) + 1
-	if steps == 0 {
-		return math.Inf(-1)
-	}
-	sym := func(s int) int {
-		if s%2 == 0 {
-			return 0
-		}
-		return labels[s/2]
-	}
-	alpha := make([]float64, n)
-	next := make([]float64, n)
-	for s := range alpha {
-		alpha[s] = math.Inf(-1)
-	}
-	alpha[0] = lp[sym(0)]
-	if n > 1 {
-		alpha[1] = lp[sym(1)]
-	}
-	for t := 1; t < steps; t++ {
-		row := lp[t*classes : (t+1)*classes]
-		for s := range n {
-			v := alpha[s]
-			if s > 0 {
-				v = logAdd(v, alpha[s-1])
-			}
-			if s > 1 && s%2 == 1 && sym(s) != sym(s-2) {
-				v = logAdd(v, alpha[s-2])
-			}
-			next[s] = v + row[sym(s)]
-		}
-		alpha, next = next, alpha
-	}
-	if n == 1 {
-		return alpha[0]
-	}
-	return logAdd(alpha[n-1], alpha[n-2])
 }
 
 func logAdd(a, b float64) float64 {

@@ -197,7 +197,7 @@ func TestChoose(t *testing.T) {
 		{"showa-date.png", []string{"昭和39年12月11日", "昭和39年12月17日", "平成39年12月17日", "1964年12月17日"}, 1},
 		{"showa-date.png", []string{"2026/10/28", "2026/10/29"}, -1},
 	} {
-		choices, err := p.Choose(context.Background(), load(t, c.file), allow, c.candidates)
+		choices, err := p.Choose(context.Background(), load(t, c.file), allow, flat(c.candidates...))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,21 +206,32 @@ func TestChoose(t *testing.T) {
 		}
 		for _, ch := range choices {
 			switch {
-			case c.want >= 0 && (ch.Best != c.want || ch.Share < 0.9 || ch.Fit < -1):
-				t.Errorf("%s, %s: picked %d (share %.3f, fit %.2f), want %q clearly", c.file, ch.Model, ch.Best, ch.Share, ch.Fit, c.candidates[c.want])
-			case c.want < 0 && ch.Fit > -10:
-				t.Errorf("%s, %s: %q, not written, fits at %.2f", c.file, ch.Model, c.candidates[max(ch.Best, 0)], ch.Fit)
+			case c.want >= 0 && (ch.Key != c.candidates[c.want] || ch.Share < 0.9 || ch.Fit < -1):
+				t.Errorf("%s, %s: picked %q (share %.3f, fit %.2f), want %q clearly", c.file, ch.Model, ch.Key, ch.Share, ch.Fit, c.candidates[c.want])
+			case c.want < 0 && ch.Key != "" && ch.Fit > -10:
+				t.Errorf("%s, %s: %q, not written, fits at %.2f", c.file, ch.Model, ch.Key, ch.Fit)
 			}
 		}
 	}
 	// A candidate of characters outside allow is not scored.
-	choices, err := p.Choose(context.Background(), load(t, "slash-date.png"), "0123456789", []string{"2026/10/29"})
+	choices, err := p.Choose(context.Background(), load(t, "slash-date.png"), "0123456789", flat("2026/10/29"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, ch := range choices {
-		if ch.Best != -1 {
+		if ch.Key != "" {
 			t.Errorf("%s scored a candidate holding a character it may not read", ch.Model)
 		}
 	}
+}
+
+// flat is a tree of spellings that share nothing, each its own value.
+func flat(spellings ...string) paddle.Tree {
+	return paddle.Tree{Kids: func() []paddle.Tree {
+		var kids []paddle.Tree
+		for _, s := range spellings {
+			kids = append(kids, paddle.Tree{Part: s, Key: s})
+		}
+		return kids
+	}}
 }

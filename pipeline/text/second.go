@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,11 +19,11 @@ import (
 // keeping only the characters of allow, and stops at the first read same
 // rejects; agreed says every model's read was accepted.
 //
-// Choose scores a closed list of candidate spellings against img with each
-// model (see paddle.Choice).
+// Choose asks each model which value of a tree of spellings img holds
+// (see paddle.Choice).
 type SecondReader interface {
 	Agree(ctx context.Context, img *image.Gray, allow string, same func(paddle.Read) bool) (reads []paddle.Read, agreed bool, err error)
-	Choose(ctx context.Context, img *image.Gray, allow string, candidates []string) ([]paddle.Choice, error)
+	Choose(ctx context.Context, img *image.Gray, allow string, tree paddle.Tree) ([]paddle.Choice, error)
 }
 
 // WithSecond returns a copy of the reader that asks s to confirm dates
@@ -146,46 +147,46 @@ func valueKey(f templates.Field, v string) string {
 	return strings.ReplaceAll(v, "-", "")
 }
 
-// chooseDay is the second reader's word on a form's own date (申請日,
-// 回答日) that it did not read whole and Tesseract did not read sure: which
-// day of the window, each spelt as people write it, its models find
-// likeliest in the pixels. Reading a line character by character, one odd
-// character (年 in a brush hand read as 持 or 千, 令和 as 信和) spoils the
-// date; asked which day it is, the models weigh every character of every
-// spelling. When both pick the same day, clearly (minChoiceShare) and
-// fitting the line about as well as their own free reading of it
-// (minChoiceFit: a day outside the window is not among the candidates, and
-// fits badly), that day goes to a person as the proposal
-// (text_second_reader). It is never made sure: the window chose among the
-// days, so it cannot also be the evidence that the day is right. A birth
-// date's window holds 45,000 days, too many to score; it is left as it is.
+// chooseDay is the second reader's word on a date that neither it nor
+// Tesseract read as a plausible day: which day of the field's window
+// (the last 90 days for a form's own date, 1900 to today for a birth
+// date), each spelt as people write it, its models find likeliest in the
+// pixels. Reading a line character by character, one odd character (年 in
+// a brush hand read as 持 or 千, 令和 as 信和) spoils the date; asked which
+// day it is, the models weigh every character of every spelling. When
+// both pick the same day, clearly (minChoiceShare) and fitting the line
+// about as well as their own free reading of it (minChoiceFit: a day
+// outside the window is not in the tree, and fits badly), that day goes to
+// a person as the proposal (text_second_reader). It is never made sure:
+// the window chose among the days, so it cannot also be the evidence that
+// the day is right, and on a calibration brush hand all three readers read
+// a 2 as 1 alike.
 func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, today time.Time) (Reading, bool, error) {
-	if f.Kind != templates.Date || !rd.Review || strings.Contains(f.ID, "birth") {
+	if f.Kind != templates.Date || !rd.Review {
 		return rd, false, nil
 	}
 	switch rd.Why {
-	case WhyUnsure, WhyDateNear, WhyDate, WhyShape:
+	case WhyDate, WhyDateNear, WhyShape:
+		// No plausible day read (a near day proposed at most). A day
+		// Tesseract read plausibly, if unsurely, is kept: on the
+		// calibration hands both models once chose 平成17年 clearly
+		// where Tesseract had read 平成11年 right.
 	default:
 		return rd, false, nil
 	}
 	lo, hi := dateWindow(f, today)
-	days, spellings := windowSpellings(lo, hi)
-	choices, err := r.second.Choose(ctx, img, chooseCharset, spellings)
+	choices, err := r.second.Choose(ctx, img, chooseCharset, dateTree(lo, hi))
 	if err != nil {
 		return Reading{}, false, fmt.Errorf("text: choosing the day of %q: %w", f.ID, err)
 	}
 	if len(choices) < 2 {
 		return rd, false, nil // one model's word is not a second opinion
 	}
-	day := ""
+	day := choices[0].Key
 	for _, c := range choices {
-		if c.Best < 0 || c.Best >= len(days) || c.Share < minChoiceShare || c.Fit < minChoiceFit {
+		if c.Key == "" || c.Key != day || c.Share < minChoiceShare || c.Fit < minChoiceFit {
 			return rd, false, nil
 		}
-		if day != "" && days[c.Best] != day {
-			return rd, false, nil
-		}
-		day = days[c.Best]
 	}
 	if v, _ := rd.Value.(string); v == day {
 		return rd, false, nil // Tesseract's own proposal or unsure reading, now seconded: still for a person
@@ -195,8 +196,10 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 	return rd, true, nil
 }
 
-// chooseCharset is what a date is written with, less the space: a space
-// between its parts is read as the blank.
+// chooseCharset is what a date is written with, less the space (read as
+// the blank between parts) and the eras before 昭和, which the models'
+// date mask leaves out: a birth date before 1927 is still spelt in
+// western years.
 const chooseCharset = "0123456789/年月日令和平成昭和元"
 
 // minChoiceShare and minChoiceFit are how clearly a model must prefer its
@@ -204,30 +207,83 @@ const chooseCharset = "0123456789/年月日令和平成昭和元"
 // model's own reading, for chooseDay to propose it: chosen on the
 // calibration hands.
 const (
-	minChoiceShare = 0.9
+	minChoiceShare = 0.95
 	minChoiceFit   = -3.0
 )
 
-// windowSpellings lists the days from lo to hi, each in every spelling
-// the forms see (令和8年11月1日, 2026年11月1日, 2026/11/01, 2026/11/1):
-// days[i] is spellings[i]'s day.
-func windowSpellings(lo, hi time.Time) (days, spellings []string) {
-	for d := lo; !d.After(hi); d = d.AddDate(0, 0, 1) {
-		iso := d.Format("2006-01-02")
-		y, m, dd := d.Date()
-		ss := []string{
-			fmt.Sprintf("%d年%d月%d日", y, int(m), dd),
-			fmt.Sprintf("%d/%02d/%02d", y, int(m), dd),
+// dateTree is the days from lo to hi, each in every spelling the forms
+// see (令和8年11月1日, 2026年11月1日, 2026/11/01, 2026/11/1), keyed by the
+// ISO day: the spellings of a year share its year part, and of a month
+// its month part.
+func dateTree(lo, hi time.Time) paddle.Tree {
+	lo, hi = time.Date(lo.Year(), lo.Month(), lo.Day(), 0, 0, 0, 0, time.UTC), time.Date(hi.Year(), hi.Month(), hi.Day(), 0, 0, 0, 0, time.UTC)
+	// spelt is n in each of formats, each spelling once.
+	spelt := func(n int, formats []string) []string {
+		var out []string
+		for _, f := range formats {
+			if s := fmt.Sprintf(f, n); !slices.Contains(out, s) {
+				out = append(out, s)
+			}
 		}
-		if m < 10 || dd < 10 {
-			ss = append(ss, fmt.Sprintf("%d/%d/%d", y, int(m), dd))
-		}
-		if w, err := forms.FormatWareki(d); err == nil {
-			ss = append(ss, strings.ReplaceAll(w, " ", ""))
-		}
-		for _, s := range ss {
-			days, spellings = append(days, iso), append(spellings, s)
+		return out
+	}
+	// months are the months of year y with a day in the window, each
+	// month and then each of its days spelt in every one of their
+	// formats; e, when not "", is the era the year was written in, and
+	// holds the days.
+	months := func(y int, e string, month, day []string) func() []paddle.Tree {
+		return func() []paddle.Tree {
+			var out []paddle.Tree
+			for m := time.January; m <= time.December; m++ {
+				first, last := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC), time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC)
+				if last.Before(lo) || first.After(hi) {
+					continue
+				}
+				days := func() []paddle.Tree {
+					var out []paddle.Tree
+					for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+						if d.Before(lo) || d.After(hi) {
+							continue
+						}
+						if era, _, err := forms.ToWareki(d); e != "" && (err != nil || era.Name != e) {
+							continue
+						}
+						for _, s := range spelt(d.Day(), day) {
+							out = append(out, paddle.Tree{Part: s, Key: d.Format("2006-01-02")})
+						}
+					}
+					return out
+				}
+				for _, s := range spelt(int(m), month) {
+					out = append(out, paddle.Tree{Part: s, Kids: days})
+				}
+			}
+			return out
 		}
 	}
-	return days, spellings
+	kanji := []string{"%d月"}
+	kanjiDay := []string{"%d日"}
+	slash := []string{"%02d/", "%d/"}
+	slashDay := []string{"%02d", "%d"}
+	return paddle.Tree{Kids: func() []paddle.Tree {
+		var out []paddle.Tree
+		for y := lo.Year(); y <= hi.Year(); y++ {
+			for _, e := range forms.Eras() {
+				ey := y - e.Start.Year() + 1
+				if ey < 1 || time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC).Before(e.Start) {
+					continue
+				}
+				year := fmt.Sprint(ey)
+				if ey == 1 {
+					year = "元"
+				}
+				out = append(out, paddle.Tree{Part: e.Name + year + "年", Kids: months(y, e.Name, kanji, kanjiDay)})
+			}
+			out = append(out,
+				paddle.Tree{Part: fmt.Sprintf("%d年", y), Kids: months(y, "", kanji, kanjiDay)},
+				paddle.Tree{Part: fmt.Sprintf("%d/", y), Kids: months(y, "", slash, slashDay)},
+			)
+		}
+		return out
+	}}
 }

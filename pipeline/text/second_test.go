@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"image"
-	"slices"
 	"testing"
 	"time"
 
@@ -48,18 +47,39 @@ func (f *fakeSecond) Agree(_ context.Context, _ *image.Gray, allow string, same 
 	return out, true, nil
 }
 
-// Choose picks, for each model, the candidate of f.choose, or none.
-func (f *fakeSecond) Choose(_ context.Context, _ *image.Gray, _ string, candidates []string) ([]paddle.Choice, error) {
+// Choose answers, for each model, the pick of f.choose, if its spelling
+// is one of the tree's.
+func (f *fakeSecond) Choose(_ context.Context, _ *image.Gray, _ string, tree paddle.Tree) ([]paddle.Choice, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
+	keys := spellings(tree)
 	var out []paddle.Choice
 	for _, c := range f.choose {
-		ch := c
-		ch.Best = slices.Index(candidates, c.spelling)
-		out = append(out, ch.Choice)
+		ch := c.Choice
+		ch.Key = keys[c.spelling]
+		out = append(out, ch)
 	}
 	return out, nil
+}
+
+// spellings are every spelling of tree, with the value each spells.
+func spellings(tree paddle.Tree) map[string]string {
+	out := map[string]string{}
+	var walk func(prefix string, n paddle.Tree)
+	walk = func(prefix string, n paddle.Tree) {
+		prefix += n.Part
+		if n.Key != "" {
+			out[prefix] = n.Key
+		}
+		if n.Kids != nil {
+			for _, k := range n.Kids() {
+				walk(prefix, k)
+			}
+		}
+	}
+	walk("", tree)
+	return out
 }
 
 func second(texts ...string) *fakeSecond {
@@ -183,13 +203,15 @@ func TestChooseDay(t *testing.T) {
 	}{
 		{"both pick a day", applied, garbled, clear, "2026-11-20", WhySecond},
 		{"both pick the day Tesseract read unsure", applied, unsure, clear, "2026-11-20", WhyUnsure},
-		{"both pick another day than Tesseract's", applied, unsure, []choice{pick("令和8年11月21日", 0.97, -0.5), pick("2026/11/21", 0.95, -1)}, "2026-11-21", WhySecond},
+		{"Tesseract's unsure day is kept", applied, unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-20", WhyUnsure},
+		{"both pick another day than the near one proposed", applied, []ocr.Result{line("令和8年11月2o日", 0.9)}, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-21", WhySecond},
 		{"they pick different days", applied, garbled, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, nil, WhyDate},
-		{"one not clear", applied, garbled, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.6, -0.5)}, nil, WhyDate},
+		{"one not clear", applied, garbled, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.94, -0.5)}, nil, WhyDate},
 		{"one fits badly", applied, garbled, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.99, -9)}, nil, WhyDate},
 		{"one model only", applied, garbled, clear[:1], nil, WhyDate},
 		{"none scored", applied, garbled, []choice{pick("no such spelling", 1, 0), pick("no such spelling", 1, 0)}, nil, WhyDate},
-		{"a birth date is not chosen", birth, []ocr.Result{line("平成5千1朋1日", 0.9)}, []choice{pick("平成5年1月1日", 1, 0), pick("平成5年1月1日", 1, 0)}, nil, WhyDate},
+		{"a birth date", birth, []ocr.Result{line("平成5千1朋1日", 0.9)}, []choice{pick("平成5年1月1日", 0.95, -1), pick("1993/01/01", 0.95, -1)}, "1993-01-01", WhySecond},
+		{"a day outside the window is no candidate", applied, garbled, []choice{pick("令和7年11月20日", 0.97, -0.5), pick("2025/11/20", 0.97, -0.5)}, nil, WhyDate},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s2 := second("11", "11")
@@ -208,26 +230,39 @@ func TestChooseDay(t *testing.T) {
 	}
 }
 
-// Every day of the window is spelt as the forms see it, and only its days.
-func TestWindowSpellings(t *testing.T) {
-	lo, hi := time.Date(2026, 10, 30, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
-	days, spellings := windowSpellings(lo, hi)
-	if len(days) != len(spellings) {
-		t.Fatalf("%d days for %d spellings", len(days), len(spellings))
-	}
-	for _, want := range [][2]string{{"2026-10-30", "令和8年10月30日"}, {"2026-10-30", "2026/10/30"}, {"2026-11-02", "2026/11/02"}, {"2026-11-02", "2026/11/2"}, {"2026-11-01", "2026年11月1日"}} {
-		i := slices.Index(spellings, want[1])
-		if i < 0 || days[i] != want[0] {
-			t.Errorf("%s: not spelt %s", want[0], want[1])
+// Every day of the window is spelt as the forms see it, and only its days;
+// and every birth date from 1900 on has a spelling.
+func TestDateTree(t *testing.T) {
+	lo, hi := time.Date(2019, 4, 29, 0, 0, 0, 0, time.UTC), time.Date(2019, 5, 2, 0, 0, 0, 0, time.UTC)
+	all := spellings(dateTree(lo, hi))
+	for s, day := range map[string]string{
+		"平成31年4月30日": "2019-04-30", "令和元年5月1日": "2019-05-01", "2019年5月2日": "2019-05-02",
+		"2019/04/29": "2019-04-29", "2019/4/29": "2019-04-29", "2019/05/01": "2019-05-01", "2019/5/1": "2019-05-01",
+	} {
+		if all[s] != day {
+			t.Errorf("%s: spells %q, want %s", s, all[s], day)
 		}
 	}
-	for i, s := range spellings {
+	for _, s := range []string{"令和元年4月30日", "平成31年5月1日", "2019/04/28", "2019年5月3日"} {
+		if _, ok := all[s]; ok {
+			t.Errorf("%s is spelt: outside the window, or its era", s)
+		}
+	}
+	for s, day := range all {
 		d, _, err := forms.ParseDate(s)
-		if err != nil || d.Format("2006-01-02") != days[i] {
-			t.Errorf("%s is listed for %s but parses as %v, %v", s, days[i], d, err)
+		if err != nil || d.Format("2006-01-02") != day {
+			t.Errorf("%s is listed for %s but parses as %v, %v", s, day, d, err)
 		}
 		if d.Before(lo) || d.After(hi) {
 			t.Errorf("%s lies outside the window", s)
 		}
+	}
+	birth := field("applicant_birth_date", templates.Date, "", true)
+	days := map[string]bool{}
+	for _, day := range spellings(dateTree(dateWindow(birth, today))) {
+		days[day] = true
+	}
+	if want := int(today.Sub(time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)).Hours()/24) + 1; len(days) != want {
+		t.Errorf("%d birth dates spelt, want %d", len(days), want)
 	}
 }

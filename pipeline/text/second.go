@@ -175,7 +175,11 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 		return rd, false, nil
 	}
 	lo, hi := dateWindow(f, today)
-	choices, err := r.second.Choose(ctx, img, chooseCharset, dateTree(lo, hi))
+	// A space between a date's parts is read as the blank. 明治 and 大正
+	// are not in the date charset: a birth date before 1927 is chosen in
+	// its western spellings.
+	allow := strings.ReplaceAll(secondCharset(f), " ", "")
+	choices, err := r.second.Choose(ctx, img, allow, dateTree(lo, hi))
 	if err != nil {
 		return Reading{}, false, fmt.Errorf("text: choosing the day of %q: %w", f.ID, err)
 	}
@@ -195,12 +199,6 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 	rd.Confidence = min(rd.Confidence, 0.5)
 	return rd, true, nil
 }
-
-// chooseCharset is what a date is written with, less the space (read as
-// the blank between parts) and the eras before 昭和, which the models'
-// date mask leaves out: a birth date before 1927 is still spelt in
-// western years.
-const chooseCharset = "0123456789/年月日令和平成昭和元"
 
 // minChoiceShare and minChoiceFit are how clearly a model must prefer its
 // day to the others, and how well the day must fit the line next to the

@@ -39,6 +39,7 @@ packages=(
 	# to train the handwriting model on, and faces it never trained on, to
 	# calibrate and to evaluate on.
 	fonts-lxgw-wenkai fonts-hanazono fonts-seto
+	fonts-cns11643-kai fonts-cwtex-kai fonts-oradano-mincho-gsrr fonts-reggae
 	fonts-konatu fonts-komatuna fonts-yozvox-yozfont fonts-motoya-l-maruberi
 	fonts-kouzan-mouhitsu fonts-aoyagi-soseki fonts-aoyagi-kouzan-t
 	# Poppler: shinsei scan draws with pdftocairo the PDF pages its own

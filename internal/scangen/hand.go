@@ -7,10 +7,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"unicode"
 
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/f64"
 	"golang.org/x/image/math/fixed"
 
@@ -65,7 +67,14 @@ func loadHands(named []Hand) (*hands, error) {
 
 // pen is one person's way of writing on one form.
 type pen struct {
-	font   *opentype.Font
+	font *opentype.Font
+	// others are the other loaded faces, for a character font draws
+	// nothing for (Aoyagi Kouzan T has an empty 翔; a Chinese kai face
+	// lacks Japanese shinjitai): a person writes every character of what
+	// they write, so the page must hold it for its truth to be true. They
+	// are faces of the same use whenever the generator was given hands by
+	// use, so a held-out page never borrows a training face.
+	others []*opentype.Font
 	hand   Hand    // slant, weight, spacing and distortion of the writer's kind
 	ink    uint8   // gray level of the ink
 	slant  float64 // shear, tan of the angle
@@ -87,8 +96,15 @@ func (h *hands) newPen(rng *rand.Rand, mix float64) pen {
 		hd.ElasticMM += rng.Float64() * 0.45
 		hd.Spacing = 0.9 + rng.Float64()*0.25
 	}
+	var others []*opentype.Font
+	for _, o := range h.faces {
+		if o.font != f.font {
+			others = append(others, o.font)
+		}
+	}
 	return pen{
 		font:   f.font,
+		others: others,
 		hand:   hd,
 		ink:    uint8(10 + rng.IntN(50)),
 		slant:  (rng.Float64()*2-1)*0.12 + f.hand.Slant,
@@ -144,7 +160,47 @@ func (p pen) centred(img *image.Gray, cell templates.Box, s string, rng *rand.Ra
 }
 
 func (p pen) face(sizeMM float64) (font.Face, error) {
-	return opentype.NewFace(p.font, &opentype.FaceOptions{Size: sizeMM / 25.4 * 72, DPI: dpi, Hinting: font.HintingNone})
+	return faceOf(p.font, sizeMM)
+}
+
+func faceOf(f *opentype.Font, sizeMM float64) (font.Face, error) {
+	return opentype.NewFace(f, &opentype.FaceOptions{Size: sizeMM / 25.4 * 72, DPI: dpi, Hinting: font.HintingNone})
+}
+
+// glyph is face's glyph for r at dot, or, when p.font draws nothing for a
+// character that is not a space, the glyph of the first of p.others that
+// draws it.
+func (p pen) glyph(face font.Face, sizeMM float64, dot fixed.Point26_6, r rune) (dr image.Rectangle, mask image.Image, maskp image.Point, adv fixed.Int26_6, ok bool, err error) {
+	dr, mask, maskp, adv, ok = face.Glyph(dot, r)
+	if unicode.IsSpace(r) || draws(p.font, r) {
+		return dr, mask, maskp, adv, ok, nil
+	}
+	for _, o := range p.others {
+		if !draws(o, r) {
+			continue
+		}
+		of, err := faceOf(o, sizeMM)
+		if err != nil {
+			return dr, mask, maskp, adv, ok, err
+		}
+		defer of.Close()
+		dr, mask, maskp, adv, ok = of.Glyph(dot, r)
+		return dr, mask, maskp, adv, ok, nil
+	}
+	return dr, mask, maskp, adv, ok, nil
+}
+
+// draws reports whether f has a glyph for r with any outline: a face can
+// map a character to an empty glyph (Aoyagi Kouzan T's 翔), which draws a
+// blank a pixel wide.
+func draws(f *opentype.Font, r rune) bool {
+	var buf sfnt.Buffer
+	i, err := f.GlyphIndex(&buf, r)
+	if err != nil || i == 0 {
+		return false
+	}
+	segs, err := f.LoadGlyph(&buf, i, fixed.I(64), nil)
+	return err == nil && len(segs) > 0
 }
 
 func (p pen) measure(s string, sizeMM, spacing float64) (float64, error) {
@@ -170,7 +226,11 @@ func (p pen) line(img *image.Gray, x, baseline float64, s string, sizeMM, spacin
 		}
 		y := baseline + (x-x0)*slope + (rng.Float64()*2-1)*sizeMM*0.04*p.wobble
 		dot := fixed.Point26_6{X: fixed.Int26_6(px(x) * 64), Y: fixed.Int26_6(px(y) * 64)}
-		dr, mask, maskp, adv, ok := face.Glyph(dot, r)
+		dr, mask, maskp, adv, ok, err := p.glyph(face, sizeMM*scale, dot, r)
+		if err != nil {
+			face.Close()
+			return err
+		}
 		if ok && !dr.Empty() && (p.hand.ElasticMM != 0 || p.hand.WeightMM != 0) {
 			var shaped *image.Alpha
 			shaped, dr = shapeGlyph(mask, maskp, dr, px(p.hand.ElasticMM), px(p.hand.WeightMM), rng)

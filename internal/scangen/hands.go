@@ -64,6 +64,17 @@ func Hands() []Hand {
 		// A pen hand drawn by a person (fonts-seto): besides Klee and
 		// Kiloji the model had seen no face written by hand.
 		{Name: "seto", Font: fontDir + "seto/setofont.ttf", Use: UseTrain},
+		// Brush-written faces to train on (session 12): two of the held-out
+		// hands are brushes, and the model had seen none. Two Chinese kai
+		// faces (fonts-cns11643-kai, fonts-cwtex-kai; the second lacks many
+		// Japanese kanji, which a pen borrows from another face of its use),
+		// a brush mincho of the Meiji period (fonts-oradano-mincho-gsrr) and
+		// a heavy brush display face (fonts-reggae). None is by the
+		// calligraphers of the calibration or held-out brushes.
+		{Name: "tw-kai", Font: fontDir + "cns11643/TW-Kai-98_1.ttf", Use: UseTrain},
+		{Name: "cwtex-kai", Font: fontDir + "cwtex/cwkai.ttf", Use: UseTrain},
+		{Name: "oradano-mincho", Font: fontDir + "oradano-mincho/OradanoGSRR.ttf", Use: UseTrain},
+		{Name: "reggae", Font: fontDir + "reggae/ReggaeOne-Regular.ttf", Use: UseTrain},
 		// Calibration: rounded casual faces (fonts-konatu, fonts-komatuna),
 		// slanted, thinned and bent, and a brush.
 		{Name: "konatu-slanted", Font: fontDir + "konatu/Konatu.ttf", Use: UseCalibrate, Slant: 0.12, WeightMM: -0.08, ElasticMM: 0.25, Spacing: 1.05},

@@ -175,11 +175,7 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 		return rd, false, nil
 	}
 	lo, hi := dateWindow(f, today)
-	// A space between a date's parts is read as the blank. 明治 and 大正
-	// are not in the date charset: a birth date before 1927 is chosen in
-	// its western spellings.
-	allow := strings.ReplaceAll(secondCharset(f), " ", "")
-	choices, err := r.second.Choose(ctx, img, allow, dateTree(lo, hi))
+	choices, err := r.second.Choose(ctx, img, chooseCharset(f, lo, hi), dateTree(lo, hi))
 	if err != nil {
 		return Reading{}, false, fmt.Errorf("text: choosing the day of %q: %w", f.ID, err)
 	}
@@ -198,6 +194,28 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 	rd.Value, rd.Why = day, WhySecond
 	rd.Confidence = min(rd.Confidence, 0.5)
 	return rd, true, nil
+}
+
+// chooseCharset is what the models may read when choosing a day of lo to
+// hi in f: the date charset less the space (read as the blank between a
+// date's parts), and the names of the window's eras it lacks — 明治 and
+// 大正 for a birth date, which the free reading is not asked for, as no
+// form's own date is written in them.
+func chooseCharset(f templates.Field, lo, hi time.Time) string {
+	allow := strings.ReplaceAll(secondCharset(f), " ", "")
+	eras := forms.Eras()
+	for i, e := range eras {
+		ended := i+1 < len(eras) && !eras[i+1].Start.After(lo)
+		if e.Start.After(hi) || ended {
+			continue
+		}
+		for _, r := range e.Name {
+			if !strings.ContainsRune(allow, r) {
+				allow += string(r)
+			}
+		}
+	}
+	return allow
 }
 
 // minChoiceShare and minChoiceFit are how clearly a model must prefer its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,7 +50,7 @@ func (f *fakeSecond) Agree(_ context.Context, _ *image.Gray, allow string, same 
 
 // Choose answers, for each model, the pick of f.choose, if its spelling
 // is one of the tree's.
-func (f *fakeSecond) Choose(_ context.Context, _ *image.Gray, _ string, tree paddle.Tree) ([]paddle.Choice, error) {
+func (f *fakeSecond) Choose(_ context.Context, _ *image.Gray, allow string, tree paddle.Tree) ([]paddle.Choice, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
@@ -58,6 +59,9 @@ func (f *fakeSecond) Choose(_ context.Context, _ *image.Gray, _ string, tree pad
 	for _, c := range f.choose {
 		ch := c.Choice
 		ch.Key = keys[c.spelling]
+		if strings.ContainsFunc(c.spelling, func(r rune) bool { return !strings.ContainsRune(allow, r) }) {
+			ch.Key = "" // as the models: a spelling outside allow has no likelihood
+		}
 		out = append(out, ch)
 	}
 	return out, nil
@@ -211,6 +215,8 @@ func TestChooseDay(t *testing.T) {
 		{"one model only", applied, garbled, clear[:1], nil, WhyDate},
 		{"none scored", applied, garbled, []choice{pick("no such spelling", 1, 0), pick("no such spelling", 1, 0)}, nil, WhyDate},
 		{"a birth date", birth, []ocr.Result{line("平成5千1朋1日", 0.9)}, []choice{pick("平成5年1月1日", 0.95, -1), pick("1993/01/01", 0.95, -1)}, "1993-01-01", WhySecond},
+		{"a birth date in 大正", birth, []ocr.Result{line("大正14千3朋5日", 0.9)}, []choice{pick("大正14年3月5日", 0.96, -1), pick("大正14年3月5日", 0.95, -1)}, "1925-03-05", WhySecond},
+		{"a form's own date is never in 大正", applied, garbled, []choice{pick("大正14年3月5日", 0.96, -1), pick("大正14年3月5日", 0.95, -1)}, nil, WhyDate},
 		{"a day outside the window is no candidate", applied, garbled, []choice{pick("令和7年11月20日", 0.97, -0.5), pick("2025/11/20", 0.97, -0.5)}, nil, WhyDate},
 	} {
 		t.Run(c.name, func(t *testing.T) {

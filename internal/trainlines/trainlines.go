@@ -109,6 +109,15 @@ func (m *Maker) Sample(i int, canvas *image.Gray) (s Sample, ok bool, err error)
 	for range attempts {
 		fd := pick(rng, m.fields)
 		gt := m.words.text(fd.f, rng)
+		for range attempts * 4 {
+			if m.gen.CanWrite(gt) {
+				break
+			}
+			gt = m.words.text(fd.f, rng) // a word no hand can write
+		}
+		if !m.gen.CanWrite(gt) {
+			continue
+		}
 		area := around(canvas, fd.f.Box, 4)
 		whiten(canvas, area)
 		if err := m.gen.WriteText(canvas, fd.f.Box, gt, rng); err != nil {

@@ -205,3 +205,41 @@ func read(t *testing.T, path string) []byte {
 	}
 	return data
 }
+
+// A line holds only characters its hands can draw: cwTeX Kai alone has no
+// 県, so no line written in it alone holds one, whatever the words.
+func TestSamplesOnlyWhatTheHandsDraw(t *testing.T) {
+	hs, err := scangen.HandsByUse("cwtex-kai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := scangen.New(scangen.Options{Seed: 1, Mix: scanfx.Standard, Hands: hs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.CanWrite("県") || !g.CanWrite("中央 春") {
+		t.Fatalf("CanWrite(県) = %v: the case this test is about is gone", g.CanWrite("県"))
+	}
+	m, err := New(g, append(slices.Clone(testWords), "県庁", "県道", "県立", "沢山"), 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	canvas := NewCanvas()
+	written := 0
+	for i := range 60 {
+		s, ok, err := m.Sample(i, canvas)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			continue
+		}
+		written++
+		if !g.CanWrite(s.Text) {
+			t.Errorf("sample %d: %q holds a character no hand draws", i, s.Text)
+		}
+	}
+	if written < 50 {
+		t.Errorf("%d of 60 samples written", written)
+	}
+}

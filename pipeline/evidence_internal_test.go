@@ -47,6 +47,7 @@ func TestCheckNames(t *testing.T) {
 		{"answer sheet, no kana, unknown", answer, map[string]forms.FieldValue{"proxy_name": sure("6331")}, []string{"proxy_name"}, CodeNameUnknown},
 		{"太田 could be 大田", app, map[string]forms.FieldValue{"applicant_name": sure("太田花子"), "applicant_kana": sure("オオタハナコ")}, []string{"applicant_name", "applicant_kana"}, CodeNameConfusable},
 		{"中島's kana could be ナカシマ", app, map[string]forms.FieldValue{"applicant_name": sure("中島健"), "applicant_kana": sure("ナカジマケン")}, []string{"applicant_name", "applicant_kana"}, CodeNameConfusable},
+		{"太郎 could be 太朗", app, map[string]forms.FieldValue{"applicant_name": sure("山田太朗"), "applicant_kana": sure("ヤマダタロウ")}, []string{"applicant_name", "applicant_kana"}, CodeNameConfusable},
 		{"answer sheet, no kana, 末永 could be 未永", answer, map[string]forms.FieldValue{"proxy_name": sure("末永花子")}, []string{"proxy_name"}, CodeNameConfusable},
 		{"empty name", app, map[string]forms.FieldValue{"proxy_name": sure(""), "proxy_kana": sure("")}, nil, ""},
 	} {

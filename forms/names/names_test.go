@@ -76,8 +76,15 @@ func TestRival(t *testing.T) {
 		{"中島健", "ナカジマケン", true},    // ナカシマ fits 中島 as well
 		{"山田花子", "ヤマダハナコ", false},  // no confusable character changes what fits
 		{"山田花子", "", false},
-		{"加藤太郎", "", false}, // 加藤大郎 is no name
-		{"加藤大郎", "", true},  // but 加藤太郎 is
+		{"加藤大郎", "", true}, // 加藤太郎 is a name
+		// jpn_hand reads a printed or written 郎 as 朗, and 朗 as 明, on
+		// many faces (IPAex Gothic, Konatu, Komatuna, Motoya Maruberi,
+		// Kiloji, Seto), and 太郎 and 太朗 are both タロウ.
+		{"山田太朗", "ヤマダタロウ", true},
+		{"山田太郎", "ヤマダタロウ", true},
+		{"加藤太郎", "", true},
+		{"佐藤明", "サトウアキラ", true}, // 朗 is アキラ too
+		{"鈴木一朗", "", true},
 	} {
 		if got := l.Rival(c.name, c.kana); got != c.want {
 			t.Errorf("Rival(%q, %q) = %v, want %v", c.name, c.kana, got, c.want)

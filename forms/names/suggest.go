@@ -176,18 +176,21 @@ func readsAs(family, given []string, k string) bool {
 	return false
 }
 
-// best is the candidate with the most confusable changes and then the
-// fewest changes, if no other ties with it.
+// best is the candidate with the fewest changes the reader's confusions do
+// not explain and then the fewest changes, if no other ties with it:
+// 岡町太郎 is 岡田太郎 (one unexplained change) before 岡田太朗 (the same
+// one, and 郎 swapped for 朗 besides).
 func best(cs []candidate) (string, bool) {
+	unexplained := func(c candidate) int { return c.edits - c.confusable }
 	slices.SortFunc(cs, func(a, b candidate) int {
-		if a.confusable != b.confusable {
-			return b.confusable - a.confusable
+		if d := unexplained(a) - unexplained(b); d != 0 {
+			return d
 		}
 		return a.edits - b.edits
 	})
 	top := cs[0]
 	for _, c := range cs[1:] {
-		if c.name != top.name && c.confusable == top.confusable && c.edits == top.edits {
+		if c.name != top.name && unexplained(c) == unexplained(top) && c.edits == top.edits {
 			return "", false
 		}
 	}

@@ -75,6 +75,9 @@ if [ "$want_test" -eq 1 ]; then
 	# lexicon (its test checks the committed file); npm fetches Japan
 	# Post's data for cmd/shinsei-addresses' test.
 	packages+=(mecab-ipadic)
+	# KANJIDIC2, from which it derives the kanji that are forms of one
+	# another (forms/names/variants.tsv; its test checks the file).
+	packages+=(kanjidic-xml)
 	# opj_compress: tests save forms as JPEG 2000 the way scanners do.
 	packages+=(libopenjp2-tools)
 	# libtiff's own tools (ppm2tiff, tiffcrop, tiffcp, tiffinfo) save our

@@ -2,9 +2,12 @@
 // lexicon against which shinsei checks a read name and its read フリガナ,
 // from MeCab's IPA dictionary as Debian ships it (package mecab-ipadic,
 // Noun.name.csv, EUC-JP). It is a build tool, never linked into shinsei;
-// its test checks that the committed file is what it derives.
+// its test checks that the committed file is what it derives. It derives
+// forms/names/variants.tsv, the pairs of kanji that are forms of one
+// another, from KANJIDIC2 (package kanjidic-xml) as well.
 //
 //	shinsei-lexicon [-in /usr/share/mecab/dic/ipadic/Noun.name.csv] [-out forms/names/names.tsv]
+//	                [-kanjidic /usr/share/edict/kanjidic2.xml.gz] [-variants forms/names/variants.tsv]
 package main
 
 import (
@@ -28,14 +31,16 @@ const debianSource = "/usr/share/mecab/dic/ipadic/Noun.name.csv"
 func main() {
 	in := flag.String("in", debianSource, "IPA dictionary's Noun.name.csv (EUC-JP)")
 	out := flag.String("out", "forms/names/names.tsv", "lexicon to write")
+	kd := flag.String("kanjidic", kanjidicSource, "KANJIDIC2 (gzipped XML)")
+	variants := flag.String("variants", "forms/names/variants.tsv", "variant pairs to write")
 	flag.Parse()
-	if err := run(*in, *out); err != nil {
+	if err := run(*in, *out, *kd, *variants); err != nil {
 		fmt.Fprintf(os.Stderr, "shinsei-lexicon: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(in, out string) error {
+func run(in, out, kanjidic, variants string) error {
 	src, err := os.ReadFile(in)
 	if err != nil {
 		return fmt.Errorf("%w (install Debian's mecab-ipadic)", err)
@@ -48,6 +53,18 @@ func run(in, out string) error {
 		return err
 	}
 	fmt.Printf("wrote %s: %d names, %d bytes\n", out, n, len(data))
+	kd, err := os.ReadFile(kanjidic)
+	if err != nil {
+		return fmt.Errorf("%w (install Debian's kanjidic-xml)", err)
+	}
+	vs, n, err := buildVariants(kd, data)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(variants, vs, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s: %d pairs, %d bytes\n", variants, n, len(vs))
 	return nil
 }
 

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"strings"
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite forms/names/names.tsv from Debian's mecab-ipadic")
+var update = flag.Bool("update", false, "rewrite forms/names/names.tsv and variants.tsv from Debian's mecab-ipadic and kanjidic-xml")
 
 // The committed lexicon is exactly what this tool derives from the
 // dictionary Debian ships (make test installs mecab-ipadic), so nobody can
@@ -36,6 +37,43 @@ func TestCommittedLexiconIsDerived(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from what shinsei-lexicon derives from %s; run go test ./cmd/shinsei-lexicon -update", committed, debianSource)
+	}
+}
+
+// The committed variant pairs are exactly what this tool derives from
+// KANJIDIC2 as Debian ships it (make test installs kanjidic-xml), and hold
+// the pairs a name is written with either way.
+func TestCommittedVariantsAreDerived(t *testing.T) {
+	const committed = "../../forms/names/variants.tsv"
+	kd, err := os.ReadFile(kanjidicSource)
+	if err != nil {
+		t.Fatalf("%v: install Debian's kanjidic-xml (scripts/setup.sh --test does)", err)
+	}
+	lex, err := os.ReadFile("../../forms/names/names.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, n, err := buildVariants(kd, lex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"冨\t富", "恵\t惠", "峯\t峰", "蔵\t藏", "澤\t沢"} {
+		a, b, _ := strings.Cut(p, "\t")
+		if !bytes.Contains(got, []byte(p+"\n")) && !bytes.Contains(got, []byte(b+"\t"+a+"\n")) {
+			t.Errorf("no pair %s/%s among the %d derived", a, b, n)
+		}
+	}
+	if *update {
+		if err := os.WriteFile(committed, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(committed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from what shinsei-lexicon derives from %s; run go test ./cmd/shinsei-lexicon -update", committed, kanjidicSource)
 	}
 }
 

@@ -85,6 +85,11 @@ func TestRival(t *testing.T) {
 		{"加藤太郎", "", true},
 		{"佐藤明", "サトウアキラ", true}, // 朗 is アキラ too
 		{"鈴木一朗", "", true},
+		// Measured on the calibration hands (TestNameConfusions): 冨 read
+		// 富 and 惠 read 恵, where both make a name of the same reading.
+		{"富山盛安", "トミヤマモリヤス", true},
+		{"永原喜恵子", "ナガハラキエコ", true},
+		{"沢田花子", "サワダハナコ", true}, // 澤 is a form of 沢 (variants.tsv)
 	} {
 		if got := l.Rival(c.name, c.kana); got != c.want {
 			t.Errorf("Rival(%q, %q) = %v, want %v", c.name, c.kana, got, c.want)

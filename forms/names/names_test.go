@@ -90,6 +90,7 @@ func TestRival(t *testing.T) {
 		{"富山盛安", "トミヤマモリヤス", true},
 		{"永原喜恵子", "ナガハラキエコ", true},
 		{"沢田花子", "サワダハナコ", true}, // 澤 is a form of 沢 (variants.tsv)
+		{"城ケ崎治志", "ジョウガサキハルシ", true},
 	} {
 		if got := l.Rival(c.name, c.kana); got != c.want {
 			t.Errorf("Rival(%q, %q) = %v, want %v", c.name, c.kana, got, c.want)

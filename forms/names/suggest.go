@@ -87,9 +87,9 @@ type candidate struct {
 // answers only when one candidate stands out, and never for a name that is
 // known already:
 //   - when the candidates whose readings make kana (the フリガナ read, sure
-//     or not; "" when there is none) are several, the one whose changed
-//     characters are those the reader confuses (太/大, 子/千…) and which
-//     changes fewest, if it alone is best;
+//     or not; "" when there is none) are several, the one with the fewest
+//     changes that are not characters the reader confuses (太/大, 子/千…)
+//     and then the fewest changes, if it alone is best;
 //   - when none fits kana, the only candidate one character from what was
 //     read, or, of several, the only one whose changed character is one
 //     the reader confuses (翔大 → 翔太).

@@ -33,7 +33,7 @@ echo "Open $out/ to see them; print the PDFs at 100% (A4)."
 say "a filled form: templates render --fill writes an application as a person would, in print"
 cat >"$out/filled-application.json" <<'JSON'
 {"fields": {"cert_signature": true, "cert_user": true, "action_new": true,
-  "applicant_kana": "ヤマダ タロウ", "applicant_name": "山田 太郎", "applicant_birth_date": "昭和60年4月12日",
+  "applicant_kana": "ヤマダ マコト", "applicant_name": "山田 誠", "applicant_birth_date": "昭和60年4月12日",
   "applicant_sex_male": true, "applicant_address": "東京都練馬区豊玉北6丁目12番1号",
   "applicant_phone": "03-3993-1111", "application_date": "令和8年11月2日"}}
 JSON
@@ -74,9 +74,9 @@ ps() { $shinsei --store "$pstore" --log-level warn "$@"; }
 say "the proxy procedure, 1: a proxy (代理人) brings the application — scanning it opens a pending case"
 cat >"$out/proxy-application.json" <<'JSON'
 {"fields": {"cert_signature": true, "cert_user": true, "action_new": true,
-  "applicant_kana": "ヤマダ タロウ", "applicant_name": "山田 太郎", "applicant_birth_date": "昭和60年4月12日",
+  "applicant_kana": "ヤマダ マコト", "applicant_name": "山田 誠", "applicant_birth_date": "昭和60年4月12日",
   "applicant_sex_male": true, "applicant_address": "東京都練馬区豊玉北6丁目12番1号",
-  "application_date": "令和8年11月2日", "applicant_signature": "山田 太郎",
+  "application_date": "令和8年11月2日", "applicant_signature": "山田 誠",
   "proxy_kana": "ヤマダ ハナコ", "proxy_name": "山田 花子", "proxy_address": "東京都練馬区豊玉北6丁目12番1号",
   "proxy_relationship": "妻", "proxy_id_license": true, "proxy_signature": "山田 花子"}}
 JSON

@@ -94,6 +94,9 @@ func New(reg *templates.Registry, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Text != nil {
+		cfg.Text = cfg.Text.WithNames(lex)
+	}
 	master, err := address.Load()
 	if err != nil {
 		return nil, err

@@ -285,3 +285,22 @@ func (l *Lexicon) Rival(name, kana string) bool {
 	}
 	return false
 }
+
+// Family and Given are the lexicon's family and given names, sorted.
+func (l *Lexicon) Family() []string { return sortedKeys(l.family) }
+
+// Given: see Family.
+func (l *Lexicon) Given() []string { return sortedKeys(l.given) }
+
+func sortedKeys(m map[string][]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Variants are the kanji r is another form of (富 for 冨), from
+// variants.tsv.
+func (l *Lexicon) Variants(r rune) []rune { return l.variants[r] }

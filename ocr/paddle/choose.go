@@ -17,6 +17,11 @@ type Tree struct {
 	Part string
 	Key  string
 	Kids func() []Tree
+	// Margin, read at the root only, is how far (log) under the line's
+	// likeliest reading a spelling begun may fall and still be followed;
+	// 0 is pruneMargin. A tree of 30,000 names walked at pruneMargin
+	// follows thousands of beginnings.
+	Margin float64
 }
 
 // A Choice is one model's pick among a Tree's values. Reading a line
@@ -84,11 +89,12 @@ type line struct {
 	steps, classes int
 	index          map[rune]int
 	best           float64   // the likeliest single path's log probability
+	margin         float64   // see Tree.Margin
 	rest           []float64 // rest[t]: the likeliest path's log probability from step t on
 }
 
 func newLine(lp []float64, steps, classes int, index map[rune]int) *line {
-	l := &line{lp: lp, steps: steps, classes: classes, index: index, rest: make([]float64, steps+1)}
+	l := &line{lp: lp, steps: steps, classes: classes, index: index, rest: make([]float64, steps+1), margin: pruneMargin}
 	for t := steps - 1; t >= 0; t-- {
 		top := math.Inf(-1)
 		for _, v := range lp[t*classes : (t+1)*classes] {
@@ -140,7 +146,7 @@ func (l *line) extend(p prefix, part string) (prefix, bool) {
 			b[t] = logAdd(b[t-1], a[t-1]) + row[0]
 			bound = max(bound, logAdd(a[t], b[t])+l.rest[t])
 		}
-		if bound < l.best-pruneMargin {
+		if bound < l.best-l.margin {
 			return prefix{}, false
 		}
 		p = prefix{a: a, b: b, last: c}
@@ -177,6 +183,9 @@ func (l *line) choose(tree Tree) Choice {
 				walk(p, k)
 			}
 		}
+	}
+	if tree.Margin > 0 {
+		l.margin = tree.Margin
 	}
 	walk(l.start(), tree)
 	ch := Choice{}

@@ -220,3 +220,15 @@ func (p *Recognizer) mask(allow string) []bool {
 	}
 	return m
 }
+
+// Knows returns whether the models' alphabet holds a rune: a spelling
+// with any other can never be chosen.
+func Knows() func(rune) bool {
+	set := map[rune]bool{}
+	for _, s := range keys() {
+		if r := []rune(s); len(r) == 1 {
+			set[r[0]] = true
+		}
+	}
+	return func(r rune) bool { return set[r] }
+}

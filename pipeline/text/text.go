@@ -29,6 +29,7 @@ type Reader struct {
 	thresholds map[string]float64 // per Kind
 	today      func() time.Time
 	second     SecondReader // nil: dates and phones are checked by Tesseract alone
+	names      *NameChooser
 }
 
 // Kinds of text field, each with its own review threshold: the recogniser
@@ -307,6 +308,11 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 	}
 	if printed {
 		return rd, nil
+	}
+	if Kind(f) == KindName {
+		if rd, err = r.chooseName(ctx, p.Image, rd); err != nil {
+			return Reading{}, err
+		}
 	}
 	rd, settled, err := r.secondOpinion(ctx, p.Image, f, rd, r.today())
 	if err != nil {

@@ -1,0 +1,258 @@
+package text
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"strings"
+
+	"shinsei/ocr/paddle"
+)
+
+// Names is what the reader needs of a name lexicon to choose among its
+// names; *names.Lexicon is one.
+type Names interface {
+	Family() []string
+	Given() []string
+	Known(name string) bool
+	Variants(r rune) []rune
+}
+
+// NameChooser holds every name of a lexicon as a tree the second reader
+// can choose among: each family name followed by each given name, spelt
+// in the second reader's alphabet. Its models are Chinese and lack kanji
+// of Japan's own forms (恵, 穂, 沢); a name holding one is spelt with the
+// form they know (惠, 穗, 澤) where the lexicon says the two are one kanji,
+// and left out where there is none.
+type NameChooser struct {
+	lex           Names
+	family, given *trie
+	allow         string
+	knows         func(rune) bool
+}
+
+// trie holds spellings by their characters, so that the tree walks each
+// shared beginning once; a node that ends a spelling holds the name it
+// spells.
+type trie struct {
+	kids  map[rune]*trie
+	order []rune
+	name  string
+}
+
+func (t *trie) add(spelling, name string) {
+	for _, r := range spelling {
+		if t.kids == nil {
+			t.kids = map[rune]*trie{}
+		}
+		k, ok := t.kids[r]
+		if !ok {
+			k = &trie{}
+			t.kids[r] = k
+			t.order = append(t.order, r)
+		}
+		t = k
+	}
+	// Two names of one spelling (恵子 and 惠子 are both 惠子 to the
+	// models): keep the one in Japan's own forms, which a person writing
+	// today more likely wrote.
+	if t.name == "" || foreignRunes(t.name, spelling) < foreignRunes(name, spelling) {
+		t.name = name
+	}
+}
+
+// foreignRunes counts the runes of name that its spelling had to replace.
+func foreignRunes(name, spelling string) int {
+	n, s := []rune(name), []rune(spelling)
+	c := 0
+	for i := range n {
+		if i < len(s) && n[i] != s[i] {
+			c++
+		}
+	}
+	return c
+}
+
+// NewNameChooser builds the tree of lex's names that knows (the second
+// reader's alphabet: paddle.Knows) can spell.
+func NewNameChooser(lex Names, knows func(rune) bool) *NameChooser {
+	c := &NameChooser{lex: lex, family: &trie{}, given: &trie{}, knows: knows}
+	seen := map[rune]bool{}
+	for _, set := range []struct {
+		t     *trie
+		names []string
+	}{{c.family, lex.Family()}, {c.given, lex.Given()}} {
+		for _, name := range set.names {
+			s, ok := c.spell(name)
+			if !ok {
+				continue
+			}
+			set.t.add(s, name)
+			for _, r := range s {
+				seen[r] = true
+			}
+		}
+	}
+	var b strings.Builder
+	for r := range seen {
+		b.WriteRune(r)
+	}
+	c.allow = b.String()
+	return c
+}
+
+// spell is name in the models' alphabet, each rune they lack replaced by
+// a variant form they know; ok is false when a rune has none.
+func (c *NameChooser) spell(name string) (string, bool) {
+	var b strings.Builder
+	for _, r := range name {
+		if r == ' ' || r == '　' {
+			continue
+		}
+		if c.knows(r) {
+			b.WriteRune(r)
+			continue
+		}
+		found := false
+		for _, v := range c.lex.Variants(r) {
+			if c.knows(v) {
+				b.WriteRune(v)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// tree is the family names, each followed, where one ends, by the given
+// names; a value's key is the family and given name joined.
+func (c *NameChooser) tree() paddle.Tree {
+	var givenKids func(t *trie, family string) []paddle.Tree
+	givenKids = func(t *trie, family string) []paddle.Tree {
+		out := make([]paddle.Tree, 0, len(t.order))
+		for _, r := range t.order {
+			k := t.kids[r]
+			n := paddle.Tree{Part: string(r)}
+			if k.name != "" {
+				n.Key = family + k.name
+			}
+			if len(k.order) > 0 {
+				n.Kids = func() []paddle.Tree { return givenKids(k, family) }
+			}
+			out = append(out, n)
+		}
+		return out
+	}
+	var familyKids func(t *trie) []paddle.Tree
+	familyKids = func(t *trie) []paddle.Tree {
+		out := make([]paddle.Tree, 0, len(t.order))
+		for _, r := range t.order {
+			k := t.kids[r]
+			out = append(out, paddle.Tree{Part: string(r), Kids: func() []paddle.Tree {
+				var out []paddle.Tree
+				if len(k.order) > 0 {
+					out = familyKids(k)
+				}
+				if k.name != "" {
+					out = append(out, givenKids(c.given, k.name)...)
+				}
+				return out
+			}})
+		}
+		return out
+	}
+	return paddle.Tree{Kids: func() []paddle.Tree { return familyKids(c.family) }, Margin: nameMargin}
+}
+
+// nameMargin is how far under the line's likeliest reading a name begun
+// may fall and still be followed (paddle.Tree.Margin): the names left out
+// are each under e⁻⁶ of the likeliest reading, and the walk is quicker.
+const nameMargin = 4.0
+
+// minNameShare and minNameFit are how clearly both models must prefer a
+// name, and how well it must fit the line next to their own free reading,
+// for chooseName to use it: chosen on the calibration hands.
+const (
+	minNameShare = 0.9
+	minNameFit   = -3.0
+)
+
+// chooseName asks the second reader which known name a 氏名 box holds.
+// Reading character by character, a brush hand's one odd stroke makes
+// 後藤花子 旅藤光生; asked which name of the lexicon the line is, the
+// models weigh every character of every name. When both pick the same
+// name, clearly, and it is not what Tesseract read:
+//   - a value that goes to a person anyway gets their name in its place,
+//     as a proposal (WhySecond);
+//   - a value Tesseract was sure of goes to a person with their name
+//     proposed, unless Tesseract's is a known name the models cannot spell
+//     (斎藤 has a kanji they lack, so they were never asked about it).
+//
+// A name they choose as Tesseract read it is left as it was: choosing
+// among the lexicon's names cannot also be the evidence that the name is
+// one of them, and their agreement does not settle a confusable kanji
+// (太 and 大) the lexicon's checks flag.
+func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (Reading, error) {
+	if r.names == nil || r.second == nil {
+		return rd, nil
+	}
+	switch rd.Why {
+	case "", WhyUnsure, WhyShape, WhyNotAllowed:
+	default:
+		return rd, nil // faint, overrun: for a person whatever is read
+	}
+	ch, err := r.second.Choose(ctx, img, r.names.allow, r.names.tree())
+	if err != nil {
+		return Reading{}, fmt.Errorf("text: choosing the name: %w", err)
+	}
+	if len(ch) < 2 {
+		return rd, nil
+	}
+	name := ch[0].Key
+	for _, c := range ch {
+		if c.Key == "" || c.Key != name || c.Share < minNameShare || c.Fit < minNameFit {
+			return rd, nil
+		}
+	}
+	read, _ := rd.Value.(string)
+	if r.names.canonical(read) == r.names.canonical(name) {
+		return rd, nil // 美穂 and 美穗 are one name to the models
+	}
+	if !rd.Review {
+		if _, ok := r.names.spell(read); !ok && r.names.lex.Known(read) {
+			return rd, nil
+		}
+	}
+	rd.Value, rd.Review, rd.Why = name, true, WhySecond
+	rd.Confidence = min(rd.Confidence, 0.5)
+	return rd, nil
+}
+
+// canonical is name without spaces, each kanji replaced by the least of
+// itself and its variant forms, so that two spellings of one name compare
+// equal.
+func (c *NameChooser) canonical(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if r == ' ' || r == '　' {
+			continue
+		}
+		for _, v := range c.lex.Variants(r) {
+			r = min(r, v)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// WithNames returns a copy of the reader that asks its second reader (if
+// it has one: WithSecond) which of lex's names a 氏名 box holds.
+func (r *Reader) WithNames(lex Names) *Reader {
+	cp := *r
+	cp.names = NewNameChooser(lex, paddle.Knows())
+	return &cp
+}

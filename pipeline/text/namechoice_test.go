@@ -1,0 +1,152 @@
+package text
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"image/draw"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+
+	"shinsei/forms/names"
+	"shinsei/ocr"
+	"shinsei/ocr/paddle"
+	"shinsei/ocr/paddle/paddletest"
+	"shinsei/templates"
+)
+
+// lexicon is a handful of names, with 穂/穗 variant forms of one kanji.
+type lexicon struct{ family, given []string }
+
+func (l lexicon) Family() []string { return l.family }
+func (l lexicon) Given() []string  { return l.given }
+func (l lexicon) Known(name string) bool {
+	for _, f := range l.family {
+		for _, g := range l.given {
+			if strings.ReplaceAll(name, " ", "") == f+g {
+				return true
+			}
+		}
+	}
+	return false
+}
+func (l lexicon) Variants(r rune) []rune {
+	switch r {
+	case '穂':
+		return []rune{'穗'}
+	case '穗':
+		return []rune{'穂'}
+	}
+	return nil
+}
+
+func TestChooseName(t *testing.T) {
+	lex := lexicon{family: []string{"佐藤", "後藤", "斎藤", "藤"}, given: []string{"花子", "春子", "美穂", "美穗"}}
+	// The models' alphabet lacks 斎, as PaddleOCR's lacks it.
+	knows := func(r rune) bool { return r != '斎' }
+	name := field("applicant_name", templates.Text, templates.Kanji, true)
+	sure := func(s string) []ocr.Result { return []ocr.Result{line(s, 0.99), line(s, 0.99), line(s, 0.99)} }
+	unsure := []ocr.Result{line("旅藤光生", 0.5), line("旅藤光生", 0.5), line("旅藤光生", 0.5)}
+	both := func(spelling string, share, fit float64) []choice {
+		c := choice{Choice: paddle.Choice{Share: share, Fit: fit}, spelling: spelling}
+		return []choice{c, c}
+	}
+	for _, c := range []struct {
+		name   string
+		reads  []ocr.Result
+		choose []choice
+		value  any
+		review bool
+		why    string
+	}{
+		{"unsure value, both choose a name", unsure, both("後藤花子", 0.99, 0), "後藤花子", true, WhySecond},
+		{"sure value, both choose it", sure("佐藤 花子"), both("佐藤花子", 0.99, 0), "佐藤花子", false, ""},
+		{"sure value, both choose its variant form", sure("佐藤 美穂"), both("佐藤美穗", 0.99, 0), "佐藤美穂", false, ""},
+		{"sure value, both choose another name", sure("佐藤 花子"), both("佐藤春子", 0.99, 0), "佐藤春子", true, WhySecond},
+		{"sure known name they cannot spell", sure("斎藤 花子"), both("藤花子", 0.99, 0), "斎藤花子", false, ""},
+		{"unsure value, the models differ", unsure, []choice{{Choice: paddle.Choice{Share: 0.99}, spelling: "後藤花子"}, {Choice: paddle.Choice{Share: 0.99}, spelling: "佐藤花子"}}, "旅藤光生", true, WhyUnsure},
+		{"unsure value, a choice not clear", unsure, both("後藤花子", 0.8, 0), "旅藤光生", true, WhyUnsure},
+		{"unsure value, a choice that fits badly", unsure, both("後藤花子", 0.99, -4), "旅藤光生", true, WhyUnsure},
+		{"unsure value, one model", unsure, both("後藤花子", 0.99, 0)[:1], "旅藤光生", true, WhyUnsure},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := &fakeSecond{choose: c.choose}
+			rd := NewReader(&seqOCR{res: c.reads}).WithToday(func() time.Time { return today }).WithSecond(s)
+			rd.names = NewNameChooser(lex, knows)
+			got, err := rd.Read(context.Background(), page(name.Box), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Value != c.value || got.Review != c.review || got.Why != c.why {
+				t.Errorf("got %#v review %v why %q; want %#v review %v why %q", got.Value, got.Review, got.Why, c.value, c.review, c.why)
+			}
+			if got.Review && got.Confidence > 0.67 {
+				t.Errorf("sent to a person at confidence %.2f", got.Confidence)
+			}
+		})
+	}
+}
+
+// The tree spells every name of the lexicon the alphabet can, variant
+// forms in place of kanji it lacks, each keyed by the lexicon's name.
+func TestNameTree(t *testing.T) {
+	lex := lexicon{family: []string{"佐藤", "斎藤"}, given: []string{"美穂", "花子"}}
+	c := NewNameChooser(lex, func(r rune) bool { return r != '斎' && r != '穂' })
+	got := spellings(c.tree())
+	want := map[string]string{"佐藤美穗": "佐藤美穂", "佐藤花子": "佐藤花子"}
+	if len(got) != len(want) {
+		t.Errorf("spellings %v, want %v", got, want)
+	}
+	for s, k := range want {
+		if got[s] != k {
+			t.Errorf("spelling %s keyed %q, want %q", s, got[s], k)
+		}
+	}
+}
+
+// The real models, asked which name of the bundled lexicon a line holds,
+// pick the name written, clearly.
+func TestChooseNameModels(t *testing.T) {
+	data, err := os.ReadFile("/usr/share/fonts/truetype/konatu/Konatu.ttf") // fonts-konatu, scripts/setup.sh
+	if err != nil {
+		t.Fatal(err)
+	}
+	fnt, err := opentype.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, err := opentype.NewFace(fnt, &opentype.FaceOptions{Size: 40, DPI: 72})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lex, err := names.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewNameChooser(lex, paddle.Knows())
+	p := paddletest.Pool(t)
+	for _, written := range []string{"小林健太", "前田和夫", "井上幸子", "山下拓也"} {
+		img := image.NewGray(image.Rect(0, 0, 320, 60))
+		draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+		d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: face, Dot: fixed.P(20, 45)}
+		d.DrawString(written)
+		cs, err := p.Choose(context.Background(), img, c.allow, c.tree())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 2 {
+			t.Errorf("%s: %d models chose", written, len(cs))
+		}
+		for _, ch := range cs {
+			if ch.Key != written || ch.Share < minNameShare || ch.Fit < minNameFit {
+				t.Errorf("%s, %s: chose %q (share %.3f, fit %.2f)", written, ch.Model, ch.Key, ch.Share, ch.Fit)
+			}
+		}
+	}
+}

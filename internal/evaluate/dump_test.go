@@ -41,7 +41,6 @@ func TestDump(t *testing.T) {
 	if os.Getenv("SHINSEI_DUMP_NO_SECOND") == "" {
 		rd = rd.WithSecond(paddletest.Pool(t))
 	}
-
 	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: rd, Today: today})
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,7 @@ const (
 	CodeRelationshipUnknown = "relationship_unknown"  // 本人との関係 read as none of the ways people write it
 	CodeNameSuggested       = "name_suggested"        // the 氏名 given is the known name nearest to what was read
 	CodeAddressSuggested    = "address_suggested"     // the address given is Japan Post's nearest to what was read
+	CodeKanaUnconfirmed     = "kana_unconfirmed"      // the フリガナ was read surely, but its 氏名 was not read, only proposed
 )
 
 // unsureCap is the highest confidence a value keeps once a cross-check has
@@ -51,6 +52,15 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template) {
 			// only if it fits what was read as the name: otherwise one of
 			// the two is wrong, and nothing says which.
 			read, _ := rec.Fields[fd.ID].Value.(string)
+			if kanaSure && rec.HasIssue(fd.ID, text.WhySecond) {
+				// The name's value is the second reader's choice among the
+				// lexicon's names, not a reading: every reading of that
+				// name fits it (ヤマサキ, a lost voicing mark, fits 山崎 as
+				// well as ヤマザキ), so it confirms no フリガナ.
+				unsure(rec, kanaID)
+				rec.Issues = append(rec.Issues, forms.Issue{Field: kanaID, Code: CodeKanaUnconfirmed, Message: fmt.Sprintf("「%s」が読み取れず（値は候補）、フリガナを確かめる手がかりがありません / %q was not read (its value is a proposal), so nothing confirms the reading in %q — check both against the form", fd.Label, fd.ID, kanaID)})
+				continue
+			}
 			if kanaSure && e.names.Check(read, kana) != names.Agrees {
 				unsure(rec, kanaID)
 				rec.Issues = append(rec.Issues, forms.Issue{Field: kanaID, Code: CodeNameReading, Message: fmt.Sprintf("フリガナが「%s」の読み取り結果と合いません / the reading in %q does not fit what was read in %q, which is unsure too — check both", fd.Label, kanaID, fd.ID)})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"shinsei/forms"
+	"shinsei/pipeline/text"
 	"shinsei/templates"
 )
 
@@ -33,28 +34,33 @@ func TestCheckNames(t *testing.T) {
 		fields   map[string]forms.FieldValue
 		review   []string // fields that must end flagged (all others keep their flag)
 		wantCode string
+		proposed string // a field whose value is the second reader's proposal
 	}{
-		{"agree", app, map[string]forms.FieldValue{"applicant_name": sure("鈴木翔太"), "applicant_kana": sure("スズキショウタ")}, nil, ""},
-		{"kana misread", app, map[string]forms.FieldValue{"applicant_name": sure("木村陽菜"), "applicant_kana": sure("キムラレナ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading},
-		{"kanji misread to no name", app, map[string]forms.FieldValue{"applicant_name": sure("鈴木翔大"), "applicant_kana": sure("スズキショウタ")}, []string{"applicant_name", "applicant_kana"}, CodeNameUnknown},
-		{"proxy pair", app, map[string]forms.FieldValue{"proxy_name": sure("加藤大郎"), "proxy_kana": sure("カトウタロウ")}, []string{"proxy_name", "proxy_kana"}, CodeNameUnknown},
-		{"kana unsure, name known", app, map[string]forms.FieldValue{"applicant_name": sure("山田花子"), "applicant_kana": flagged("ヤマダハナコ")}, []string{"applicant_kana"}, ""},
-		{"kana unsure, name unknown", app, map[string]forms.FieldValue{"applicant_name": sure("高橋拓志"), "applicant_kana": flagged("タカハシ")}, []string{"applicant_name", "applicant_kana"}, CodeNameUnknown},
-		{"name unsure, kana does not fit it", app, map[string]forms.FieldValue{"applicant_name": flagged("小川陽菜"), "applicant_kana": sure("オゴガワヒナ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading},
-		{"name unsure, kana fits it", app, map[string]forms.FieldValue{"applicant_name": flagged("小川陽菜"), "applicant_kana": sure("オガワヒナ")}, []string{"applicant_name"}, ""},
-		{"name unsure and unknown", app, map[string]forms.FieldValue{"applicant_name": flagged("高橋拓志"), "applicant_kana": sure("タカハシタクヤ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading},
-		{"answer sheet, no kana, known", answer, map[string]forms.FieldValue{"proxy_name": sure("山田花子")}, nil, ""},
-		{"answer sheet, no kana, unknown", answer, map[string]forms.FieldValue{"proxy_name": sure("6331")}, []string{"proxy_name"}, CodeNameUnknown},
-		{"太田 could be 大田", app, map[string]forms.FieldValue{"applicant_name": sure("太田花子"), "applicant_kana": sure("オオタハナコ")}, []string{"applicant_name", "applicant_kana"}, CodeNameConfusable},
-		{"中島's kana could be ナカシマ", app, map[string]forms.FieldValue{"applicant_name": sure("中島健"), "applicant_kana": sure("ナカジマケン")}, []string{"applicant_name", "applicant_kana"}, CodeNameConfusable},
-		{"太郎 could be 太朗", app, map[string]forms.FieldValue{"applicant_name": sure("山田太朗"), "applicant_kana": sure("ヤマダタロウ")}, []string{"applicant_name", "applicant_kana"}, CodeNameConfusable},
-		{"answer sheet, no kana, 末永 could be 未永", answer, map[string]forms.FieldValue{"proxy_name": sure("末永花子")}, []string{"proxy_name"}, CodeNameConfusable},
-		{"empty name", app, map[string]forms.FieldValue{"proxy_name": sure(""), "proxy_kana": sure("")}, nil, ""},
+		{"agree", app, map[string]forms.FieldValue{"applicant_name": sure("鈴木翔太"), "applicant_kana": sure("スズキショウタ")}, nil, "", ""},
+		{"kana misread", app, map[string]forms.FieldValue{"applicant_name": sure("木村陽菜"), "applicant_kana": sure("キムラレナ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading, ""},
+		{"kanji misread to no name", app, map[string]forms.FieldValue{"applicant_name": sure("鈴木翔大"), "applicant_kana": sure("スズキショウタ")}, []string{"applicant_name", "applicant_kana"}, CodeNameUnknown, ""},
+		{"proxy pair", app, map[string]forms.FieldValue{"proxy_name": sure("加藤大郎"), "proxy_kana": sure("カトウタロウ")}, []string{"proxy_name", "proxy_kana"}, CodeNameUnknown, ""},
+		{"kana unsure, name known", app, map[string]forms.FieldValue{"applicant_name": sure("山田花子"), "applicant_kana": flagged("ヤマダハナコ")}, []string{"applicant_kana"}, "", ""},
+		{"kana unsure, name unknown", app, map[string]forms.FieldValue{"applicant_name": sure("高橋拓志"), "applicant_kana": flagged("タカハシ")}, []string{"applicant_name", "applicant_kana"}, CodeNameUnknown, ""},
+		{"name unsure, kana does not fit it", app, map[string]forms.FieldValue{"applicant_name": flagged("小川陽菜"), "applicant_kana": sure("オゴガワヒナ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading, ""},
+		{"name unsure, kana fits it", app, map[string]forms.FieldValue{"applicant_name": flagged("小川陽菜"), "applicant_kana": sure("オガワヒナ")}, []string{"applicant_name"}, "", ""},
+		{"name unsure and unknown", app, map[string]forms.FieldValue{"applicant_name": flagged("高橋拓志"), "applicant_kana": sure("タカハシタクヤ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading, ""},
+		{"answer sheet, no kana, known", answer, map[string]forms.FieldValue{"proxy_name": sure("山田花子")}, nil, "", ""},
+		{"answer sheet, no kana, unknown", answer, map[string]forms.FieldValue{"proxy_name": sure("6331")}, []string{"proxy_name"}, CodeNameUnknown, ""},
+		{"太田 could be 大田", app, map[string]forms.FieldValue{"applicant_name": sure("太田花子"), "applicant_kana": sure("オオタハナコ")}, []string{"applicant_name", "applicant_kana"}, CodeNameConfusable, ""},
+		{"中島's kana could be ナカシマ", app, map[string]forms.FieldValue{"applicant_name": sure("中島健"), "applicant_kana": sure("ナカジマケン")}, []string{"applicant_name", "applicant_kana"}, CodeNameConfusable, ""},
+		{"太郎 could be 太朗", app, map[string]forms.FieldValue{"applicant_name": sure("山田太朗"), "applicant_kana": sure("ヤマダタロウ")}, []string{"applicant_name", "applicant_kana"}, CodeNameConfusable, ""},
+		{"answer sheet, no kana, 末永 could be 未永", answer, map[string]forms.FieldValue{"proxy_name": sure("末永花子")}, []string{"proxy_name"}, CodeNameConfusable, ""},
+		{"empty name", app, map[string]forms.FieldValue{"proxy_name": sure(""), "proxy_kana": sure("")}, nil, "", ""},
+		{"name proposed, kana fits it", app, map[string]forms.FieldValue{"applicant_name": flagged("山崎陽子"), "applicant_kana": sure("ヤマサキヨウコ")}, []string{"applicant_name", "applicant_kana"}, CodeKanaUnconfirmed, "applicant_name"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := forms.Record{Fields: map[string]forms.FieldValue{}}
 			for id, fv := range c.fields {
 				rec.Fields[id] = fv
+			}
+			if c.proposed != "" {
+				rec.Issues = append(rec.Issues, forms.Issue{Field: c.proposed, Code: text.WhySecond})
 			}
 			e.checkNames(&rec, c.tmpl)
 			for id, fv := range rec.Fields {

@@ -19,6 +19,7 @@ import (
 	"shinsei/internal/scangen"
 	"shinsei/internal/trainlines"
 	"shinsei/ocr"
+	"shinsei/ocr/paddle/paddletest"
 	"shinsei/pipeline/text"
 	"shinsei/templates"
 )
@@ -64,7 +65,10 @@ func TestNameConfusions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	rd := text.NewReader(pool).WithToday(scangen.DefaultToday)
+	// As the pipeline reads: with the second recogniser, which also
+	// chooses among the lexicon's names (and makes sure an unsure name it
+	// chooses as Tesseract read it).
+	rd := text.NewReader(pool).WithToday(scangen.DefaultToday).WithSecond(paddletest.Pool(t)).WithNames(lex)
 
 	subs := map[[2]rune]int{}
 	var passed []string

@@ -153,3 +153,38 @@ func TestChooseNameModels(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkChooseName is both models choosing a printed name among the
+// bundled lexicon's: their two runs and the walk of the tree.
+//
+//	go test -run XXX -bench ChooseName -cpu 1 ./pipeline/text/
+func BenchmarkChooseName(b *testing.B) {
+	data, err := os.ReadFile("/usr/share/fonts/truetype/konatu/Konatu.ttf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fnt, err := opentype.Parse(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	face, err := opentype.NewFace(fnt, &opentype.FaceOptions{Size: 40, DPI: 72})
+	if err != nil {
+		b.Fatal(err)
+	}
+	lex, err := names.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := NewNameChooser(lex, paddle.Knows())
+	p := paddletest.Pool(b)
+	img := image.NewGray(image.Rect(0, 0, 320, 60))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: face, Dot: fixed.P(20, 45)}
+	d.DrawString("小林健太")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.Choose(context.Background(), img, c.allow, c.tree()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

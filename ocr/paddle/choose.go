@@ -58,6 +58,13 @@ const pruneMargin = 12.0
 // at every step: a character outside allow (a space between a date's
 // parts) is read as the blank.
 func (p *Recognizer) Choose(ctx context.Context, img *image.Gray, allow string, tree Tree) ([]Choice, error) {
+	return p.ChooseUntil(ctx, img, allow, tree, nil)
+}
+
+// ChooseUntil is Choose stopping after the first model whose choice next
+// rejects (nil: none): the second model is run only when the first
+// model's choice is of use.
+func (p *Recognizer) ChooseUntil(ctx context.Context, img *image.Gray, allow string, tree Tree, next func(Choice) bool) ([]Choice, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -79,6 +86,9 @@ func (p *Recognizer) Choose(ctx context.Context, img *image.Gray, allow string, 
 		ch := l.choose(tree)
 		ch.Model = s.name
 		out = append(out, ch)
+		if next != nil && !next(ch) {
+			break
+		}
 	}
 	return out, nil
 }

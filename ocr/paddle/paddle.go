@@ -213,8 +213,13 @@ func (p *Recognizer) Agree(ctx context.Context, img *image.Gray, allow string, s
 func (p *Recognizer) mask(allow string) []bool {
 	m := make([]bool, len(p.alphabet))
 	m[0] = true
+	in := map[rune]bool{}
+	for _, r := range allow {
+		in[r] = true
+	}
 	for k, s := range p.alphabet[1:] {
-		if s != "" && strings.Contains(allow, s) {
+		// Every output is one character; a name's allow holds 1,600.
+		if r := []rune(s); len(r) == 1 && in[r[0]] {
 			m[k+1] = true
 		}
 	}

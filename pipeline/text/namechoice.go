@@ -210,7 +210,13 @@ func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (R
 	default:
 		return rd, nil // faint, overrun: for a person whatever is read
 	}
-	ch, err := r.second.Choose(ctx, img, r.names.allow, r.names.tree())
+	read, _ := rd.Value.(string)
+	// The second model is run only when the first model's choice could
+	// change something: it is clear, and not a sure value's own.
+	ch, err := r.second.ChooseUntil(ctx, img, r.names.allow, r.names.tree(), func(c paddle.Choice) bool {
+		clear := c.Key != "" && c.Share >= minNameShare && c.Fit >= minNameFit
+		return clear && (rd.Review || r.names.canonical(c.Key) != r.names.canonical(read))
+	})
 	if err != nil {
 		return Reading{}, fmt.Errorf("text: choosing the name: %w", err)
 	}
@@ -223,7 +229,6 @@ func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (R
 			return rd, nil
 		}
 	}
-	read, _ := rd.Value.(string)
 	if r.names.canonical(read) == r.names.canonical(name) {
 		// 美穂 and 美穗 are one name to the models.
 		if rd.Why == WhyUnsure {

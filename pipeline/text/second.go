@@ -24,6 +24,9 @@ import (
 type SecondReader interface {
 	Agree(ctx context.Context, img *image.Gray, allow string, same func(paddle.Read) bool) (reads []paddle.Read, agreed bool, err error)
 	Choose(ctx context.Context, img *image.Gray, allow string, tree paddle.Tree) ([]paddle.Choice, error)
+	// ChooseUntil is Choose stopping after the first model whose choice
+	// next rejects.
+	ChooseUntil(ctx context.Context, img *image.Gray, allow string, tree paddle.Tree, next func(paddle.Choice) bool) ([]paddle.Choice, error)
 }
 
 // WithSecond returns a copy of the reader that asks s to confirm dates

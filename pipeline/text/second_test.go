@@ -67,6 +67,20 @@ func (f *fakeSecond) Choose(_ context.Context, _ *image.Gray, allow string, tree
 	return out, nil
 }
 
+// ChooseUntil is Choose, stopping as the real one does.
+func (f *fakeSecond) ChooseUntil(ctx context.Context, img *image.Gray, allow string, tree paddle.Tree, next func(paddle.Choice) bool) ([]paddle.Choice, error) {
+	all, err := f.Choose(ctx, img, allow, tree)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range all {
+		if next != nil && !next(c) {
+			return all[:i+1], nil
+		}
+	}
+	return all, nil
+}
+
 // spellings are every spelling of tree, with the value each spells.
 func spellings(tree paddle.Tree) map[string]string {
 	out := map[string]string{}

@@ -71,6 +71,7 @@ func TestChooseName(t *testing.T) {
 		{"unsure value, both choose it, one unclearly", []ocr.Result{line("佐藤花子", 0.9), line("佐藤花子", 0.9), line("佐藤春子", 0.9)}, []choice{{Choice: paddle.Choice{Share: 0.95}, spelling: "佐藤花子"}, {Choice: paddle.Choice{Share: 0.85}, spelling: "佐藤花子"}}, "佐藤花子", true, WhyUnsure},
 		{"digits in a name (no value kept), both choose a name", sure("佐藤花子1"), both("佐藤花子", 0.99, 0), "佐藤花子", true, WhySecond},
 		{"sure value, both choose its variant form", sure("佐藤 美穂"), both("佐藤美穗", 0.99, 0), "佐藤美穂", false, ""},
+		{"unsure value, both choose its variant form", []ocr.Result{line("佐藤美穂", 0.9), line("佐藤美穂", 0.9), line("佐藤花子", 0.9)}, both("佐藤美穗", 0.99, 0), "佐藤美穂", true, WhyUnsure},
 		{"sure value, both choose another name", sure("佐藤 花子"), both("佐藤春子", 0.99, 0), "佐藤春子", true, WhySecond},
 		{"sure known name they cannot spell", sure("斎藤 花子"), both("藤花子", 0.99, 0), "斎藤花子", false, ""},
 		{"unsure value, the models differ", unsure, []choice{{Choice: paddle.Choice{Share: 0.99}, spelling: "後藤花子"}, {Choice: paddle.Choice{Share: 0.99}, spelling: "佐藤花子"}}, "旅藤光生", true, WhyUnsure},

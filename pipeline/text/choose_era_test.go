@@ -2,15 +2,7 @@ package text
 
 import (
 	"context"
-	"image"
-	"image/color"
-	"image/draw"
-	"os"
 	"testing"
-
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/math/fixed"
 
 	"shinsei/ocr/paddle/paddletest"
 	"shinsei/templates"
@@ -19,18 +11,7 @@ import (
 // The real models choose a birth date written in 明治 or 大正 once the
 // choosing charset holds those eras, and cannot without them.
 func TestChooseOldEras(t *testing.T) {
-	data, err := os.ReadFile("/usr/share/fonts/truetype/konatu/Konatu.ttf") // fonts-konatu, scripts/setup.sh
-	if err != nil {
-		t.Fatal(err)
-	}
-	fnt, err := opentype.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(fnt, &opentype.FaceOptions{Size: 40, DPI: 72})
-	if err != nil {
-		t.Fatal(err)
-	}
+	face := konatu(t)
 	p := paddletest.Pool(t)
 	f := templates.Field{ID: "applicant_birth_date", Kind: templates.Date}
 	lo, hi := dateWindow(f, today)
@@ -39,10 +20,7 @@ func TestChooseOldEras(t *testing.T) {
 		{"大正14年3月5日", "1925-03-05"},
 		{"明治45年7月1日", "1912-07-01"},
 	} {
-		img := image.NewGray(image.Rect(0, 0, 420, 60))
-		draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-		d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: face, Dot: fixed.P(8, 45)}
-		d.DrawString(c.written)
+		img := printed(face, c.written, 420, 8)
 		for _, allow := range []string{chooseCharset(f, lo, hi), secondCharset(f)} {
 			cs, err := p.Choose(context.Background(), img, allow, tree)
 			if err != nil {

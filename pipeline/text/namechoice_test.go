@@ -117,18 +117,7 @@ func TestNameTree(t *testing.T) {
 // The real models, asked which name of the bundled lexicon a line holds,
 // pick the name written, clearly.
 func TestChooseNameModels(t *testing.T) {
-	data, err := os.ReadFile("/usr/share/fonts/truetype/konatu/Konatu.ttf") // fonts-konatu, scripts/setup.sh
-	if err != nil {
-		t.Fatal(err)
-	}
-	fnt, err := opentype.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(fnt, &opentype.FaceOptions{Size: 40, DPI: 72})
-	if err != nil {
-		t.Fatal(err)
-	}
+	face := konatu(t)
 	lex, err := names.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -136,11 +125,7 @@ func TestChooseNameModels(t *testing.T) {
 	c := NewNameChooser(lex, paddle.Knows())
 	p := paddletest.Pool(t)
 	for _, written := range []string{"小林健太", "前田和夫", "井上幸子", "山下拓也"} {
-		img := image.NewGray(image.Rect(0, 0, 320, 60))
-		draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-		d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: face, Dot: fixed.P(20, 45)}
-		d.DrawString(written)
-		cs, err := p.Choose(context.Background(), img, c.allow, c.tree())
+		cs, err := p.Choose(context.Background(), printed(face, written, 320, 20), c.allow, c.tree())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,32 +145,45 @@ func TestChooseNameModels(t *testing.T) {
 //
 //	go test -run XXX -bench ChooseName -cpu 1 ./pipeline/text/
 func BenchmarkChooseName(b *testing.B) {
-	data, err := os.ReadFile("/usr/share/fonts/truetype/konatu/Konatu.ttf")
-	if err != nil {
-		b.Fatal(err)
-	}
-	fnt, err := opentype.Parse(data)
-	if err != nil {
-		b.Fatal(err)
-	}
-	face, err := opentype.NewFace(fnt, &opentype.FaceOptions{Size: 40, DPI: 72})
-	if err != nil {
-		b.Fatal(err)
-	}
 	lex, err := names.Load()
 	if err != nil {
 		b.Fatal(err)
 	}
 	c := NewNameChooser(lex, paddle.Knows())
 	p := paddletest.Pool(b)
-	img := image.NewGray(image.Rect(0, 0, 320, 60))
-	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-	d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: face, Dot: fixed.P(20, 45)}
-	d.DrawString("小林健太")
+	img := printed(konatu(b), "小林健太", 320, 20)
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := p.Choose(context.Background(), img, c.allow, c.tree()); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// konatu is Konatu (fonts-konatu, which scripts/setup.sh installs) at 40
+// px: a clear print the real models read.
+func konatu(tb testing.TB) font.Face {
+	tb.Helper()
+	data, err := os.ReadFile("/usr/share/fonts/truetype/konatu/Konatu.ttf")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fnt, err := opentype.Parse(data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	face, err := opentype.NewFace(fnt, &opentype.FaceOptions{Size: 40, DPI: 72})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return face
+}
+
+// printed is s in face on a white line width px wide, begun x px in.
+func printed(face font.Face, s string, width, x int) *image.Gray {
+	img := image.NewGray(image.Rect(0, 0, width, 60))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: face, Dot: fixed.P(x, 45)}
+	d.DrawString(s)
+	return img
 }

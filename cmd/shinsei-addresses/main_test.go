@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,5 +47,46 @@ func TestCleanTown(t *testing.T) {
 		if got != want || ok != (want != "") {
 			t.Errorf("cleanTown(%q) = %q, %v; want %q", in, got, ok, want)
 		}
+	}
+}
+
+// The committed variants are exactly what this tool derives from Unihan
+// (scripts/setup.sh --test installs unicode-data) and the committed towns
+// and name pairs.
+func TestCommittedVariantsAreDerived(t *testing.T) {
+	const committed = "../../forms/address/variants.tsv"
+	towns, err := os.ReadFile("../../forms/address/towns.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs, err := os.ReadFile("../../forms/names/variants.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(unihanSource)
+	if err != nil {
+		t.Fatalf("%v: run scripts/setup.sh --test, which installs unicode-data", err)
+	}
+	defer f.Close()
+	got, err := variants(f, towns, pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n宮\t宫\n", "\n縣\t县\n"} {
+		if !bytes.Contains(got, []byte(want)) {
+			t.Errorf("derived variants lack %q", strings.TrimSpace(want))
+		}
+	}
+	if *update {
+		if err := os.WriteFile(committed, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(committed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from what shinsei-addresses derives; run go test ./cmd/shinsei-addresses -update", committed)
 	}
 }

@@ -189,3 +189,20 @@ func blockNumber(s string) bool {
 	r := []rune(s)[0]
 	return r >= '0' && r <= '9' || strings.ContainsRune("一二三四五六七八九十", r)
 }
+
+// Prefectures are the master's prefectures, in a fixed order.
+func (m *Master) Prefectures() []string { return m.prefs }
+
+// Municipalities are a prefecture's municipalities (a designated city's
+// wards each one: 横浜市港北区), in a fixed order.
+func (m *Master) Municipalities(pref string) []string {
+	out := make([]string, 0, len(m.cityNames[pref]))
+	for _, c := range m.cityNames[pref] {
+		out = append(out, c.s)
+	}
+	return out
+}
+
+// Towns are a municipality's towns, longest first; none for a
+// municipality whose addresses go straight to the lot number.
+func (m *Master) Towns(pref, city string) []string { return m.towns[pref][city] }

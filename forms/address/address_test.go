@@ -1,6 +1,7 @@
 package address_test
 
 import (
+	"slices"
 	"testing"
 
 	"shinsei/forms/address"
@@ -95,5 +96,43 @@ func BenchmarkSuggest(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		m.Suggest(reads[i%len(reads)])
+	}
+}
+
+// The places, in a fixed order, as the second recogniser's tree walks
+// them: every municipality of a prefecture, every town of one.
+func TestPlaces(t *testing.T) {
+	m, err := address.Parse([]byte("# c\n東京都\t練馬区\t豊玉北,大泉学園町\n東京都\t中央区\t\n大阪府\t堺市堺区\t中之町東\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Prefectures(); !slices.Equal(got, []string{"大阪府", "東京都"}) {
+		t.Errorf("Prefectures = %v", got)
+	}
+	if got := m.Municipalities("東京都"); !slices.Equal(got, []string{"中央区", "練馬区"}) {
+		t.Errorf("Municipalities = %v", got)
+	}
+	if got := m.Towns("東京都", "練馬区"); !slices.Equal(got, []string{"大泉学園町", "豊玉北"}) {
+		t.Errorf("Towns = %v (longest first)", got)
+	}
+	if got := m.Towns("東京都", "中央区"); len(got) != 0 {
+		t.Errorf("Towns of a municipality with none = %v", got)
+	}
+}
+
+func TestVariants(t *testing.T) {
+	v, err := address.LoadVariants()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[rune]rune{'宮': '宫', '岡': '冈', '縣': '县'} {
+		if !slices.Contains(v.Forms(k), want) {
+			t.Errorf("Forms(%c) = %q, want it to hold %c", k, string(v.Forms(k)), want)
+		}
+	}
+	for _, bad := range []string{"宮\n", "宮宮\t宫\n", "宮\t\n"} {
+		if _, err := address.ParseVariants([]byte(bad)); err == nil {
+			t.Errorf("ParseVariants(%q) took it", bad)
+		}
 	}
 }

@@ -22,6 +22,16 @@ type Tree struct {
 	// 0 is pruneMargin. A tree of 30,000 names walked at pruneMargin
 	// follows thousands of beginnings.
 	Margin float64
+	// Open says a node's spelling (with its Key) begins the line rather
+	// than spells all of it: what follows (an address's building and room,
+	// written in kana the models do not know) is scored as the line's
+	// likeliest reading of the rest.
+	Open bool
+	// Alike, read at the root only, gives for a character of the tree the
+	// outputs that count as it: the models write 宮 as 宫, and 丁 as T.
+	// A character is then scored at each step as the sum of its own
+	// output's probability (if the models have one) and its alikes'.
+	Alike map[rune][]rune
 }
 
 // A Choice is one model's pick among a Tree's values. Reading a line
@@ -101,10 +111,12 @@ type line struct {
 	best           float64   // the likeliest single path's log probability
 	margin         float64   // see Tree.Margin
 	rest           []float64 // rest[t]: the likeliest path's log probability from step t on
+	alike          map[rune][]rune
+	cols           map[rune][]float64 // a character's log probability per step, its alikes' summed in
 }
 
 func newLine(lp []float64, steps, classes int, index map[rune]int) *line {
-	l := &line{lp: lp, steps: steps, classes: classes, index: index, rest: make([]float64, steps+1), margin: pruneMargin}
+	l := &line{lp: lp, steps: steps, classes: classes, index: index, rest: make([]float64, steps+1), margin: pruneMargin, cols: map[rune][]float64{}}
 	for t := steps - 1; t >= 0; t-- {
 		top := math.Inf(-1)
 		for _, v := range lp[t*classes : (t+1)*classes] {
@@ -121,7 +133,38 @@ func newLine(lp []float64, steps, classes int, index map[rune]int) *line {
 // spell it and end on its last character (a) or on a blank after it (b).
 type prefix struct {
 	a, b []float64
-	last int // its last character's output (0: none yet)
+	last rune // its last character (0: none yet)
+}
+
+// col is r's log probability at each step: its own output's and its
+// alikes' summed; ok is false when the line may have neither.
+func (l *line) col(r rune) ([]float64, bool) {
+	if c, ok := l.cols[r]; ok {
+		return c, c != nil
+	}
+	var outs []int
+	if c, ok := l.index[r]; ok {
+		outs = append(outs, c)
+	}
+	for _, a := range l.alike[r] {
+		if c, ok := l.index[a]; ok && a != r {
+			outs = append(outs, c)
+		}
+	}
+	if len(outs) == 0 {
+		l.cols[r] = nil
+		return nil, false
+	}
+	col := make([]float64, l.steps)
+	for t := range col {
+		v := math.Inf(-1)
+		for _, c := range outs {
+			v = logAdd(v, l.lp[t*l.classes+c])
+		}
+		col[t] = v
+	}
+	l.cols[r] = col
+	return col, true
 }
 
 func (l *line) start() prefix {
@@ -138,30 +181,44 @@ func (l *line) start() prefix {
 // the line may not have, or the spelling so far can no longer come within
 // pruneMargin of the line's likeliest reading.
 func (l *line) extend(p prefix, part string) (prefix, bool) {
+	p, _, ok := l.extendOpen(p, part, false)
+	return p, ok
+}
+
+// extendOpen is extend that also gives, when open is asked, the log
+// probability that the line begins with p and part and goes on as its
+// likeliest reading of the rest: summed over the step t at which part's
+// last character is first written, the paths up to t times the best path
+// after it.
+func (l *line) extendOpen(p prefix, part string, open bool) (prefix, float64, bool) {
+	begins := math.Inf(-1)
 	for _, r := range part {
-		c, ok := l.index[r]
+		col, ok := l.col(r)
 		if !ok {
-			return prefix{}, false
+			return prefix{}, 0, false
 		}
 		a, b := make([]float64, l.steps+1), make([]float64, l.steps+1)
 		a[0], b[0] = math.Inf(-1), math.Inf(-1)
 		bound := math.Inf(-1)
+		begins = math.Inf(-1)
 		for t := 1; t <= l.steps; t++ {
-			row := l.lp[(t-1)*l.classes:]
-			v := logAdd(a[t-1], p.b[t-1])
-			if c != p.last {
-				v = logAdd(v, p.a[t-1])
+			first := p.b[t-1] // r written anew at t
+			if r != p.last {
+				first = logAdd(first, p.a[t-1])
 			}
-			a[t] = v + row[c]
-			b[t] = logAdd(b[t-1], a[t-1]) + row[0]
+			a[t] = logAdd(a[t-1], first) + col[t-1]
+			b[t] = logAdd(b[t-1], a[t-1]) + l.lp[(t-1)*l.classes]
 			bound = max(bound, logAdd(a[t], b[t])+l.rest[t])
+			if open {
+				begins = logAdd(begins, first+col[t-1]+l.rest[t])
+			}
 		}
 		if bound < l.best-l.margin {
-			return prefix{}, false
+			return prefix{}, 0, false
 		}
-		p = prefix{a: a, b: b, last: c}
+		p = prefix{a: a, b: b, last: r}
 	}
-	return p, true
+	return p, begins, true
 }
 
 // score is log P(the line spells exactly p).
@@ -175,12 +232,15 @@ func (l *line) choose(tree Tree) Choice {
 	top := map[string]float64{}
 	var walk func(p prefix, n Tree)
 	walk = func(p prefix, n Tree) {
-		p, ok := l.extend(p, n.Part)
+		p, begins, ok := l.extendOpen(p, n.Part, n.Open && n.Key != "")
 		if !ok {
 			return
 		}
 		if n.Key != "" {
 			v := l.score(p)
+			if n.Open {
+				v = begins
+			}
 			m, seen := mass[n.Key]
 			if !seen {
 				m, top[n.Key] = math.Inf(-1), math.Inf(-1)
@@ -197,6 +257,7 @@ func (l *line) choose(tree Tree) Choice {
 	if tree.Margin > 0 {
 		l.margin = tree.Margin
 	}
+	l.alike = tree.Alike
 	walk(l.start(), tree)
 	ch := Choice{}
 	best, total := math.Inf(-1), math.Inf(-1)

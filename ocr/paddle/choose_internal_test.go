@@ -127,3 +127,146 @@ func key(labels []int) string {
 	}
 	return string(b)
 }
+
+// An open spelling's score against its definition: summed over every step
+// t and every path of t steps that collapses to the spelling and writes its
+// last character anew at t, that path's probability times the likeliest
+// path after t, counted here path by path.
+func TestLineOpenScore(t *testing.T) {
+	const steps, classes = 6, 3
+	rng := rand.New(rand.NewPCG(3, 4))
+	probs := make([]float32, steps*classes)
+	for t := range steps {
+		sum := float32(0)
+		for c := range classes {
+			probs[t*classes+c] = rng.Float32() + 0.01
+			sum += probs[t*classes+c]
+		}
+		for c := range classes {
+			probs[t*classes+c] /= sum
+		}
+	}
+	l := newLine(logMasked(probs, steps, classes, []bool{true, true, true}), steps, classes, map[rune]int{'a': 1, 'b': 2})
+	bestAfter := func(t int) float64 { // the likeliest path over steps t.. (0-based)
+		p := 1.0
+		for ; t < steps; t++ {
+			top := float32(0)
+			for c := range classes {
+				top = max(top, probs[t*classes+c])
+			}
+			p *= float64(top)
+		}
+		return p
+	}
+	collapse := func(path []int) string {
+		var out []int
+		prev := 0
+		for _, c := range path {
+			if c != 0 && c != prev {
+				out = append(out, c)
+			}
+			prev = c
+		}
+		return key(out)
+	}
+	for _, labels := range [][]int{{1}, {2, 1}, {1, 1}, {1, 2, 1}} {
+		want := 0.0
+		for n := 1; n <= steps; n++ {
+			path := make([]int, n)
+			var walk func(i int)
+			walk = func(i int) {
+				if i == n {
+					if collapse(path) != key(labels) || collapse(path[:n-1]) != key(labels[:len(labels)-1]) {
+						return
+					}
+					p := 1.0
+					for t, c := range path {
+						p *= float64(probs[t*classes+c])
+					}
+					want += p * bestAfter(n)
+					return
+				}
+				for c := range classes {
+					path[i] = c
+					walk(i + 1)
+				}
+			}
+			walk(0)
+		}
+		spelling := ""
+		for _, c := range labels {
+			spelling += string(rune('a' + c - 1))
+		}
+		_, got, ok := l.extendOpen(l.start(), spelling, true)
+		if !ok {
+			t.Fatalf("%s pruned", spelling)
+		}
+		if math.Abs(math.Exp(got)-want) > 1e-6*want {
+			t.Errorf("%s open: %g, want %g", spelling, math.Exp(got), want)
+		}
+		// The closed score is unchanged by asking for the open one.
+		p, _ := l.extend(l.start(), spelling)
+		q, _, _ := l.extendOpen(l.start(), spelling, true)
+		if l.score(p) != l.score(q) {
+			t.Errorf("%s: closed score %g, %g when the open one is asked", spelling, l.score(p), l.score(q))
+		}
+	}
+}
+
+// Of an open tree the value the line begins with is chosen, whatever
+// follows it; a closed spelling of the same characters does not fit.
+func TestChooseOpen(t *testing.T) {
+	// Five steps: a, blank, b, then c, c (what the tree does not know).
+	const e = 1e-10
+	probs := []float32{
+		e, 1, e, e,
+		1, e, e, e,
+		e, e, 1, e,
+		e, e, e, 1,
+		e, e, e, 1,
+	}
+	l := newLine(logMasked(probs, 5, 4, []bool{true, true, true, true}), 5, 4, map[rune]int{'a': 1, 'b': 2, 'c': 3})
+	tree := Tree{Kids: func() []Tree {
+		return []Tree{
+			{Part: "a", Kids: func() []Tree {
+				return []Tree{{Part: "b", Key: "AB", Open: true}, {Part: "a", Key: "AA", Open: true}}
+			}},
+			{Part: "b", Key: "B", Open: true},
+		}
+	}}
+	ch := l.choose(tree)
+	if ch.Key != "AB" || ch.Share < 0.99 || ch.Fit < math.Log(0.9) {
+		t.Errorf("open: chose %+v, want AB clearly, fitting", ch)
+	}
+	closed := Tree{Kids: func() []Tree { return []Tree{{Part: "ab", Key: "AB"}} }}
+	if ch := l.choose(closed); ch.Key == "AB" && ch.Fit > -10 {
+		t.Errorf("closed: chose %+v, want ab not to fit a line that goes on", ch)
+	}
+}
+
+// A character the models lack is scored as its alikes: 県 written, 鼎
+// read. Its probability at a step is its own output's and its alikes'
+// summed, so a line that puts half on each of two alikes fits it whole.
+func TestChooseAlike(t *testing.T) {
+	// Three steps: x and y half each, blank, z.
+	const e = 1e-10
+	probs := []float32{
+		e, 0.5, 0.5, e,
+		1, e, e, e,
+		e, e, e, 1,
+	}
+	index := map[rune]int{'x': 1, 'y': 2, 'z': 3}
+	tree := Tree{Alike: map[rune][]rune{'K': {'x', 'y'}}, Kids: func() []Tree {
+		return []Tree{{Part: "Kz", Key: "K"}, {Part: "xz", Key: "X"}}
+	}}
+	l := newLine(logMasked(probs, 3, 4, []bool{true, true, true, true}), 3, 4, index)
+	ch := l.choose(tree)
+	if ch.Key != "K" || ch.Share < 0.6 || ch.Fit < math.Log(1.9) {
+		t.Errorf("chose %+v, want K, fitting twice as well as the likeliest single reading", ch)
+	}
+	tree.Alike = nil
+	l = newLine(logMasked(probs, 3, 4, []bool{true, true, true, true}), 3, 4, index)
+	if ch := l.choose(tree); ch.Key != "X" {
+		t.Errorf("without alikes chose %+v, want X: K has no output", ch)
+	}
+}

@@ -237,3 +237,36 @@ func Knows() func(rune) bool {
 	}
 	return func(r rune) bool { return set[r] }
 }
+
+// Glyph is what each model takes the one character alone in img for: of
+// the probability its steps give to characters (the blank left out), the
+// share of each, keyed by character.
+func (p *Recognizer) Glyph(ctx context.Context, img *image.Gray) ([]map[rune]float64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	in, width := tensor(img)
+	var out []map[rune]float64
+	for _, s := range p.sessions {
+		probs, steps, classes, err := s.run(in, width)
+		if err != nil {
+			return nil, fmt.Errorf("paddle: model %s: %w", s.name, err)
+		}
+		mass := map[rune]float64{}
+		total := 0.0
+		for t := range steps {
+			for c := 1; c < classes && c < len(p.alphabet); c++ {
+				r := []rune(p.alphabet[c])
+				if v := float64(probs[t*classes+c]); len(r) == 1 && v > 1e-4 {
+					mass[r[0]] += v
+					total += v
+				}
+			}
+		}
+		for r := range mass {
+			mass[r] /= total
+		}
+		out = append(out, mass)
+	}
+	return out, nil
+}

@@ -30,6 +30,7 @@ type Reader struct {
 	today      func() time.Time
 	second     SecondReader // nil: dates and phones are checked by Tesseract alone
 	names      *NameChooser
+	addresses  *AddressChooser
 }
 
 // Kinds of text field, each with its own review threshold: the recogniser
@@ -309,10 +310,14 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 	if printed {
 		return rd, nil
 	}
-	if Kind(f) == KindName {
-		if rd, err = r.chooseName(ctx, p.Image, rd); err != nil {
-			return Reading{}, err
-		}
+	switch Kind(f) {
+	case KindName:
+		rd, err = r.chooseName(ctx, p.Image, rd)
+	case KindAddress:
+		rd, err = r.chooseAddress(ctx, p.Image, rd)
+	}
+	if err != nil {
+		return Reading{}, err
 	}
 	rd, settled, err := r.secondOpinion(ctx, p.Image, f, rd, r.today())
 	if err != nil {

@@ -1,0 +1,311 @@
+package text
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"shinsei/ocr/paddle"
+)
+
+// Places is what the reader needs of an address master to choose among
+// its places; *address.Master is one.
+type Places interface {
+	Prefectures() []string
+	Municipalities(pref string) []string
+	Towns(pref, city string) []string
+}
+
+// AddressChooser holds every address the master knows, as the second
+// reader may be asked about it: a prefecture, one of its municipalities,
+// one of that one's towns, then a block number written as people write it
+// on these forms (3丁目21番3号, or 21番3号 where a town has no 丁目), in
+// the second reader's alphabet. What follows the 号 (a building and its
+// room, in kana the models do not know) is left open. Places holding a
+// character the models cannot spell, in any form (旭ケ丘: they know no
+// katakana), are left out: of those Tesseract's reading stands.
+type AddressChooser struct {
+	places Places
+	allow  string
+	knows  func(rune) bool
+	// alike is, for a character of a place, the outputs of the models
+	// that count as it: its other forms they know (島 is 岛 to them, 宮
+	// 宫; 県 they know only as 縣 or 县).
+	alike map[rune][]rune
+}
+
+// Block numbers the tree holds: 丁目 up to maxChome, 番 and 号 up to
+// maxBan and maxGo. Wider than any the generator writes (1–6, 1–30,
+// 1–25), so that a number is chosen, not known.
+const (
+	maxChome = 19
+	maxBan   = 99
+	maxGo    = 99
+)
+
+// NewAddressChooser builds the tree of places's addresses that knows (the
+// second reader's alphabet: paddle.Knows) can spell, each character
+// scored as itself or any of its forms from variants that knows has.
+func NewAddressChooser(places Places, variants func(rune) []rune, knows func(rune) bool, alike map[rune][]rune) *AddressChooser {
+	c := &AddressChooser{places: places, knows: knows, alike: map[rune][]rune{}}
+	seen := map[rune]bool{}
+	noted := map[rune]bool{}
+	note := func(s string) {
+		for _, r := range s {
+			if noted[r] {
+				continue
+			}
+			noted[r] = true
+			for _, v := range append(slices.Clip(variants(r)), alike[r]...) {
+				if v != r && knows(v) && !slices.Contains(c.alike[r], v) {
+					c.alike[r] = append(c.alike[r], v)
+					seen[v] = true
+				}
+			}
+			if knows(r) {
+				seen[r] = true
+			}
+		}
+	}
+	for _, p := range places.Prefectures() {
+		note(p)
+		for _, m := range places.Municipalities(p) {
+			note(m)
+			for _, t := range places.Towns(p, m) {
+				note(t)
+			}
+		}
+	}
+	note("0123456789丁目番号")
+	var b strings.Builder
+	for r := range seen {
+		b.WriteRune(r)
+	}
+	c.allow = b.String()
+	return c
+}
+
+// spelt says the models can score every character of s.
+func (c *AddressChooser) spelt(s string) bool {
+	for _, r := range s {
+		if r != ' ' && r != '　' && !c.knows(r) && len(c.alike[r]) == 0 {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// tree is every prefecture, municipality and town, each town followed by
+// its block numbers; a value's key is the address as Japan Post writes its
+// places, with the block number.
+func (c *AddressChooser) tree() paddle.Tree {
+	place := func(names []string, key string, kids func(name, key string) func() []paddle.Tree) []paddle.Tree {
+		out := make([]paddle.Tree, 0, len(names))
+		for _, n := range names {
+			if c.spelt(n) {
+				out = append(out, paddle.Tree{Part: n, Kids: kids(n, key+n)})
+			}
+		}
+		return out
+	}
+	return paddle.Tree{Margin: addressMargin, Alike: c.alike, Kids: func() []paddle.Tree {
+		return place(c.places.Prefectures(), "", func(pref, key string) func() []paddle.Tree {
+			return func() []paddle.Tree {
+				return place(c.places.Municipalities(pref), key, func(city, key string) func() []paddle.Tree {
+					return func() []paddle.Tree {
+						towns := c.places.Towns(pref, city)
+						if len(towns) == 0 {
+							return blockNumbers(key)
+						}
+						return place(towns, key, func(_, key string) func() []paddle.Tree {
+							return func() []paddle.Tree { return blockNumbers(key) }
+						})
+					}
+				})
+			}
+		})
+	}}
+}
+
+// blockNumbers are the block numbers that may follow a place: n丁目 n番
+// n号, or n番 n号. The 号 ends the value; what follows is left open.
+func blockNumbers(key string) []paddle.Tree {
+	numbers := func(limit int, unit string, next func(key string) []paddle.Tree, key string) []paddle.Tree {
+		out := make([]paddle.Tree, 0, limit)
+		for n := 1; n <= limit; n++ {
+			part := strconv.Itoa(n) + unit
+			k := key + part
+			node := paddle.Tree{Part: part}
+			if next == nil {
+				node.Key, node.Open = k, true
+			} else {
+				node.Kids = func() []paddle.Tree { return next(k) }
+			}
+			out = append(out, node)
+		}
+		return out
+	}
+	gou := func(key string) []paddle.Tree { return numbers(maxGo, "号", nil, key) }
+	ban := func(key string) []paddle.Tree { return numbers(maxBan, "番", gou, key) }
+	return append(numbers(maxChome, "丁目", ban, key), ban(key)...)
+}
+
+// addressMargin is how far under the line's likeliest reading an address
+// begun may fall and still be followed (paddle.Tree.Margin).
+const addressMargin = 8.0
+
+// minAddressShare is how clearly both models must prefer an address for
+// chooseAddress to use it, chosen on the calibration hands (of 0.8, 0.9
+// and 0.95, the one that put in the most right addresses; none of the
+// three passed one wrong). minAddressFit is how well it must also fit the
+// line next to their own free reading for an unsure reading to be made
+// sure: a proposal goes to a person anyway, but an address written that
+// is none of Japan Post's fits badly, its nearest known one chosen.
+const (
+	minAddressShare = 0.8
+	minAddressFit   = -3.0
+)
+
+// chooseAddress asks the second reader which known address, up to its
+// 号, an address box holds: its prefecture, municipality and town among
+// Japan Post's, its block number among every one. Reading character by
+// character, one odd stroke makes 仙台市 各台市 or 21番 27番; asked which
+// address the line begins with, the models weigh every character of each.
+// When both pick the same address, clearly:
+//   - an address Tesseract read otherwise (up to what follows the 号) goes
+//     to a person with theirs in its place, and what Tesseract read after
+//     the 号 (a building, a room) after it, as a proposal (WhySecond) —
+//     also one Tesseract was sure of, unless its place holds a character
+//     the models cannot spell (they were never asked about it);
+//   - an address Tesseract read alike and only unsurely, with nothing after
+//     the 号, is sure: three recognisers agree, two of them having chosen
+//     among every address there is.
+//
+// Any other reason for review (faint ink, an overrun) stands, as does
+// what checks a sure address afterwards (its building's kana, its digits
+// read again).
+func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading) (Reading, error) {
+	if r.addresses == nil || r.second == nil {
+		return rd, nil
+	}
+	switch rd.Why {
+	case "", WhyUnsure, WhyShape, WhyNotAllowed:
+	default:
+		return rd, nil
+	}
+	read, _ := rd.Value.(string)
+	compact := strings.NewReplacer(" ", "", "　", "").Replace(read)
+	ch, err := r.second.ChooseUntil(ctx, img, r.addresses.allow, r.addresses.tree(), func(c paddle.Choice) bool {
+		clear := c.Key != "" && c.Share >= minAddressShare
+		return clear && (rd.Review || !strings.HasPrefix(compact, c.Key))
+	})
+	if err != nil {
+		return Reading{}, fmt.Errorf("text: choosing the address: %w", err)
+	}
+	if len(ch) < 2 {
+		return rd, nil
+	}
+	addr := ch[0].Key
+	fits := true
+	for _, c := range ch {
+		if c.Key != addr || c.Share < minAddressShare {
+			return rd, nil
+		}
+		fits = fits && c.Fit >= minAddressFit
+	}
+	if strings.HasPrefix(compact, addr) {
+		if rd.Why == WhyUnsure && compact == addr && fits {
+			rd.Review, rd.Why = false, ""
+			rd.Confidence = max(rd.Confidence, min(ch[0].Share, ch[1].Share))
+		}
+		return rd, nil
+	}
+	if !rd.Review {
+		if !r.addresses.spelt(placeOf(read)) {
+			return rd, nil
+		}
+	}
+	rd.Value, rd.Review, rd.Why = addr+after(read, addr), true, WhySecond
+	rd.Confidence = min(rd.Confidence, 0.5)
+	return rd, nil
+}
+
+// placeOf is an address up to its first figure: its prefecture,
+// municipality and town.
+func placeOf(addr string) string {
+	if i := strings.IndexFunc(addr, unicode.IsDigit); i >= 0 {
+		return addr[:i]
+	}
+	return addr
+}
+
+// after is what read holds after the part of it that stands for addr: the
+// end of read's beginning closest to addr (fewest edits; of two as close,
+// the longer), so that a building read after a misread 号 is kept.
+func after(read, addr string) string {
+	rs, as := []rune(read), []rune(addr)
+	// prev[j], cur[j]: edits between as[:i] and rs[:j].
+	prev := make([]int, len(rs)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(as); i++ {
+		cur := make([]int, len(rs)+1)
+		cur[0] = i
+		for j := 1; j <= len(rs); j++ {
+			sub := prev[j-1]
+			if as[i-1] != rs[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev = cur
+	}
+	end := 0
+	for j := range prev {
+		if prev[j] <= prev[end] {
+			end = j
+		}
+	}
+	return string(rs[end:])
+}
+
+// Forms is a kanji's other forms by any of sources, and theirs: 県 is
+// 縣 to KANJIDIC, and 縣 is 县 to Unihan.
+func Forms(sources ...func(rune) []rune) func(rune) []rune {
+	one := func(r rune) []rune {
+		var out []rune
+		for _, s := range sources {
+			for _, v := range s(r) {
+				if v != r && !slices.Contains(out, v) {
+					out = append(out, v)
+				}
+			}
+		}
+		return out
+	}
+	return func(r rune) []rune {
+		out := one(r)
+		for _, v := range out {
+			for _, w := range one(v) {
+				if w != r && !slices.Contains(out, w) {
+					out = append(out, w)
+				}
+			}
+		}
+		return out
+	}
+}
+
+// WithAddresses returns a copy of the reader that asks its second reader
+// (if it has one: WithSecond) which of places's addresses an address box
+// holds; variants gives a kanji's other forms (names.Lexicon.Variants).
+func (r *Reader) WithAddresses(places Places, variants func(rune) []rune) *Reader {
+	cp := *r
+	cp.addresses = NewAddressChooser(places, variants, paddle.Knows(), paddle.Alike())
+	return &cp
+}

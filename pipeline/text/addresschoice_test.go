@@ -1,0 +1,142 @@
+package text
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"shinsei/forms/address"
+	"shinsei/forms/names"
+	"shinsei/ocr"
+	"shinsei/ocr/paddle"
+	"shinsei/ocr/paddle/paddletest"
+	"shinsei/templates"
+)
+
+// The real models, asked which address of Japan Post's a printed line
+// begins with, pick the one written — its place among every place, its
+// block number among every number — whatever building follows it.
+func TestChooseAddressModels(t *testing.T) {
+	face := konatu(t)
+	c := addressChooser(t)
+	p := paddletest.Pool(t)
+	for _, w := range []struct{ written, want string }{
+		{"東京都練馬区豊玉北4丁目10番21号", "東京都練馬区豊玉北4丁目10番21号"},
+		{"宮城県仙台市青葉区上杉5丁目30番18号", "宮城県仙台市青葉区上杉5丁目30番18号"},
+		{"長野県松本市中央5丁目5番15号 コーポ405号室", "長野県松本市中央5丁目5番15号"},
+	} {
+		cs, err := p.Choose(context.Background(), printed(face, w.written, 40*len([]rune(w.written))+40, 20), c.allow, c.tree())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 2 {
+			t.Errorf("%s: %d models chose", w.written, len(cs))
+		}
+		for _, ch := range cs {
+			if ch.Key != w.want || ch.Share < minAddressShare || ch.Fit < minAddressFit {
+				t.Errorf("%s, %s: chose %q (share %.3f, fit %.2f)", w.written, ch.Model, ch.Key, ch.Share, ch.Fit)
+			}
+		}
+	}
+}
+
+// BenchmarkChooseAddress is both models choosing a printed address among
+// Japan Post's: their two runs and the walk of the tree.
+//
+//	go test -run XXX -bench ChooseAddress -cpu 1 ./pipeline/text/
+func BenchmarkChooseAddress(b *testing.B) {
+	c := addressChooser(b)
+	p := paddletest.Pool(b)
+	s := "宮城県仙台市青葉区上杉5丁目30番18号"
+	img := printed(konatu(b), s, 40*len([]rune(s))+40, 20)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.Choose(context.Background(), img, c.allow, c.tree()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func addressChooser(tb testing.TB) *AddressChooser {
+	tb.Helper()
+	m, err := address.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	lex, err := names.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	simp, err := address.LoadVariants()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return NewAddressChooser(m, Forms(lex.Variants, simp.Forms), paddle.Knows(), paddle.Alike())
+}
+
+// places is a master of three towns: 堺's kanji the alphabet lacks.
+type places map[string]map[string][]string
+
+func (p places) Prefectures() []string {
+	return slices.Sorted(maps.Keys(p))
+}
+func (p places) Municipalities(pref string) []string {
+	return slices.Sorted(maps.Keys(p[pref]))
+}
+func (p places) Towns(pref, city string) []string { return p[pref][city] }
+
+func TestChooseAddress(t *testing.T) {
+	master := places{"東京都": {"練馬区": {"豊玉北", "豊玉南"}}, "大阪府": {"堺市堺区": {"中之町東"}}}
+	knows := func(r rune) bool { return r != '堺' }
+	c := NewAddressChooser(master, func(rune) []rune { return nil }, knows, nil)
+	addr := field("applicant_address", templates.Text, templates.Kanji, true)
+	reads := func(s string, conf float64) []ocr.Result {
+		return []ocr.Result{line(s, conf), line(s, conf), line(s, conf)}
+	}
+	both := func(spelling string, share, fit float64) []choice {
+		c := choice{Choice: paddle.Choice{Share: share, Fit: fit}, spelling: spelling}
+		return []choice{c, c}
+	}
+	const (
+		right   = "東京都練馬区豊玉北4丁目10番21号"
+		misread = "東京都練馬区豊王北4丁目10番27号"
+	)
+	for _, c2 := range []struct {
+		name   string
+		reads  []ocr.Result
+		choose []choice
+		value  any
+		review bool
+		why    string
+	}{
+		{"unsure value, both choose an address", reads(misread, 0.5), both(right, 0.95, -6), right, true, WhySecond},
+		{"unsure value with a building, both choose an address", reads(misread+"コーポ303号室", 0.5), both(right, 0.95, -6), right + "コーポ303号室", true, WhySecond},
+		{"a building after a misread 号", reads("東京都練馬区豊王北4丁目10番21亏 コーポ303号室", 0.5), both(right, 0.95, -6), right + "コーポ303号室", true, WhySecond},
+		{"sure value, both choose another address", reads(misread, 0.99), both(right, 0.95, -6), right, true, WhySecond},
+		{"unsure value, both choose it, fitting", reads(right, 0.5), both(right, 0.95, -1), right, false, ""},
+		{"unsure value, both choose it, fitting badly", reads(right, 0.5), both(right, 0.95, -6), right, true, WhyUnsure},
+		{"unsure value with a building, both choose it", reads(right+"コーポ303号室", 0.5), both(right, 0.95, 0), right + "コーポ303号室", true, WhyUnsure},
+		{"sure value in a place they cannot spell", reads("大阪府堺市堺区中之町東1丁目2番3号", 0.99), both(right, 0.95, 0), "大阪府堺市堺区中之町東1丁目2番3号", false, ""},
+		{"unsure value, the models differ", reads(misread, 0.5), []choice{{Choice: paddle.Choice{Share: 0.95}, spelling: right}, {Choice: paddle.Choice{Share: 0.95}, spelling: "東京都練馬区豊玉南4丁目10番21号"}}, misread, true, WhyUnsure},
+		{"unsure value, a choice not clear", reads(misread, 0.5), both(right, 0.7, 0), misread, true, WhyUnsure},
+		{"unsure value, one model", reads(misread, 0.5), both(right, 0.95, 0)[:1], misread, true, WhyUnsure},
+	} {
+		t.Run(c2.name, func(t *testing.T) {
+			s := &fakeSecond{choose: c2.choose}
+			rd := NewReader(&seqOCR{res: c2.reads}).WithToday(func() time.Time { return today }).WithSecond(s)
+			rd.addresses = c
+			got, err := rd.Read(context.Background(), page(addr.Box), addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Value != c2.value || got.Review != c2.review || got.Why != c2.why {
+				t.Errorf("got %#v review %v why %q; want %#v review %v why %q", got.Value, got.Review, got.Why, c2.value, c2.review, c2.why)
+			}
+			if got.Review && got.Confidence > 0.67 {
+				t.Errorf("sent to a person at confidence %.2f", got.Confidence)
+			}
+		})
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"shinsei/ocr/paddle"
 )
@@ -171,37 +170,39 @@ const (
 )
 
 // chooseAddress asks the second reader which known address, up to its
-// 号, an address box holds: its prefecture, municipality and town among
-// Japan Post's, its block number among every one. Reading character by
-// character, one odd stroke makes 仙台市 各台市 or 21番 27番; asked which
-// address the line begins with, the models weigh every character of each.
-// When both pick the same address, clearly:
+// 号, an address box Tesseract read unsurely holds: its prefecture,
+// municipality and town among Japan Post's, its block number among every
+// one. Reading character by character, one odd stroke makes 仙台市 各台市
+// or 21番 27番; asked which address the line begins with, the models weigh
+// every character of each. When both pick the same address, clearly:
 //   - an address Tesseract read otherwise (up to what follows the 号) goes
 //     to a person with theirs in its place, and what Tesseract read after
-//     the 号 (a building, a room) after it, as a proposal (WhySecond) —
-//     also one Tesseract was sure of, unless its place holds a character
-//     the models cannot spell (they were never asked about it);
-//   - an address Tesseract read alike and only unsurely, with nothing after
-//     the 号, is sure: three recognisers agree, two of them having chosen
-//     among every address there is.
+//     the 号 (a building, a room) after it, as a proposal (WhySecond);
+//   - an address Tesseract read alike, with nothing after the 号, that
+//     fits each model's own reading closely is sure: three recognisers
+//     agree, two of them having chosen among every address there is.
 //
-// Any other reason for review (faint ink, an overrun) stands, as does
-// what checks a sure address afterwards (its building's kana, its digits
-// read again).
+// Any other reason for review (faint ink, an overrun) stands, as do the
+// checks of a sure address that follow (its building's kana, its digits
+// read again, Japan Post's list).
 func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading) (Reading, error) {
 	if r.addresses == nil || r.second == nil {
 		return rd, nil
 	}
 	switch rd.Why {
-	case "", WhyUnsure, WhyShape, WhyNotAllowed:
+	case WhyUnsure, WhyShape, WhyNotAllowed:
 	default:
+		// Faint, overrun: for a person whatever is read. Sure: Japan
+		// Post's list and the digits read again check it (below, and
+		// pipeline's address checks); choosing costs both models' runs on
+		// a long line, and on the calibration hands found no sure
+		// address wrong.
 		return rd, nil
 	}
 	read, _ := rd.Value.(string)
 	compact := strings.NewReplacer(" ", "", "　", "").Replace(read)
 	ch, err := r.second.ChooseUntil(ctx, img, r.addresses.allow, r.addresses.tree(), func(c paddle.Choice) bool {
-		clear := c.Key != "" && c.Share >= minAddressShare
-		return clear && (rd.Review || !strings.HasPrefix(compact, c.Key))
+		return c.Key != "" && c.Share >= minAddressShare
 	})
 	if err != nil {
 		return Reading{}, fmt.Errorf("text: choosing the address: %w", err)
@@ -224,23 +225,9 @@ func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading)
 		}
 		return rd, nil
 	}
-	if !rd.Review {
-		if !r.addresses.spelt(placeOf(read)) {
-			return rd, nil
-		}
-	}
 	rd.Value, rd.Review, rd.Why = addr+after(read, addr), true, WhySecond
 	rd.Confidence = min(rd.Confidence, 0.5)
 	return rd, nil
-}
-
-// placeOf is an address up to its first figure: its prefecture,
-// municipality and town.
-func placeOf(addr string) string {
-	if i := strings.IndexFunc(addr, unicode.IsDigit); i >= 0 {
-		return addr[:i]
-	}
-	return addr
 }
 
 // after is what read holds after the part of it that stands for addr: the

@@ -22,18 +22,19 @@ type Places interface {
 // AddressChooser holds every address the master knows, as the second
 // reader may be asked about it: a prefecture, one of its municipalities,
 // one of that one's towns, then a block number written as people write it
-// on these forms (3丁目21番3号, or 21番3号 where a town has no 丁目), in
-// the second reader's alphabet. What follows the 号 (a building and its
-// room, in kana the models do not know) is left open. Places holding a
-// character the models cannot spell, in any form (旭ケ丘: they know no
-// katakana), are left out: of those Tesseract's reading stands.
+// on these forms (3丁目21番3号, or 21番3号 where a town has no 丁目).
+// What follows the 号 (a building and its room, in kana the models do not
+// know) is left open. A character the models lack is scored as its alikes;
+// places holding one that has none (the い of さいたま市) are left out, and
+// of those Tesseract's reading stands.
 type AddressChooser struct {
 	places Places
 	allow  string
 	knows  func(rune) bool
 	// alike is, for a character of a place, the outputs of the models
-	// that count as it: its other forms they know (島 is 岛 to them, 宮
-	// 宫; 県 they know only as 縣 or 县).
+	// that count as it: its other forms they know (宮 is 宫 to them; 県
+	// they know only as 縣 or 县) and what they read it as in print (県 as
+	// 鼎, 丁 as T, 島 as 岛).
 	alike map[rune][]rune
 }
 
@@ -46,9 +47,10 @@ const (
 	maxGo    = 99
 )
 
-// NewAddressChooser builds the tree of places's addresses that knows (the
-// second reader's alphabet: paddle.Knows) can spell, each character
-// scored as itself or any of its forms from variants that knows has.
+// NewAddressChooser builds the tree of places's addresses, each character
+// scored as itself (if knows, the second reader's alphabet: paddle.Knows,
+// has it) and as those of its forms from variants and of its alikes
+// (paddle.Alike) that knows has.
 func NewAddressChooser(places Places, variants func(rune) []rune, knows func(rune) bool, alike map[rune][]rune) *AddressChooser {
 	c := &AddressChooser{places: places, knows: knows, alike: map[rune][]rune{}}
 	seen := map[rune]bool{}

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite forms/address/towns.tsv from the jquery-jpostal-ja package")
+var update = flag.Bool("update", false, "rewrite forms/address/towns.tsv and variants.tsv from their sources")
 
 // The committed address master is exactly what this tool derives from the
 // package scripts/setup.sh --test unpacks into .cache/jquery-jpostal-ja,
@@ -24,18 +24,7 @@ func TestCommittedMasterIsDerived(t *testing.T) {
 	if n < 100000 {
 		t.Errorf("derived only %d towns; Japan Post lists over 100,000", n)
 	}
-	if *update {
-		if err := os.WriteFile(committed, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(committed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from what shinsei-addresses derives; run go test ./cmd/shinsei-addresses -update", committed)
-	}
+	checkCommitted(t, committed, got)
 }
 
 func TestCleanTown(t *testing.T) {
@@ -77,16 +66,22 @@ func TestCommittedVariantsAreDerived(t *testing.T) {
 			t.Errorf("derived variants lack %q", strings.TrimSpace(want))
 		}
 	}
+	checkCommitted(t, committed, got)
+}
+
+// checkCommitted fails unless the file at path is got; -update writes it.
+func checkCommitted(t *testing.T, path string, got []byte) {
+	t.Helper()
 	if *update {
-		if err := os.WriteFile(committed, got, 0o644); err != nil {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile(committed)
+	want, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from what shinsei-addresses derives; run go test ./cmd/shinsei-addresses -update", committed)
+		t.Errorf("%s differs from what shinsei-addresses derives; run go test ./cmd/shinsei-addresses -update", path)
 	}
 }

@@ -11,18 +11,7 @@ import (
 // (repeats merged, then blanks dropped), counted here path by path.
 func TestLineScore(t *testing.T) {
 	const steps, classes = 5, 3
-	rng := rand.New(rand.NewPCG(1, 2))
-	probs := make([]float32, steps*classes)
-	for t := range steps {
-		sum := float32(0)
-		for c := range classes {
-			probs[t*classes+c] = rng.Float32() + 0.01
-			sum += probs[t*classes+c]
-		}
-		for c := range classes {
-			probs[t*classes+c] /= sum
-		}
-	}
+	probs := randomProbs(steps, classes, 1, 2)
 	lp := logMasked(probs, steps, classes, []bool{true, true, true})
 	brute := map[string]float64{}
 	path := make([]int, steps)
@@ -134,18 +123,7 @@ func key(labels []int) string {
 // path after t, counted here path by path.
 func TestLineOpenScore(t *testing.T) {
 	const steps, classes = 6, 3
-	rng := rand.New(rand.NewPCG(3, 4))
-	probs := make([]float32, steps*classes)
-	for t := range steps {
-		sum := float32(0)
-		for c := range classes {
-			probs[t*classes+c] = rng.Float32() + 0.01
-			sum += probs[t*classes+c]
-		}
-		for c := range classes {
-			probs[t*classes+c] /= sum
-		}
-	}
+	probs := randomProbs(steps, classes, 3, 4)
 	l := newLine(logMasked(probs, steps, classes, []bool{true, true, true}), steps, classes, map[rune]int{'a': 1, 'b': 2})
 	bestAfter := func(t int) float64 { // the likeliest path over steps t.. (0-based)
 		p := 1.0
@@ -269,4 +247,22 @@ func TestChooseAlike(t *testing.T) {
 	if ch := l.choose(tree); ch.Key != "X" {
 		t.Errorf("without alikes chose %+v, want X: K has no output", ch)
 	}
+}
+
+// randomProbs are a model's outputs drawn at random (seeded), each step's
+// summing to 1.
+func randomProbs(steps, classes int, seed1, seed2 uint64) []float32 {
+	rng := rand.New(rand.NewPCG(seed1, seed2))
+	probs := make([]float32, steps*classes)
+	for t := range steps {
+		sum := float32(0)
+		for c := range classes {
+			probs[t*classes+c] = rng.Float32() + 0.01
+			sum += probs[t*classes+c]
+		}
+		for c := range classes {
+			probs[t*classes+c] /= sum
+		}
+	}
+	return probs
 }

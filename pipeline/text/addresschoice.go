@@ -203,8 +203,14 @@ func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading)
 	}
 	read, _ := rd.Value.(string)
 	compact := strings.NewReplacer(" ", "", "　", "").Replace(read)
+	// The second model is run only when the first model's choice could
+	// change something: a clear address that is not what Tesseract read
+	// (a proposal), or that is all of it and fits (made sure).
 	ch, err := r.second.ChooseUntil(ctx, img, r.addresses.allow, r.addresses.tree(), func(c paddle.Choice) bool {
-		return c.Key != "" && c.Share >= minAddressShare
+		if c.Key == "" || c.Share < minAddressShare {
+			return false
+		}
+		return !strings.HasPrefix(compact, c.Key) || compact == c.Key && c.Fit >= minAddressFit
 	})
 	if err != nil {
 		return Reading{}, fmt.Errorf("text: choosing the address: %w", err)

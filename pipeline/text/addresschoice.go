@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 
+	"shinsei/forms"
 	"shinsei/ocr/paddle"
 )
 
@@ -202,7 +204,7 @@ func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading)
 		return rd, nil
 	}
 	read, _ := rd.Value.(string)
-	compact := strings.NewReplacer(" ", "", "　", "").Replace(read)
+	compact := forms.CompactText(read)
 	// The second model is run only when the first model's choice could
 	// change something: a clear address that is not what Tesseract read
 	// (a proposal), or that is all of it and fits (made sure).
@@ -215,17 +217,11 @@ func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading)
 	if err != nil {
 		return Reading{}, fmt.Errorf("text: choosing the address: %w", err)
 	}
-	if len(ch) < 2 {
+	addr, ok := bothChose(ch, minAddressShare, math.Inf(-1))
+	if !ok {
 		return rd, nil
 	}
-	addr := ch[0].Key
-	fits := true
-	for _, c := range ch {
-		if c.Key != addr || c.Share < minAddressShare {
-			return rd, nil
-		}
-		fits = fits && c.Fit >= minAddressFit
-	}
+	_, fits := bothChose(ch, minAddressShare, minAddressFit)
 	if strings.HasPrefix(compact, addr) {
 		if rd.Why == WhyUnsure && compact == addr && fits {
 			rd.Review, rd.Why = false, ""
@@ -303,4 +299,20 @@ func (r *Reader) WithAddresses(places Places, variants func(rune) []rune) *Reade
 	cp := *r
 	cp.addresses = NewAddressChooser(places, variants, paddle.Knows(), paddle.Alike())
 	return &cp
+}
+
+// bothChose is the value every model of the second reader chose, each
+// with at least minShare of the likelihood and fitting within minFit of
+// its own reading; ok is false when fewer than two models chose, or they
+// chose apart or unclearly.
+func bothChose(ch []paddle.Choice, minShare, minFit float64) (key string, ok bool) {
+	if len(ch) < 2 {
+		return "", false
+	}
+	for _, c := range ch {
+		if c.Key == "" || c.Key != ch[0].Key || c.Share < minShare || c.Fit < minFit {
+			return "", false
+		}
+	}
+	return ch[0].Key, true
 }

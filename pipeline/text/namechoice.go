@@ -221,14 +221,9 @@ func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (R
 	if err != nil {
 		return Reading{}, fmt.Errorf("text: choosing the name: %w", err)
 	}
-	if len(ch) < 2 {
+	name, ok := bothChose(ch, minNameShare, minNameFit)
+	if !ok {
 		return rd, nil
-	}
-	name := ch[0].Key
-	for _, c := range ch {
-		if c.Key == "" || c.Key != name || c.Share < minNameShare || c.Fit < minNameFit {
-			return rd, nil
-		}
 	}
 	if r.names.canonical(read) == r.names.canonical(name) {
 		// 美穂 and 美穗 are one name to the models. Only the very name

@@ -34,6 +34,7 @@ type SecondReader interface {
 func (r *Reader) WithSecond(s SecondReader) *Reader {
 	c := *r
 	c.second = s
+	c.phones = NewPhoneChooser(paddle.Knows(), paddle.Alike())
 	return &c
 }
 
@@ -101,7 +102,10 @@ func (r *Reader) secondOpinion(ctx context.Context, img *image.Gray, f templates
 		return Reading{}, false, fmt.Errorf("text: second reading of %q: %w", f.ID, err)
 	}
 	if !agreed {
-		return r.chooseDay(ctx, img, f, rd, today)
+		if f.Kind == templates.Date {
+			return r.chooseDay(ctx, img, f, rd, today)
+		}
+		return r.choosePhone(ctx, img, rd)
 	}
 	if v, _ := rd.Value.(string); v != "" && valueKey(f, v) == target {
 		if f.Kind == templates.Date && (rd.Why == "" || rd.Why == WhyUnsure || rd.Why == WhyDateNear) {

@@ -54,11 +54,10 @@ func (f *fakeSecond) Choose(_ context.Context, _ *image.Gray, allow string, tree
 	if f.err != nil {
 		return nil, f.err
 	}
-	keys := spellings(tree)
 	var out []paddle.Choice
 	for _, c := range f.choose {
 		ch := c.Choice
-		ch.Key = keys[c.spelling]
+		ch.Key = keyOf(tree, c.spelling)
 		if strings.ContainsFunc(c.spelling, func(r rune) bool { return !strings.ContainsRune(allow, r) }) {
 			ch.Key = "" // as the models: a spelling outside allow has no likelihood
 		}
@@ -98,6 +97,31 @@ func spellings(tree paddle.Tree) map[string]string {
 	}
 	walk("", tree)
 	return out
+}
+
+// keyOf is the value spelling spells in tree, "" when it is none of
+// tree's spellings. Only the branches spelling begins with are walked: a
+// phone number's tree has ten billion leaves.
+func keyOf(tree paddle.Tree, spelling string) string {
+	var walk func(prefix string, n paddle.Tree) string
+	walk = func(prefix string, n paddle.Tree) string {
+		prefix += n.Part
+		if !strings.HasPrefix(spelling, prefix) {
+			return ""
+		}
+		if prefix == spelling && n.Key != "" {
+			return n.Key
+		}
+		if n.Kids != nil {
+			for _, k := range n.Kids() {
+				if key := walk(prefix, k); key != "" {
+					return key
+				}
+			}
+		}
+		return ""
+	}
+	return walk("", tree)
 }
 
 func second(texts ...string) *fakeSecond {

@@ -29,6 +29,7 @@ type Reader struct {
 	thresholds map[string]float64 // per Kind
 	today      func() time.Time
 	second     SecondReader // nil: dates and phones are checked by Tesseract alone
+	phones     *PhoneChooser
 	names      *NameChooser
 	addresses  *AddressChooser
 }

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/draw"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +75,7 @@ func TestChooseName(t *testing.T) {
 		{"unsure value, both choose its variant form", []ocr.Result{line("佐藤美穂", 0.9), line("佐藤美穂", 0.9), line("佐藤花子", 0.9)}, both("佐藤美穗", 0.99, 0), "佐藤美穂", true, WhyUnsure},
 		{"sure value, both choose another name", sure("佐藤 花子"), both("佐藤春子", 0.99, 0), "佐藤春子", true, WhySecond},
 		{"sure known name they cannot spell", sure("斎藤 花子"), both("藤花子", 0.99, 0), "斎藤花子", false, ""},
+		{"unsure value, both choose a name a character shorter", unsure, both("藤花子", 0.99, 0), "旅藤光生", true, WhyUnsure},
 		{"unsure value, the models differ", unsure, []choice{{Choice: paddle.Choice{Share: 0.99}, spelling: "後藤花子"}, {Choice: paddle.Choice{Share: 0.99}, spelling: "佐藤花子"}}, "旅藤光生", true, WhyUnsure},
 		{"unsure value, a choice not clear", unsure, both("後藤花子", 0.8, 0), "旅藤光生", true, WhyUnsure},
 		{"unsure value, a choice that fits badly", unsure, both("後藤花子", 0.99, -4), "旅藤光生", true, WhyUnsure},
@@ -102,7 +104,7 @@ func TestChooseName(t *testing.T) {
 func TestNameTree(t *testing.T) {
 	lex := lexicon{family: []string{"佐藤", "斎藤"}, given: []string{"美穂", "花子"}}
 	c := NewNameChooser(lex, func(r rune) bool { return r != '斎' && r != '穂' })
-	got := spellings(c.tree())
+	got := spellings(c.tree(0, 0))
 	want := map[string]string{"佐藤美穗": "佐藤美穂", "佐藤花子": "佐藤花子"}
 	if len(got) != len(want) {
 		t.Errorf("spellings %v, want %v", got, want)
@@ -110,6 +112,47 @@ func TestNameTree(t *testing.T) {
 	for s, k := range want {
 		if got[s] != k {
 			t.Errorf("spelling %s keyed %q, want %q", s, got[s], k)
+		}
+	}
+}
+
+// Only names of the lengths asked for are values, and the walk stops at
+// the longest.
+func TestNameTreeLengths(t *testing.T) {
+	lex := lexicon{family: []string{"佐藤", "藤", "長谷川"}, given: []string{"花子", "由美"}}
+	c := NewNameChooser(lex, func(rune) bool { return true })
+	for _, w := range []struct {
+		lo, hi int
+		want   string
+	}{
+		{0, 0, "佐藤由美 佐藤花子 藤由美 藤花子 長谷川由美 長谷川花子"},
+		{4, 5, "佐藤由美 佐藤花子 長谷川由美 長谷川花子"},
+		{3, 3, "藤由美 藤花子"},
+		{5, 6, "長谷川由美 長谷川花子"},
+	} {
+		var got []string
+		for s := range spellings(c.tree(w.lo, w.hi)) {
+			got = append(got, s)
+		}
+		slices.Sort(got)
+		if strings.Join(got, " ") != w.want {
+			t.Errorf("lengths %d–%d: %v, want %s", w.lo, w.hi, got, w.want)
+		}
+	}
+}
+
+func TestNameLengths(t *testing.T) {
+	for _, c := range []struct {
+		read, raw string
+		lo, hi    int
+	}{
+		{"佐藤花子", "佐藤 花子", 4, 5},
+		{"", "佐藤 花子1", 4, 5}, // no value kept: what was read, less the digit
+		{"長谷川 由美", "", 5, 6},
+		{"", "", 0, 0},
+	} {
+		if lo, hi := nameLengths(c.read, c.raw); lo != c.lo || hi != c.hi {
+			t.Errorf("nameLengths(%q, %q) = %d, %d; want %d, %d", c.read, c.raw, lo, hi, c.lo, c.hi)
 		}
 	}
 }
@@ -125,7 +168,7 @@ func TestChooseNameModels(t *testing.T) {
 	c := NewNameChooser(lex, paddle.Knows())
 	p := paddletest.Pool(t)
 	for _, written := range []string{"小林健太", "前田和夫", "井上幸子", "山下拓也"} {
-		cs, err := p.Choose(context.Background(), printed(face, written, 320, 20), c.allow, c.tree())
+		cs, err := p.Choose(context.Background(), printed(face, written, 320, 20), c.allow, c.tree(0, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +197,7 @@ func BenchmarkChooseName(b *testing.B) {
 	img := printed(konatu(b), "小林健太", 320, 20)
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := p.Choose(context.Background(), img, c.allow, c.tree()); err != nil {
+		if _, err := p.Choose(context.Background(), img, c.allow, c.tree(0, 0)); err != nil {
 			b.Fatal(err)
 		}
 	}

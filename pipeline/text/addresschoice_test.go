@@ -27,10 +27,7 @@ func TestChooseAddressModels(t *testing.T) {
 		{"宮城県仙台市青葉区上杉5丁目30番18号", "宮城県仙台市青葉区上杉5丁目30番18号"},
 		{"長野県松本市中央5丁目5番15号 コーポ405号室", "長野県松本市中央5丁目5番15号"},
 	} {
-		cs, err := p.Choose(context.Background(), printed(face, w.written, 40*len([]rune(w.written))+40, 20), c.allow, c.tree())
-		if err != nil {
-			t.Fatal(err)
-		}
+		cs := choosePrinted(t, p, face, w.written, c.allow, c.tree())
 		if len(cs) != 2 {
 			t.Errorf("%s: %d models chose", w.written, len(cs))
 		}
@@ -49,8 +46,7 @@ func TestChooseAddressModels(t *testing.T) {
 func BenchmarkChooseAddress(b *testing.B) {
 	c := addressChooser(b)
 	p := paddletest.Pool(b)
-	s := "宮城県仙台市青葉区上杉5丁目30番18号"
-	img := printed(konatu(b), s, 40*len([]rune(s))+40, 20)
+	img := printedLine(konatu(b), "宮城県仙台市青葉区上杉5丁目30番18号")
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := p.Choose(context.Background(), img, c.allow, c.tree()); err != nil {

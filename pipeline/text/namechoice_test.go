@@ -230,3 +230,19 @@ func printed(face font.Face, s string, width, x int) *image.Gray {
 	d.DrawString(s)
 	return img
 }
+
+// printedLine is s in face on a line as long as s needs, begun 20 px in.
+func printedLine(face font.Face, s string) *image.Gray {
+	return printed(face, s, 40*len([]rune(s))+40, 20)
+}
+
+// choosePrinted is each real model's choice, among tree, of s printed in
+// face (printedLine).
+func choosePrinted(tb testing.TB, p *paddle.Recognizer, face font.Face, s, allow string, tree paddle.Tree) []paddle.Choice {
+	tb.Helper()
+	cs, err := p.Choose(context.Background(), printedLine(face, s), allow, tree)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cs
+}

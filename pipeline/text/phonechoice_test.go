@@ -103,10 +103,7 @@ func TestChoosePhoneModels(t *testing.T) {
 		{"０８９－５１６－９９８１", "089-516-9981"},
 		{"1234 5678 9012", ""},
 	} {
-		cs, err := p.Choose(context.Background(), printed(face, w.written, 40*len([]rune(w.written))+40, 20), c.allow, c.tree())
-		if err != nil {
-			t.Fatal(err)
-		}
+		cs := choosePrinted(t, p, face, w.written, c.allow, c.tree())
 		if len(cs) != 2 {
 			t.Errorf("%s: %d models chose", w.written, len(cs))
 		}
@@ -130,8 +127,7 @@ func TestChoosePhoneModels(t *testing.T) {
 func BenchmarkChoosePhone(b *testing.B) {
 	c := NewPhoneChooser(paddle.Knows(), paddle.Alike())
 	p := paddletest.Pool(b)
-	s := "089-516-9981"
-	img := printed(konatu(b), s, 40*len([]rune(s))+40, 20)
+	img := printedLine(konatu(b), "089-516-9981")
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := p.Choose(context.Background(), img, c.allow, c.tree()); err != nil {

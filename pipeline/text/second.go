@@ -70,6 +70,10 @@ const WhySecond = "text_second_reader"
 // nothing else on the form says which digits a number has, as a date's
 // window and era do. It keeps Tesseract's verdict and its own check.
 //
+// When their free reads do not agree, they are asked to choose instead:
+// the day of the field's window (chooseDay) or the phone number of a
+// person's shapes (choosePhone), for a value that goes to a person.
+//
 // Writing that is faint, overruns its box, holds what the field cannot
 // hold or gives its era as an initial keeps its reason: those are for a
 // person whatever is read. settled says the value needs no other check.

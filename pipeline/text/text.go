@@ -28,8 +28,8 @@ type Reader struct {
 	ocr        Recognizer
 	thresholds map[string]float64 // per Kind
 	today      func() time.Time
-	second     SecondReader // nil: dates and phones are checked by Tesseract alone
-	phones     *PhoneChooser
+	second     SecondReader  // nil: dates and phones are checked by Tesseract alone
+	phones     *PhoneChooser // set with second: the phone numbers it may choose among
 	names      *NameChooser
 	addresses  *AddressChooser
 }

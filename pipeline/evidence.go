@@ -16,7 +16,7 @@ import (
 // Issue codes of the cross-checks, which weigh a value against evidence
 // that does not come from the recognizer agreeing with itself.
 const (
-	CodeNameReading         = "name_reading_mismatch" // 氏名 and フリガナ, both read surely, do not fit each other
+	CodeNameReading         = "name_reading_mismatch" // 氏名 and フリガナ do not fit each other (a フリガナ read unsurely: not even nearly)
 	CodeNameUnknown         = "name_unknown"          // the 氏名 read is no known family and given name
 	CodeNameConfusable      = "name_confusable"       // a character the reader confuses swapped makes a name that fits as well
 	CodeAddressUnknown      = "address_unknown"       // the municipality or town read is in no list of Japan Post's
@@ -37,7 +37,8 @@ const unsureCap = 0.5
 // kanji and the kana say of each other is evidence the model cannot fake:
 //   - a known name whose フリガナ is one of its readings: both stand;
 //   - a known name whose フリガナ fits none of its readings: one of the two
-//     was misread, and a person must look at both;
+//     was misread, and a person must look at both; so too when the フリガナ
+//     was read unsurely and is not even near one of them;
 //   - kanji that make no known name: a misread, or a rare name; either
 //     way not sure, and neither is its フリガナ, which nothing confirms.
 func (e *Engine) checkNames(rec *forms.Record, t *templates.Template) {
@@ -72,7 +73,14 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template) {
 		case kanaSure:
 			verdict = e.names.Check(name, kana)
 		case e.names.Known(name):
-			verdict = names.Agrees // nothing to hold it against but the list
+			verdict = names.Agrees
+			// A フリガナ read unsurely is still held against the name: a
+			// misread one is near the name's reading (ゴトウセンコ,
+			// 後藤節子), while 村上潜, a misread 村上湊, is far from
+			// ムラカミニチト, a misread ムラカミミナト.
+			if read, _ := rec.Fields[kanaID].Value.(string); read != "" && !e.names.ReadsNear(name, read) {
+				verdict = names.Disagrees
+			}
 		}
 		switch verdict {
 		case names.Agrees:

@@ -41,6 +41,8 @@ func TestCheckNames(t *testing.T) {
 		{"kanji misread to no name", app, map[string]forms.FieldValue{"applicant_name": sure("鈴木翔大"), "applicant_kana": sure("スズキショウタ")}, []string{"applicant_name", "applicant_kana"}, CodeNameUnknown, ""},
 		{"proxy pair", app, map[string]forms.FieldValue{"proxy_name": sure("加藤大郎"), "proxy_kana": sure("カトウタロウ")}, []string{"proxy_name", "proxy_kana"}, CodeNameUnknown, ""},
 		{"kana unsure, name known", app, map[string]forms.FieldValue{"applicant_name": sure("山田花子"), "applicant_kana": flagged("ヤマダハナコ")}, []string{"applicant_kana"}, "", ""},
+		{"kana unsure and misread, near the name's reading", app, map[string]forms.FieldValue{"applicant_name": sure("後藤節子"), "applicant_kana": flagged("ゴトウセンコ")}, []string{"applicant_kana"}, "", ""},
+		{"kana unsure and far from every reading of the name", app, map[string]forms.FieldValue{"applicant_name": sure("山田花子"), "applicant_kana": flagged("ヤマモトイチロウ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading, ""},
 		{"kana unsure, name unknown", app, map[string]forms.FieldValue{"applicant_name": sure("高橋拓志"), "applicant_kana": flagged("タカハシ")}, []string{"applicant_name", "applicant_kana"}, CodeNameUnknown, ""},
 		{"name unsure, kana does not fit it", app, map[string]forms.FieldValue{"applicant_name": flagged("小川陽菜"), "applicant_kana": sure("オゴガワヒナ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading, ""},
 		{"name unsure, kana fits it", app, map[string]forms.FieldValue{"applicant_name": flagged("小川陽菜"), "applicant_kana": sure("オガワヒナ")}, []string{"applicant_name"}, "", ""},

@@ -42,3 +42,24 @@ func (l *Lexicon) NearestReading(name, kana string) (string, bool) {
 	}
 	return found, true
 }
+
+// ReadsNear reports whether kana, a フリガナ read unsurely, is near a
+// reading of name: at most a third of that reading's kana away, the
+// distance within which NearestReading proposes one. A misread フリガナ
+// still says something of the name beside it: ムラカミニチト is two kana
+// from 村上湊's ムラカミミナト, and three from 村上潜's ムラカミセン.
+func (l *Lexicon) ReadsNear(name, kana string) bool {
+	k, _ := forms.NormalizeKatakana(kana)
+	read := strings.NewReplacer(" ", "", "・", "").Replace(k)
+	for _, s := range l.splits(name) {
+		for _, fr := range s.family {
+			for _, gr := range s.given {
+				r := fr + gr
+				if 3*forms.EditDistance(read, r) <= len([]rune(r)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -30,3 +30,28 @@ func TestNearestReading(t *testing.T) {
 		}
 	}
 }
+
+func TestReadsNear(t *testing.T) {
+	l, err := names.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, kana string
+		want       bool
+	}{
+		// Read on the calibration hands: the kanji right, the kana not.
+		{"村上湊", "ムラカミニチト", true},   // 2 of 7 kana from ムラカミミナト
+		{"後藤節子", "ゴトウセンコ", true},   // 1 of 6
+		{"後藤節子", "ゴトウセツコ", true},   // one of its readings
+		{"長谷川直子", "ハルセガナオコ", true}, // 2 of 7
+		// Too far: 木村愛 read as キムトラアオ is 2 of 5 kana from キムラアイ.
+		{"木村愛", "キムトラアオ", false},
+		{"後藤節子", "ヤマダハナコ", false},
+		{"後藤节子", "ゴトウセツコ", false}, // no known name
+	} {
+		if got := l.ReadsNear(c.name, c.kana); got != c.want {
+			t.Errorf("ReadsNear(%q, %q) = %v, want %v", c.name, c.kana, got, c.want)
+		}
+	}
+}

@@ -145,8 +145,7 @@ func (v Verdict) String() string {
 // Check judges a name (kanji, kana or both, spacing ignored) against its
 // フリガナ (katakana or hiragana, spacing and the middle dot ignored).
 func (l *Lexicon) Check(name, kana string) Verdict {
-	k, _ := forms.NormalizeKatakana(kana)
-	k = strings.NewReplacer(" ", "", "・", "").Replace(k)
+	k := katakanaOf(kana)
 	known := false
 	for _, s := range l.splits(name) {
 		known = true
@@ -274,8 +273,7 @@ func (l *Lexicon) Rival(name, kana string) bool {
 	if kana == "" {
 		return false
 	}
-	k, _ := forms.NormalizeKatakana(kana)
-	krs := []rune(strings.NewReplacer(" ", "", "・", "").Replace(k))
+	krs := []rune(katakanaOf(kana))
 	for i, r := range krs {
 		for _, alt := range l.rivals(r) {
 			if fits(name, string(krs[:i])+string(alt)+string(krs[i+1:])) {

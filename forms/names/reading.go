@@ -1,6 +1,7 @@
 package names
 
 import (
+	"iter"
 	"strings"
 
 	"shinsei/forms"
@@ -13,28 +14,17 @@ import (
 // one reading is nearest and it is at most a third of its kana away; the
 // proposal is for a person to confirm, never a reading.
 func (l *Lexicon) NearestReading(name, kana string) (string, bool) {
-	k, _ := forms.NormalizeKatakana(kana)
-	read := strings.NewReplacer(" ", "", "・", "").Replace(k)
+	read := katakanaOf(kana)
 	if read == "" {
 		return "", false
 	}
 	best, second, found := len([]rune(read))+1, len([]rune(read))+1, ""
-	seen := map[string]bool{}
-	for _, s := range l.splits(name) {
-		for _, fr := range s.family {
-			for _, gr := range s.given {
-				r := fr + gr
-				if seen[r] {
-					continue
-				}
-				seen[r] = true
-				switch d := forms.EditDistance(read, r); {
-				case d < best:
-					best, second, found = d, best, r
-				case d < second:
-					second = d
-				}
-			}
+	for r := range l.readings(name) {
+		switch d := forms.EditDistance(read, r); {
+		case d < best:
+			best, second, found = d, best, r
+		case d < second:
+			second = d
 		}
 	}
 	if found == "" || best == 0 || best == second || 3*best > len([]rune(found)) {
@@ -49,17 +39,40 @@ func (l *Lexicon) NearestReading(name, kana string) (string, bool) {
 // still says something of the name beside it: ムラカミニチト is two kana
 // from 村上湊's ムラカミミナト, and three from 村上潜's ムラカミセン.
 func (l *Lexicon) ReadsNear(name, kana string) bool {
-	k, _ := forms.NormalizeKatakana(kana)
-	read := strings.NewReplacer(" ", "", "・", "").Replace(k)
-	for _, s := range l.splits(name) {
-		for _, fr := range s.family {
-			for _, gr := range s.given {
-				r := fr + gr
-				if 3*forms.EditDistance(read, r) <= len([]rune(r)) {
-					return true
+	read := katakanaOf(kana)
+	for r := range l.readings(name) {
+		if 3*forms.EditDistance(read, r) <= len([]rune(r)) {
+			return true
+		}
+	}
+	return false
+}
+
+// readings yields each reading the lexicon gives name: a reading of its
+// family name followed by one of its given name, each once.
+func (l *Lexicon) readings(name string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		seen := map[string]bool{}
+		for _, s := range l.splits(name) {
+			for _, fr := range s.family {
+				for _, gr := range s.given {
+					r := fr + gr
+					if seen[r] {
+						continue
+					}
+					seen[r] = true
+					if !yield(r) {
+						return
+					}
 				}
 			}
 		}
 	}
-	return false
+}
+
+// katakanaOf is a フリガナ as the lexicon writes readings: katakana, with
+// no spaces or middle dots between family and given name.
+func katakanaOf(kana string) string {
+	k, _ := forms.NormalizeKatakana(kana)
+	return strings.NewReplacer(" ", "", "・", "").Replace(k)
 }

@@ -101,8 +101,7 @@ func (l *Lexicon) Suggest(name, kana string) (string, bool) {
 	if len(rs) < 2 || l.Known(name) {
 		return "", false
 	}
-	k, _ := forms.NormalizeKatakana(kana)
-	k = strings.NewReplacer(" ", "", "・", "").Replace(k)
+	k := katakanaOf(kana)
 	// Candidates one edit from what was read, and, when there is a
 	// フリガナ, those up to two edits away whose readings make it. The
 	// parts are filtered by the フリガナ before they are paired: a

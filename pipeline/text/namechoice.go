@@ -260,10 +260,10 @@ func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (R
 
 // nameLengths are the fewest and most characters a name chosen for a box
 // Tesseract read as read (or, when that is no value, raw) may have: as
-// many kanji and kana as Tesseract read, or one more. Tesseract's segmentation is
-// independent of the models' and seldom wrong in count (on the calibration
-// hands, 170 of 175 names were read with their own number of characters,
-// 2 with one fewer); the models, asked among every name, drop a character
+// many kanji and kana as Tesseract read, or one more. Tesseract's
+// segmentation is independent of the models' and seldom wrong in count
+// (on the calibration hands, 170 of 175 names were read with their own
+// number of characters, 2 with one fewer); the models, asked among every name, drop a character
 // they do not know as a blank (斎藤陽菜 chosen as 藤陽菜, 渡辺直樹 as
 // 渡直樹, 長谷川由美 as 長谷由美), since the lexicon holds 藤, 渡 and 長谷.
 // 0, 0: nothing was read, any length.

@@ -115,7 +115,9 @@ func TestChooseAddress(t *testing.T) {
 		{"unsure value, both choose it, fitting badly", reads(right, 0.5), both(right, 0.95, -6), right, true, WhyUnsure},
 		{"unsure value with a building, both choose it", reads(right+"コーポ303号室", 0.5), both(right, 0.95, 0), right + "コーポ303号室", true, WhyUnsure},
 		{"unsure value, the models differ", reads(misread, 0.5), []choice{{Choice: paddle.Choice{Share: 0.95}, spelling: right}, {Choice: paddle.Choice{Share: 0.95}, spelling: "東京都練馬区豊玉南4丁目10番21号"}}, misread, true, WhyUnsure},
-		{"unsure value, a choice not clear", reads(misread, 0.5), both(right, 0.7, 0), misread, true, WhyUnsure},
+		{"unsure value, a choice less clear: proposed", reads(misread, 0.5), both(right, 0.7, 0), right, true, WhySecond},
+		{"unsure value, a choice not clear", reads(misread, 0.5), both(right, 0.5, 0), misread, true, WhyUnsure},
+		{"unsure value, both choose it, less clearly: not made sure", reads(right, 0.5), both(right, 0.7, 0), right, true, WhyUnsure},
 		{"unsure value, one model", reads(misread, 0.5), both(right, 0.95, 0)[:1], misread, true, WhyUnsure},
 	} {
 		t.Run(c2.name, func(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"shinsei/forms"
+	"shinsei/forms/names"
+	"shinsei/pipeline/text"
 	"shinsei/templates"
 )
 
@@ -15,7 +17,13 @@ const CodeKanaProposed = "kana_proposed"
 // name's kanji have in the lexicon, when what was read is near one of
 // them (コテウセツコ under 後藤節子 is ゴトウセツコ): kana misread into a
 // line no one is called leave the reviewer to type the whole of it, while
-// the name beside it usually settles it. The field stays unsure.
+// the name beside it usually settles it. Under a name both models chose
+// among the lexicon's (text_second_reader), the reading nearest is
+// proposed however far it is (ルトウチキサム under 伊藤修 is イトウオサム):
+// the name is then the better evidence of the two. Not so under a name
+// its フリガナ was held against (name_reading_mismatch): the kana read is
+// the evidence against it, and the reviewer should see it. The field stays
+// unsure.
 func (e *Engine) proposeReadings(rec *forms.Record, t *templates.Template) {
 	if e.names == nil {
 		return
@@ -30,7 +38,11 @@ func (e *Engine) proposeReadings(rec *forms.Record, t *templates.Template) {
 		if read == "" || name == "" {
 			continue
 		}
-		p, ok := e.names.NearestReading(name, read)
+		share := names.Near
+		if rec.HasIssue(fd.ID, text.WhySecond) {
+			share = 1
+		}
+		p, ok := e.names.NearestReading(name, read, share)
 		if !ok {
 			continue
 		}

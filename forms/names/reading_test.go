@@ -24,10 +24,17 @@ func TestNearestReading(t *testing.T) {
 		{"後藤節子", "", ""},
 		{"後藤节子", "ゴトウセツコ", ""},
 	} {
-		got, ok := l.NearestReading(c.name, c.kana)
+		got, ok := l.NearestReading(c.name, c.kana, names.Near)
 		if ok != (c.want != "") || got != c.want {
 			t.Errorf("NearestReading(%q, %q) = %q, %v; want %q", c.name, c.kana, got, ok, c.want)
 		}
+	}
+	// However far, when asked: three of six kana misread.
+	if got, ok := l.NearestReading("伊藤修", "ルトウチキサム", names.Near); ok {
+		t.Errorf("within a third: %q proposed", got)
+	}
+	if got, ok := l.NearestReading("伊藤修", "ルトウチキサム", 1); !ok || got != "イトウオサム" {
+		t.Errorf("however far: %q, %v; want イトウオサム", got, ok)
 	}
 }
 

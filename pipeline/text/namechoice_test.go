@@ -77,7 +77,9 @@ func TestChooseName(t *testing.T) {
 		{"sure known name they cannot spell", sure("斎藤 花子"), both("藤花子", 0.99, 0), "斎藤花子", false, ""},
 		{"unsure value, both choose a name a character shorter", unsure, both("藤花子", 0.99, 0), "旅藤光生", true, WhyUnsure},
 		{"unsure value, the models differ", unsure, []choice{{Choice: paddle.Choice{Share: 0.99}, spelling: "後藤花子"}, {Choice: paddle.Choice{Share: 0.99}, spelling: "佐藤花子"}}, "旅藤光生", true, WhyUnsure},
-		{"unsure value, a choice not clear", unsure, both("後藤花子", 0.8, 0), "旅藤光生", true, WhyUnsure},
+		{"unsure value, a choice less clear: proposed", unsure, both("後藤花子", 0.7, 0), "後藤花子", true, WhySecond},
+		{"unsure value, a choice not clear", unsure, both("後藤花子", 0.5, 0), "旅藤光生", true, WhyUnsure},
+		{"sure value, another name chosen less clearly", sure("佐藤 花子"), both("佐藤春子", 0.7, 0), "佐藤花子", false, ""},
 		{"unsure value, a choice that fits badly", unsure, both("後藤花子", 0.99, -4), "旅藤光生", true, WhyUnsure},
 		{"unsure value, one model", unsure, both("後藤花子", 0.99, 0)[:1], "旅藤光生", true, WhyUnsure},
 	} {

@@ -207,6 +207,31 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 	return rd, true, nil
 }
 
+// confirmDay is the second reader's word on a date Tesseract read surely
+// whose digits jpn read otherwise (WhyDigits), and the models' free reads
+// did not settle: asked which day of the field's window it is, when both
+// choose Tesseract's day, clearly and fitting the line, it is sure.
+func (r *Reader) confirmDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, today time.Time) (Reading, error) {
+	v, _ := rd.Value.(string)
+	if r.second == nil || f.Kind != templates.Date || rd.Why != WhyDigits || v == "" {
+		return rd, nil
+	}
+	lo, hi := dateWindow(f, today)
+	mine := func(c paddle.Choice) bool {
+		return c.Key == v && c.Share >= minChoiceShare && c.Fit >= minChoiceFit
+	}
+	choices, err := r.second.ChooseUntil(ctx, img, chooseCharset(f, lo, hi), dateTree(lo, hi), mine)
+	if err != nil {
+		return Reading{}, fmt.Errorf("text: choosing the day of %q: %w", f.ID, err)
+	}
+	if len(choices) < 2 || !mine(choices[0]) || !mine(choices[1]) {
+		return rd, nil
+	}
+	rd.Review, rd.Why = false, ""
+	rd.Confidence = max(rd.Confidence, min(choices[0].Share, choices[1].Share))
+	return rd, nil
+}
+
 // chooseCharset is what the models may read when choosing a day of lo to
 // hi in f: the date charset less the space (read as the blank between a
 // date's parts), and the names of the window's eras it lacks — 明治 and

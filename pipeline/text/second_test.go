@@ -274,6 +274,42 @@ func TestChooseDay(t *testing.T) {
 	}
 }
 
+// A date read surely whose digits jpn read otherwise is made sure when
+// both models, asked which day of the window it is, clearly choose it;
+// otherwise it stays for a person, Tesseract's day kept.
+func TestConfirmDay(t *testing.T) {
+	applied := field("application_date", templates.Date, "", true)
+	// Three sure reads, then jpn's check (the fourth read) with 26 for 20.
+	reads := []ocr.Result{line("令和8年11月20日", 0.99), line("令和8年11月20日", 0.99), line("令和8年11月20日", 0.99), line("令和8年11月26日", 0.99)}
+	pick := func(spelling string, share, fit float64) choice {
+		return choice{Choice: paddle.Choice{Share: share, Fit: fit}, spelling: spelling}
+	}
+	for _, c := range []struct {
+		name   string
+		choose []choice
+		review bool
+		why    string
+	}{
+		{"both choose it", []choice{pick("令和8年11月20日", 0.97, -0.5), pick("2026年11月20日", 0.96, -1)}, false, ""},
+		{"both choose another day", []choice{pick("令和8年11月26日", 0.97, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, true, WhyDigits},
+		{"one not clear", []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, true, WhyDigits},
+		{"one fits badly", []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.97, -5)}, true, WhyDigits},
+		{"one model only", []choice{pick("令和8年11月20日", 0.97, -0.5)}, true, WhyDigits},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s2 := second("11", "11")
+			s2.choose = c.choose
+			rd, err := NewReader(&seqOCR{res: reads}).WithToday(func() time.Time { return today }).WithSecond(s2).Read(context.Background(), page(applied.Box), applied)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rd.Value != "2026-11-20" || rd.Review != c.review || rd.Why != c.why {
+				t.Errorf("got %#v review %v why %q; want 2026-11-20 review %v why %q", rd.Value, rd.Review, rd.Why, c.review, c.why)
+			}
+		})
+	}
+}
+
 // Every day of the window is spelt as the forms see it, and only its days;
 // and every birth date from 1900 on has a spelling.
 func TestDateTree(t *testing.T) {

@@ -328,6 +328,9 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 		if rd, err = r.corroborate(ctx, p.Image, f, rd); err != nil {
 			return Reading{}, err
 		}
+		if rd, err = r.confirmDay(ctx, p.Image, f, rd, r.today()); err != nil {
+			return Reading{}, err
+		}
 		if rd.Why == WhyDigits && Kind(f) == KindAddress {
 			// jpn, a print model, read a digit otherwise: the models,
 			// asked among every address and block number, may settle it.

@@ -190,31 +190,25 @@ const (
 //     fits each model's own reading closely is sure: three recognisers
 //     agree, two of them having chosen among every address there is.
 //
-// An address Tesseract read surely but whose digits jpn read otherwise
-// (WhyDigits) is asked too, to be made sure so; one the models choose
-// otherwise keeps Tesseract's value, for a person: on the calibration
-// hands (seeds 101 and 102) 32 such addresses were made sure, all right,
-// and of the two the models chose otherwise one was right, one wrong.
-//
 // Any other reason for review (faint ink, an overrun) stands, as do the
-// checks of a sure address that follow (its building's kana, Japan
-// Post's list).
+// checks of a sure address that follow (its building's kana, its digits
+// read again, Japan Post's list).
 func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading) (Reading, error) {
 	if r.addresses == nil || r.second == nil {
 		return rd, nil
 	}
 	switch rd.Why {
-	case WhyUnsure, WhyShape, WhyNotAllowed, WhyDigits:
+	case WhyUnsure, WhyShape, WhyNotAllowed:
 	default:
-		// Faint, overrun: for a person whatever is read. Sure: its
-		// digits are read again first (corroborate).
+		// Faint, overrun: for a person whatever is read. Sure: Japan
+		// Post's list and the digits read again check it (below, and
+		// pipeline's address checks); choosing costs both models' runs on
+		// a long line, and on the calibration hands found no sure
+		// address wrong.
 		return rd, nil
 	}
 	read, _ := rd.Value.(string)
 	compact := forms.CompactText(read)
-	sure := func(c paddle.Choice) bool {
-		return compact == c.Key && c.Share >= minAddressShare && c.Fit >= minAddressFit
-	}
 	// The second model is run only when the first model's choice could
 	// change something: a clear address that is not what Tesseract read
 	// (a proposal), or that is all of it and fits (made sure).
@@ -222,10 +216,10 @@ func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading)
 		if c.Key == "" {
 			return false
 		}
-		if !strings.HasPrefix(compact, c.Key) && rd.Why != WhyDigits {
+		if !strings.HasPrefix(compact, c.Key) {
 			return c.Share >= minAddressProposal
 		}
-		return sure(c)
+		return compact == c.Key && c.Share >= minAddressShare && c.Fit >= minAddressFit
 	})
 	if err != nil {
 		return Reading{}, fmt.Errorf("text: choosing the address: %w", err)
@@ -234,12 +228,11 @@ func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading)
 	if !ok {
 		return rd, nil
 	}
-	if len(ch) == 2 && sure(ch[0]) && sure(ch[1]) && (rd.Why == WhyUnsure || rd.Why == WhyDigits) {
-		rd.Review, rd.Why = false, ""
-		rd.Confidence = max(rd.Confidence, min(ch[0].Share, ch[1].Share))
-		return rd, nil
-	}
-	if strings.HasPrefix(compact, addr) || rd.Why == WhyDigits {
+	if strings.HasPrefix(compact, addr) {
+		if _, sure := bothChose(ch, minAddressShare, minAddressFit); sure && rd.Why == WhyUnsure && compact == addr {
+			rd.Review, rd.Why = false, ""
+			rd.Confidence = max(rd.Confidence, min(ch[0].Share, ch[1].Share))
+		}
 		return rd, nil
 	}
 	rd.Value, rd.Review, rd.Why = addr+after(read, addr), true, WhySecond

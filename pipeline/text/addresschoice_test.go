@@ -119,10 +119,10 @@ func TestChooseAddress(t *testing.T) {
 		{"unsure value, a choice not clear", reads(misread, 0.5), both(right, 0.5, 0), misread, true, WhyUnsure},
 		{"unsure value, both choose it, less clearly: not made sure", reads(right, 0.5), both(right, 0.7, 0), right, true, WhyUnsure},
 		{"unsure value, one model", reads(misread, 0.5), both(right, 0.95, 0)[:1], misread, true, WhyUnsure},
-		// Read surely, its digits read otherwise by jpn (the fourth read).
-		{"digits unconfirmed, both choose it, fitting", append(reads(right, 0.99), line(misread, 0.99)), both(right, 0.95, -1), right, false, ""},
-		{"digits unconfirmed, both choose it less clearly", append(reads(right, 0.99), line(misread, 0.99)), both(right, 0.7, -1), right, true, WhyDigits},
-		{"digits unconfirmed, both choose another", append(reads(right, 0.99), line(misread, 0.99)), both(misread, 0.95, -1), right, true, WhyDigits},
+		// Read surely, its digits read otherwise by jpn (the fourth read):
+		// the models choosing it do not overrule jpn. All three read a
+		// held-out 22番8号 as 22番3号 alike when they did.
+		{"digits unconfirmed, both choose it", append(reads(right, 0.99), line(misread, 0.99)), both(right, 0.99, 0), right, true, WhyDigits},
 	} {
 		t.Run(c2.name, func(t *testing.T) {
 			s := &fakeSecond{choose: c2.choose}

@@ -331,13 +331,6 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 		if rd, err = r.confirmDay(ctx, p.Image, f, rd, r.today()); err != nil {
 			return Reading{}, err
 		}
-		if rd.Why == WhyDigits && Kind(f) == KindAddress {
-			// jpn, a print model, read a digit otherwise: the models,
-			// asked among every address and block number, may settle it.
-			if rd, err = r.chooseAddress(ctx, p.Image, rd); err != nil {
-				return Reading{}, err
-			}
-		}
 	}
 	return rd, nil
 }

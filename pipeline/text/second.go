@@ -210,7 +210,11 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 // confirmDay is the second reader's word on a date Tesseract read surely
 // whose digits jpn read otherwise (WhyDigits), and the models' free reads
 // did not settle: asked which day of the field's window it is, when both
-// choose Tesseract's day, clearly and fitting the line, it is sure.
+// choose Tesseract's day, clearly and fitting the line, it is sure. Unlike
+// a day chooseDay proposes, this one was read by Tesseract without the
+// window; the window only limits what the models may choose. On the
+// calibration hands (seeds 101 and 102) 64 dates were made sure so, all
+// right.
 func (r *Reader) confirmDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, today time.Time) (Reading, error) {
 	v, _ := rd.Value.(string)
 	if r.second == nil || f.Kind != templates.Date || rd.Why != WhyDigits || v == "" {
@@ -256,8 +260,8 @@ func chooseCharset(f templates.Field, lo, hi time.Time) string {
 
 // minChoiceShare and minChoiceFit are how clearly a model must prefer its
 // day to the others, and how well the day must fit the line next to the
-// model's own reading, for chooseDay to propose it: chosen on the
-// calibration hands.
+// model's own reading, for chooseDay to propose it (and confirmDay to
+// make Tesseract's day sure): chosen on the calibration hands.
 const (
 	minChoiceShare = 0.95
 	minChoiceFit   = -3.0

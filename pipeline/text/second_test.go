@@ -244,7 +244,6 @@ func TestChooseDay(t *testing.T) {
 		why    string
 	}{
 		{"both pick a day", applied, garbled, clear, "2026-11-20", WhySecond},
-		{"both pick the day Tesseract read unsure", applied, unsure, clear, "2026-11-20", WhyUnsure},
 		{"Tesseract's unsure day is kept", applied, unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-20", WhyUnsure},
 		{"both pick another day than the near one proposed", applied, []ocr.Result{line("令和8年11月2o日", 0.9)}, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-21", WhySecond},
 		{"they pick different days", applied, garbled, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, nil, WhyDate},
@@ -274,32 +273,38 @@ func TestChooseDay(t *testing.T) {
 	}
 }
 
-// A date read surely whose digits jpn read otherwise is made sure when
-// both models, asked which day of the window it is, clearly choose it;
-// otherwise it stays for a person, Tesseract's day kept.
+// A date read surely whose digits jpn read otherwise, or read unsurely, is
+// made sure when both models, asked which day of the window it is, clearly
+// choose it; otherwise it stays for a person, Tesseract's day kept.
 func TestConfirmDay(t *testing.T) {
 	applied := field("application_date", templates.Date, "", true)
 	// Three sure reads, then jpn's check (the fourth read) with 26 for 20.
-	reads := []ocr.Result{line("令和8年11月20日", 0.99), line("令和8年11月20日", 0.99), line("令和8年11月20日", 0.99), line("令和8年11月26日", 0.99)}
+	disputed := []ocr.Result{line("令和8年11月20日", 0.99), line("令和8年11月20日", 0.99), line("令和8年11月20日", 0.99), line("令和8年11月26日", 0.99)}
+	unsure := []ocr.Result{line("令和8年11月20日", 0.4)}
 	pick := func(spelling string, share, fit float64) choice {
 		return choice{Choice: paddle.Choice{Share: share, Fit: fit}, spelling: spelling}
 	}
+	clear := []choice{pick("令和8年11月20日", 0.97, -0.5), pick("2026年11月20日", 0.96, -1)}
 	for _, c := range []struct {
 		name   string
+		reads  []ocr.Result
 		choose []choice
 		review bool
 		why    string
 	}{
-		{"both choose it", []choice{pick("令和8年11月20日", 0.97, -0.5), pick("2026年11月20日", 0.96, -1)}, false, ""},
-		{"both choose another day", []choice{pick("令和8年11月26日", 0.97, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, true, WhyDigits},
-		{"one not clear", []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, true, WhyDigits},
-		{"one fits badly", []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.97, -5)}, true, WhyDigits},
-		{"one model only", []choice{pick("令和8年11月20日", 0.97, -0.5)}, true, WhyDigits},
+		{"disputed, both choose it", disputed, clear, false, ""},
+		{"disputed, both choose another day", disputed, []choice{pick("令和8年11月26日", 0.97, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, true, WhyDigits},
+		{"disputed, one not clear", disputed, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, true, WhyDigits},
+		{"disputed, one fits badly", disputed, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.97, -5)}, true, WhyDigits},
+		{"disputed, one model only", disputed, clear[:1], true, WhyDigits},
+		{"unsure, both choose it", unsure, clear, false, ""},
+		{"unsure, both choose another day", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, true, WhyUnsure},
+		{"unsure, one not clear", unsure, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, true, WhyUnsure},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s2 := second("11", "11")
 			s2.choose = c.choose
-			rd, err := NewReader(&seqOCR{res: reads}).WithToday(func() time.Time { return today }).WithSecond(s2).Read(context.Background(), page(applied.Box), applied)
+			rd, err := NewReader(&seqOCR{res: c.reads}).WithToday(func() time.Time { return today }).WithSecond(s2).Read(context.Background(), page(applied.Box), applied)
 			if err != nil {
 				t.Fatal(err)
 			}

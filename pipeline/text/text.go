@@ -324,6 +324,13 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 	if err != nil {
 		return Reading{}, err
 	}
+	if rd.Why == WhyUnsure && !settled {
+		// An unsure day both models choose is sure (a disputed one is
+		// asked below, once jpn has read its digits).
+		if rd, err = r.confirmDay(ctx, p.Image, f, rd, r.today()); err != nil {
+			return Reading{}, err
+		}
+	}
 	if !rd.Review && !settled {
 		if rd, err = r.corroborate(ctx, p.Image, f, rd); err != nil {
 			return Reading{}, err

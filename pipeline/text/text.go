@@ -324,22 +324,17 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 	if err != nil {
 		return Reading{}, err
 	}
-	if rd.Why == WhyUnsure && !settled {
-		// An unsure day both models choose is sure (a disputed one is
-		// asked below, once jpn has read its digits).
-		if rd, err = r.confirmDay(ctx, p.Image, f, rd, r.today()); err != nil {
-			return Reading{}, err
-		}
+	if settled {
+		return rd, nil
 	}
-	if !rd.Review && !settled {
+	if !rd.Review {
 		if rd, err = r.corroborate(ctx, p.Image, f, rd); err != nil {
 			return Reading{}, err
 		}
-		if rd, err = r.confirmDay(ctx, p.Image, f, rd, r.today()); err != nil {
-			return Reading{}, err
-		}
 	}
-	return rd, nil
+	// A day read unsurely, or whose digits jpn disputed, that both
+	// models choose is sure; confirmDay asks them once.
+	return r.confirmDay(ctx, p.Image, f, rd, r.today())
 }
 
 // checkSpec is the second recogniser a field's digits are read again

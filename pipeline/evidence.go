@@ -41,7 +41,10 @@ const unsureCap = 0.5
 //     was read unsurely and is not even near one of them;
 //   - kanji that make no known name: a misread, or a rare name; either
 //     way not sure, and neither is its フリガナ, which nothing confirms.
-func (e *Engine) checkNames(rec *forms.Record, t *templates.Template) {
+//
+// chosen holds the names the second reader's models chose over their
+// rival spellings: for those only the フリガナ's confusable kana count.
+func (e *Engine) checkNames(rec *forms.Record, t *templates.Template, chosen map[string]bool) {
 	if e.names == nil {
 		return
 	}
@@ -88,7 +91,13 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template) {
 			if kanaSure {
 				k = kana
 			}
-			if e.names.Rival(name, k) {
+			rival := e.names.Rival(name, k)
+			if rival && chosen[fd.ID] {
+				// Two recognisers trained apart from Tesseract, asked
+				// among every name, chose this spelling over its rivals.
+				rival = e.names.KanaRival(name, k)
+			}
+			if rival {
 				// 太田 and 大田 are both オオタ: the lexicon cannot say
 				// which was written, and the model mistakes one for the
 				// other as surely as it reads either.

@@ -64,7 +64,7 @@ func TestCheckNames(t *testing.T) {
 			if c.proposed != "" {
 				rec.Issues = append(rec.Issues, forms.Issue{Field: c.proposed, Code: text.WhySecond})
 			}
-			e.checkNames(&rec, c.tmpl)
+			e.checkNames(&rec, c.tmpl, nil)
 			for id, fv := range rec.Fields {
 				want := slices.Contains(c.review, id)
 				if fv.Review != want {
@@ -86,6 +86,41 @@ func TestCheckNames(t *testing.T) {
 				t.Errorf("issues %v, want none", codes)
 			case c.wantCode != "" && !slices.Contains(codes, c.wantCode):
 				t.Errorf("issues %v, want %s", codes, c.wantCode)
+			}
+		})
+	}
+}
+
+// A name the second reader's models chose over its rival spellings
+// (text.Reading.Chosen) has its confusable kanji settled, not the
+// confusable kana of its フリガナ.
+func TestCheckNamesChosen(t *testing.T) {
+	e, err := New(templates.Builtin(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := templates.Builtin().Get(forms.TemplateApplication, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sure := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.98} }
+	for _, c := range []struct {
+		name, kanji, kana string
+		chosen            bool
+		review            bool
+	}{
+		{"太郎 could be 太朗, not chosen", "山田太郎", "ヤマダタロウ", false, true},
+		{"太郎 could be 太朗, chosen", "山田太郎", "ヤマダタロウ", true, false},
+		{"太田 could be 大田, chosen", "太田花子", "オオタハナコ", true, false},
+		{"中島's kana could be ナカシマ, chosen", "中島健", "ナカジマケン", true, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := forms.Record{Fields: map[string]forms.FieldValue{"applicant_name": sure(c.kanji), "applicant_kana": sure(c.kana)}}
+			e.checkNames(&rec, app, map[string]bool{"applicant_name": c.chosen})
+			for _, id := range []string{"applicant_name", "applicant_kana"} {
+				if rec.Fields[id].Review != c.review {
+					t.Errorf("%s: review = %v, want %v (issues %v)", id, rec.Fields[id].Review, c.review, rec.Issues)
+				}
 			}
 		})
 	}
@@ -203,7 +238,7 @@ func TestSuggest(t *testing.T) {
 			for id, fv := range c.fields {
 				rec.Fields[id] = fv
 			}
-			e.checkNames(&rec, c.tmpl)
+			e.checkNames(&rec, c.tmpl, nil)
 			e.checkAddresses(&rec, c.tmpl)
 			e.suggest(&rec, c.tmpl)
 			for id, fv := range rec.Fields {
@@ -251,7 +286,7 @@ func TestSuggestNeverSure(t *testing.T) {
 						return forms.FieldValue{Value: v, Confidence: conf, Review: conf < 0.8}
 					}
 					rec := forms.Record{Fields: map[string]forms.FieldValue{"applicant_name": fv(name), "applicant_kana": fv(kana), "applicant_address": fv(addr)}}
-					e.checkNames(&rec, app)
+					e.checkNames(&rec, app, nil)
 					e.checkAddresses(&rec, app)
 					e.suggest(&rec, app)
 					for id, got := range rec.Fields {

@@ -255,28 +255,42 @@ func pairedWith(r rune, pairs string) []rune {
 // ショウタ; 中島 read ナカシマ or ナカジマ). Then the lexicon cannot tell
 // which was written, and the name is not sure.
 func (l *Lexicon) Rival(name, kana string) bool {
-	fits := func(n, k string) bool {
-		if kana == "" {
-			return l.Known(n)
+	for _, v := range l.KanjiRivals(name) {
+		if kana == "" || l.Check(v, kana) == Agrees {
+			return true
 		}
-		return l.Check(n, k) == Agrees
 	}
+	return l.KanaRival(name, kana)
+}
+
+// KanjiRivals are the known names that one kanji of name, swapped for
+// one the reader confuses it with or for another form of it, makes
+// (山田太朗 for 山田太郎): what Rival weighs on the kanji's side.
+func (l *Lexicon) KanjiRivals(name string) []string {
+	var out []string
 	nrs := []rune(forms.CompactText(name))
 	for i, r := range nrs {
 		for _, alt := range l.rivals(r) {
-			v := string(nrs[:i]) + string(alt) + string(nrs[i+1:])
-			if fits(v, kana) {
-				return true
+			if v := string(nrs[:i]) + string(alt) + string(nrs[i+1:]); l.Known(v) {
+				out = append(out, v)
 			}
 		}
 	}
+	return out
+}
+
+// KanaRival is Rival's other half: whether name would fit kana as well
+// with one of kana's characters swapped for one the reader confuses it
+// with (中島: ナカシマ, ナカジマ). Evidence on the kanji settles nothing
+// here. False when kana is "".
+func (l *Lexicon) KanaRival(name, kana string) bool {
 	if kana == "" {
 		return false
 	}
 	krs := []rune(katakanaOf(kana))
 	for i, r := range krs {
 		for _, alt := range l.rivals(r) {
-			if fits(name, string(krs[:i])+string(alt)+string(krs[i+1:])) {
+			if l.Check(name, string(krs[:i])+string(alt)+string(krs[i+1:])) == Agrees {
 				return true
 			}
 		}

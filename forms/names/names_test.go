@@ -1,6 +1,7 @@
 package names_test
 
 import (
+	"slices"
 	"testing"
 
 	"shinsei/forms/names"
@@ -95,6 +96,30 @@ func TestRival(t *testing.T) {
 		if got := l.Rival(c.name, c.kana); got != c.want {
 			t.Errorf("Rival(%q, %q) = %v, want %v", c.name, c.kana, got, c.want)
 		}
+	}
+}
+
+// Rival's two halves: the names a kanji swap makes, and the フリガナ a
+// kana swap makes that the name fits as well.
+func TestRivalHalves(t *testing.T) {
+	l, err := names.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.KanjiRivals("山田太郎"); !slices.Contains(got, "山田太朗") {
+		t.Errorf("KanjiRivals(山田太郎) = %v, want 山田太朗 among them", got)
+	}
+	if got := l.KanjiRivals("中島健"); !slices.Contains(got, "中嶋健") {
+		t.Errorf("KanjiRivals(中島健) = %v, want 中嶋健 (another form of 島) among them", got)
+	}
+	if got := l.KanjiRivals("鈴木翔太"); len(got) != 0 {
+		t.Errorf("KanjiRivals(鈴木翔太) = %v, want none (翔大 is no name)", got)
+	}
+	if !l.KanaRival("中島健", "ナカジマケン") {
+		t.Error("KanaRival(中島健, ナカジマケン) = false, want true (ナカシマケン)")
+	}
+	if l.KanaRival("山田太郎", "ヤマダタロウ") || l.KanaRival("中島健", "") {
+		t.Error("KanaRival true where no kana swap fits")
 	}
 }
 

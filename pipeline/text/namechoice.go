@@ -18,6 +18,7 @@ type Names interface {
 	Given() []string
 	Known(name string) bool
 	Variants(r rune) []rune
+	KanjiRivals(name string) []string
 }
 
 // NameChooser holds every name of a lexicon as a tree the second reader
@@ -236,10 +237,17 @@ func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (R
 	// change something: a sure value's own is not; another name, clear
 	// enough, is a proposal; an unsure value's own, very clear, makes it
 	// sure.
+	// A sure name with a rival spelling (太郎, 太朗) is settled only if
+	// both models choose it: then the second is asked even when the first
+	// agrees.
+	exact := strings.NewReplacer(" ", "", "　", "").Replace(read)
+	settle := rd.Why == "" && r.names.tellsApart(exact)
 	ch, err := r.second.ChooseUntil(ctx, img, r.names.allow, r.names.tree(lo, hi), func(c paddle.Choice) bool {
 		switch {
 		case c.Key == "" || c.Fit < minNameFit:
 			return false
+		case !rd.Review && settle && c.Key == exact:
+			return c.Share >= minNameShare
 		case !rd.Review:
 			return !same(c.Key) && c.Share >= minNameShare
 		case same(c.Key):
@@ -259,10 +267,11 @@ func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (R
 		// 美穂 and 美穗 are one name to the models. Only the very name
 		// they chose is made sure: variant forms can be two names (坂本,
 		// 阪本).
-		if clear && rd.Why == WhyUnsure && strings.NewReplacer(" ", "", "　", "").Replace(read) == name {
+		if clear && rd.Why == WhyUnsure && exact == name {
 			rd.Review, rd.Why = false, ""
 			rd.Confidence = max(rd.Confidence, min(ch[0].Share, ch[1].Share))
 		}
+		rd.Chosen = clear && !rd.Review && exact == name && r.names.tellsApart(name)
 		return rd, nil
 	}
 	if !rd.Review {
@@ -301,6 +310,28 @@ func nameLengths(read, raw string) (lo, hi int) {
 		return 0, 0
 	}
 	return n, n + 1
+}
+
+// tellsApart reports whether name has rival spellings the lexicon knows
+// (names.Lexicon.KanjiRivals: 太郎 and 太朗) and the models could weigh
+// every one of them against it: each is in the tree, spelt otherwise
+// than name. A rival they cannot spell, or spell as name (a variant form
+// they lack), was never put to them.
+func (c *NameChooser) tellsApart(name string) bool {
+	rivals := c.lex.KanjiRivals(name)
+	if len(rivals) == 0 {
+		return false
+	}
+	own, ok := c.spell(name)
+	if !ok {
+		return false
+	}
+	for _, v := range rivals {
+		if s, ok := c.spell(v); !ok || s == own {
+			return false
+		}
+	}
+	return true
 }
 
 // canonical is name without spaces, each kanji replaced by the least of

@@ -47,6 +47,66 @@ func (l lexicon) Variants(r rune) []rune {
 	return nil
 }
 
+// KanjiRivals: 花 and 春 are the kanji this lexicon's reader confuses,
+// and 穂 and 穗 are forms of one.
+func (l lexicon) KanjiRivals(name string) []string {
+	swap := map[rune]rune{'花': '春', '春': '花', '穂': '穗', '穗': '穂'}
+	var out []string
+	rs := []rune(strings.ReplaceAll(name, " ", ""))
+	for i, r := range rs {
+		if alt, ok := swap[r]; ok {
+			if v := string(rs[:i]) + string(alt) + string(rs[i+1:]); l.Known(v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// A name is Chosen, its rival spellings settled, only when both models
+// clearly chose its very spelling over rivals they could tell from it.
+func TestChooseNameSettlesRivals(t *testing.T) {
+	lex := lexicon{family: []string{"佐藤", "後藤"}, given: []string{"花子", "春子", "美穂", "美穗", "太郎"}}
+	name := field("applicant_name", templates.Text, templates.Kanji, true)
+	sure := func(s string) []ocr.Result { return []ocr.Result{line(s, 0.99), line(s, 0.99), line(s, 0.99)} }
+	both := func(spelling string, share float64) []choice {
+		c := choice{Choice: paddle.Choice{Share: share}, spelling: spelling}
+		return []choice{c, c}
+	}
+	all := func(rune) bool { return true }
+	for _, c := range []struct {
+		name   string
+		knows  func(rune) bool
+		reads  []ocr.Result
+		choose []choice
+		chosen bool
+		review bool
+	}{
+		{"sure, both choose it over its rival", all, sure("佐藤 花子"), both("佐藤花子", 0.99), true, false},
+		{"sure, both choose it, not clearly", all, sure("佐藤 花子"), both("佐藤花子", 0.8), false, false},
+		{"sure, the second model chooses the rival", all, sure("佐藤 花子"), []choice{{Choice: paddle.Choice{Share: 0.99}, spelling: "佐藤花子"}, {Choice: paddle.Choice{Share: 0.7}, spelling: "佐藤春子"}}, false, false},
+		{"sure, one model", all, sure("佐藤 花子"), both("佐藤花子", 0.99)[:1], false, false},
+		{"sure, both choose it, fitting badly", all, sure("佐藤 花子"), []choice{{Choice: paddle.Choice{Share: 0.99, Fit: -4}, spelling: "佐藤花子"}, {Choice: paddle.Choice{Share: 0.99, Fit: -4}, spelling: "佐藤花子"}}, false, false},
+		{"sure, no rival to settle", all, sure("佐藤 太郎"), both("佐藤太郎", 0.99), false, false},
+		{"sure, both choose its other form", all, sure("佐藤 美穂"), both("佐藤美穗", 0.99), false, false},
+		{"sure, its other form they cannot spell apart", func(r rune) bool { return r != '穗' }, sure("佐藤 美穂"), both("佐藤美穂", 0.99), false, false},
+		{"unsure, made sure by their choice", all, []ocr.Result{line("佐藤花子", 0.9), line("佐藤花子", 0.9), line("佐藤春子", 0.9)}, both("佐藤花子", 0.99), true, false},
+		{"unsure, their choice not clear enough to make it sure", all, []ocr.Result{line("佐藤花子", 0.9), line("佐藤花子", 0.9), line("佐藤春子", 0.9)}, both("佐藤花子", 0.8), false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rd := NewReader(&seqOCR{res: c.reads}).WithToday(func() time.Time { return today }).WithSecond(&fakeSecond{choose: c.choose})
+			rd.names = NewNameChooser(lex, c.knows)
+			got, err := rd.Read(context.Background(), page(name.Box), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Chosen != c.chosen || got.Review != c.review {
+				t.Errorf("got %#v chosen %v review %v; want chosen %v review %v", got.Value, got.Chosen, got.Review, c.chosen, c.review)
+			}
+		})
+	}
+}
+
 func TestChooseName(t *testing.T) {
 	lex := lexicon{family: []string{"佐藤", "後藤", "斎藤", "藤"}, given: []string{"花子", "春子", "美穂", "美穗"}}
 	// The models' alphabet lacks 斎, as PaddleOCR's lacks it.

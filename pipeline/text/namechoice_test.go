@@ -89,6 +89,7 @@ func TestChooseNameSettlesRivals(t *testing.T) {
 		{"sure, both choose it, fitting badly", all, sure("佐藤 花子"), []choice{{Choice: paddle.Choice{Share: 0.99, Fit: -4}, spelling: "佐藤花子"}, {Choice: paddle.Choice{Share: 0.99, Fit: -4}, spelling: "佐藤花子"}}, false, false},
 		{"sure, no rival to settle", all, sure("佐藤 太郎"), both("佐藤太郎", 0.99), false, false},
 		{"sure, both choose its other form", all, sure("佐藤 美穂"), both("佐藤美穗", 0.99), false, false},
+		{"sure, both choose it over its other form", all, sure("佐藤 美穂"), both("佐藤美穂", 0.99), false, false},
 		{"sure, its other form they cannot spell apart", func(r rune) bool { return r != '穗' }, sure("佐藤 美穂"), both("佐藤美穂", 0.99), false, false},
 		{"unsure, made sure by their choice", all, []ocr.Result{line("佐藤花子", 0.9), line("佐藤花子", 0.9), line("佐藤春子", 0.9)}, both("佐藤花子", 0.99), true, false},
 		{"unsure, their choice not clear enough to make it sure", all, []ocr.Result{line("佐藤花子", 0.9), line("佐藤花子", 0.9), line("佐藤春子", 0.9)}, both("佐藤花子", 0.8), false, true},

@@ -42,9 +42,11 @@ const unsureCap = 0.5
 //   - kanji that make no known name: a misread, or a rare name; either
 //     way not sure, and neither is its フリガナ, which nothing confirms.
 //
-// chosen holds the names the second reader's models chose over their
-// rival spellings: for those only the フリガナ's confusable kana count.
-func (e *Engine) checkNames(rec *forms.Record, t *templates.Template, chosen map[string]bool) {
+// settles, asked of a sure name a kanji rival holds, reports whether the
+// second reader's models chose it over its rivals (text.Reader.
+// SettlesRivals): then only the フリガナ's confusable kana count. nil:
+// nothing settles.
+func (e *Engine) checkNames(rec *forms.Record, t *templates.Template, settles func(templates.Field, string) bool) {
 	if e.names == nil {
 		return
 	}
@@ -92,10 +94,10 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template, chosen map
 				k = kana
 			}
 			rival := e.names.Rival(name, k)
-			if rival && chosen[fd.ID] {
+			if rival && !e.names.KanaRival(name, k) && settles != nil && settles(fd, name) {
 				// Two recognisers trained apart from Tesseract, asked
 				// among every name, chose this spelling over its rivals.
-				rival = e.names.KanaRival(name, k)
+				rival = false
 			}
 			if rival {
 				// 太田 and 大田 are both オオタ: the lexicon cannot say

@@ -92,7 +92,7 @@ func TestCheckNames(t *testing.T) {
 }
 
 // A name the second reader's models chose over its rival spellings
-// (text.Reading.Chosen) has its confusable kanji settled, not the
+// (text.Reader.SettlesRivals) has its confusable kanji settled, not the
 // confusable kana of its フリガナ.
 func TestCheckNamesChosen(t *testing.T) {
 	e, err := New(templates.Builtin(), Config{})
@@ -116,7 +116,12 @@ func TestCheckNamesChosen(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := forms.Record{Fields: map[string]forms.FieldValue{"applicant_name": sure(c.kanji), "applicant_kana": sure(c.kana)}}
-			e.checkNames(&rec, app, map[string]bool{"applicant_name": c.chosen})
+			e.checkNames(&rec, app, func(fd templates.Field, name string) bool {
+				if fd.ID != "applicant_name" || name != c.kanji {
+					t.Errorf("asked to settle %s %q", fd.ID, name)
+				}
+				return c.chosen
+			})
 			for _, id := range []string{"applicant_name", "applicant_kana"} {
 				if rec.Fields[id].Review != c.review {
 					t.Errorf("%s: review = %v, want %v (issues %v)", id, rec.Fields[id].Review, c.review, rec.Issues)

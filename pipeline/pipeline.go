@@ -230,9 +230,6 @@ type Detail struct {
 	// Slots holds what was printed in an answer sheet's slots (person_name,
 	// person_address).
 	Slots map[string]SlotReading
-	// Chosen holds the text fields whose sure value the second reader's
-	// models chose over its rival spellings (text.Reading.Chosen).
-	Chosen map[string]bool
 }
 
 // SlotReading is a printed slot as read, and whether it was read surely.
@@ -407,7 +404,12 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 		} else if err := e.readText(ctx, &rec, d, t, ink); err != nil {
 			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: fmt.Sprintf("%s: 文字欄を読み取れませんでした / text fields could not be read (%v) — process the file again", where, err)})
 		} else {
-			e.checkNames(&rec, t, d.Chosen)
+			e.checkNames(&rec, t, func(fd templates.Field, name string) bool {
+				// An error (a cancelled batch) settles nothing: the name
+				// goes to a person.
+				ok, err := e.cfg.Text.SettlesRivals(ctx, ink, fd, name)
+				return err == nil && ok
+			})
 			e.checkAddresses(&rec, t)
 			e.checkRelationship(&rec, t)
 			e.checkOutside(&rec, t, ink)
@@ -514,7 +516,7 @@ func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *imag
 
 // readText reads every text and date field of the page.
 func (e *Engine) readText(ctx context.Context, rec *forms.Record, d *Detail, t *templates.Template, ink *image.Gray) error {
-	d.Raw, d.Chosen = map[string]string{}, map[string]bool{}
+	d.Raw = map[string]string{}
 	for _, fd := range t.Fields {
 		if fd.Kind != templates.Text && fd.Kind != templates.Date {
 			continue
@@ -524,9 +526,6 @@ func (e *Engine) readText(ctx context.Context, rec *forms.Record, d *Detail, t *
 			return err
 		}
 		d.Raw[fd.ID] = rd.Raw
-		if rd.Chosen {
-			d.Chosen[fd.ID] = true
-		}
 		rec.Fields[fd.ID] = forms.FieldValue{Value: rd.Value, Confidence: round(rd.Confidence, 3), Review: rd.Review}
 		if rd.Review {
 			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: rd.Why, Message: textMessage(fd, rd.Why)})

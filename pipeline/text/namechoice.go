@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"shinsei/ocr/paddle"
+	"shinsei/templates"
 )
 
 // Names is what the reader needs of a name lexicon to choose among its
@@ -237,17 +238,11 @@ func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (R
 	// change something: a sure value's own is not; another name, clear
 	// enough, is a proposal; an unsure value's own, very clear, makes it
 	// sure.
-	// A sure name with a rival spelling (太郎, 太朗) is settled only if
-	// both models choose it: then the second is asked even when the first
-	// agrees.
 	exact := strings.NewReplacer(" ", "", "　", "").Replace(read)
-	settle := rd.Why == "" && r.names.tellsApart(exact)
 	ch, err := r.second.ChooseUntil(ctx, img, r.names.allow, r.names.tree(lo, hi), func(c paddle.Choice) bool {
 		switch {
 		case c.Key == "" || c.Fit < minNameFit:
 			return false
-		case !rd.Review && settle && c.Key == exact:
-			return c.Share >= minNameShare
 		case !rd.Review:
 			return !same(c.Key) && c.Share >= minNameShare
 		case same(c.Key):
@@ -271,7 +266,6 @@ func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (R
 			rd.Review, rd.Why = false, ""
 			rd.Confidence = max(rd.Confidence, min(ch[0].Share, ch[1].Share))
 		}
-		rd.Chosen = clear && !rd.Review && exact == name && r.names.tellsApart(name)
 		return rd, nil
 	}
 	if !rd.Review {
@@ -310,6 +304,35 @@ func nameLengths(read, raw string) (lo, hi int) {
 		return 0, 0
 	}
 	return n, n + 1
+}
+
+// SettlesRivals reports whether both models, asked which name of the
+// lexicon the 氏名 box f of ink holds, clearly choose name itself (at
+// least minNameShare, within minNameFit) over every rival spelling of it
+// the lexicon knows (names.Lexicon.KanjiRivals: 山田太郎 and 山田太朗,
+// both ヤマダタロウ) — two recognisers trained apart from Tesseract
+// weighed 朗 against 郎 and chose what it read. False when they could not
+// tell some rival from it (tellsApart), or without a second reader.
+// Asked only of a sure name the rival check holds (pipeline.checkNames):
+// each answer costs both models' runs.
+func (r *Reader) SettlesRivals(ctx context.Context, ink *image.Gray, f templates.Field, name string) (bool, error) {
+	if r.names == nil || r.second == nil {
+		return false, nil
+	}
+	name = strings.NewReplacer(" ", "", "　", "").Replace(name)
+	if !r.names.tellsApart(name) {
+		return false, nil
+	}
+	p := Prepare(ink, f.Box)
+	lo, hi := nameLengths(name, "")
+	ch, err := r.second.ChooseUntil(ctx, p.Image, r.names.allow, r.names.tree(lo, hi), func(c paddle.Choice) bool {
+		return c.Key == name && c.Share >= minNameShare && c.Fit >= minNameFit
+	})
+	if err != nil {
+		return false, fmt.Errorf("text: settling the name's rivals: %w", err)
+	}
+	chosen, ok := bothChose(ch, minNameShare, minNameFit)
+	return ok && chosen == name, nil
 }
 
 // tellsApart reports whether name has rival spellings the lexicon knows

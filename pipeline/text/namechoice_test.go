@@ -63,46 +63,42 @@ func (l lexicon) KanjiRivals(name string) []string {
 	return out
 }
 
-// A name is Chosen, its rival spellings settled, only when both models
-// clearly chose its very spelling over rivals they could tell from it.
-func TestChooseNameSettlesRivals(t *testing.T) {
+// A name's rival spellings are settled only when both models clearly
+// choose its very spelling over rivals they could tell from it.
+func TestSettlesRivals(t *testing.T) {
 	lex := lexicon{family: []string{"佐藤", "後藤"}, given: []string{"花子", "春子", "美穂", "美穗", "太郎"}}
 	name := field("applicant_name", templates.Text, templates.Kanji, true)
-	sure := func(s string) []ocr.Result { return []ocr.Result{line(s, 0.99), line(s, 0.99), line(s, 0.99)} }
 	both := func(spelling string, share float64) []choice {
 		c := choice{Choice: paddle.Choice{Share: share}, spelling: spelling}
 		return []choice{c, c}
 	}
 	all := func(rune) bool { return true }
 	for _, c := range []struct {
-		name   string
-		knows  func(rune) bool
-		reads  []ocr.Result
-		choose []choice
-		chosen bool
-		review bool
+		name    string
+		knows   func(rune) bool
+		value   string
+		choose  []choice
+		settles bool
 	}{
-		{"sure, both choose it over its rival", all, sure("佐藤 花子"), both("佐藤花子", 0.99), true, false},
-		{"sure, both choose it, not clearly", all, sure("佐藤 花子"), both("佐藤花子", 0.8), false, false},
-		{"sure, the second model chooses the rival", all, sure("佐藤 花子"), []choice{{Choice: paddle.Choice{Share: 0.99}, spelling: "佐藤花子"}, {Choice: paddle.Choice{Share: 0.7}, spelling: "佐藤春子"}}, false, false},
-		{"sure, one model", all, sure("佐藤 花子"), both("佐藤花子", 0.99)[:1], false, false},
-		{"sure, both choose it, fitting badly", all, sure("佐藤 花子"), []choice{{Choice: paddle.Choice{Share: 0.99, Fit: -4}, spelling: "佐藤花子"}, {Choice: paddle.Choice{Share: 0.99, Fit: -4}, spelling: "佐藤花子"}}, false, false},
-		{"sure, no rival to settle", all, sure("佐藤 太郎"), both("佐藤太郎", 0.99), false, false},
-		{"sure, both choose its other form", all, sure("佐藤 美穂"), both("佐藤美穗", 0.99), false, false},
-		{"sure, both choose it over its other form", all, sure("佐藤 美穂"), both("佐藤美穂", 0.99), false, false},
-		{"sure, its other form they cannot spell apart", func(r rune) bool { return r != '穗' }, sure("佐藤 美穂"), both("佐藤美穂", 0.99), false, false},
-		{"unsure, made sure by their choice", all, []ocr.Result{line("佐藤花子", 0.9), line("佐藤花子", 0.9), line("佐藤春子", 0.9)}, both("佐藤花子", 0.99), true, false},
-		{"unsure, their choice not clear enough to make it sure", all, []ocr.Result{line("佐藤花子", 0.9), line("佐藤花子", 0.9), line("佐藤春子", 0.9)}, both("佐藤花子", 0.8), false, true},
+		{"both choose it over its rival", all, "佐藤 花子", both("佐藤花子", 0.99), true},
+		{"both choose it, not clearly", all, "佐藤 花子", both("佐藤花子", 0.8), false},
+		{"the second model chooses the rival", all, "佐藤 花子", []choice{{Choice: paddle.Choice{Share: 0.99}, spelling: "佐藤花子"}, {Choice: paddle.Choice{Share: 0.7}, spelling: "佐藤春子"}}, false},
+		{"one model", all, "佐藤 花子", both("佐藤花子", 0.99)[:1], false},
+		{"both choose it, fitting badly", all, "佐藤 花子", []choice{{Choice: paddle.Choice{Share: 0.99, Fit: -4}, spelling: "佐藤花子"}, {Choice: paddle.Choice{Share: 0.99, Fit: -4}, spelling: "佐藤花子"}}, false},
+		{"no rival to settle", all, "佐藤 太郎", both("佐藤太郎", 0.99), false},
+		{"both choose its other form", all, "佐藤 美穂", both("佐藤美穗", 0.99), false},
+		{"both choose it over its other form", all, "佐藤 美穂", both("佐藤美穂", 0.99), false},
+		{"its other form they cannot spell apart", func(r rune) bool { return r != '穗' }, "佐藤 美穂", both("佐藤美穂", 0.99), false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rd := NewReader(&seqOCR{res: c.reads}).WithToday(func() time.Time { return today }).WithSecond(&fakeSecond{choose: c.choose})
+			rd := NewReader(&seqOCR{}).WithToday(func() time.Time { return today }).WithSecond(&fakeSecond{choose: c.choose})
 			rd.names = NewNameChooser(lex, c.knows)
-			got, err := rd.Read(context.Background(), page(name.Box), name)
+			got, err := rd.SettlesRivals(context.Background(), page(name.Box), name, c.value)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Chosen != c.chosen || got.Review != c.review {
-				t.Errorf("got %#v chosen %v review %v; want chosen %v review %v", got.Value, got.Chosen, got.Review, c.chosen, c.review)
+			if got != c.settles {
+				t.Errorf("SettlesRivals(%s) = %v, want %v", c.value, got, c.settles)
 			}
 		})
 	}

@@ -125,12 +125,6 @@ type Reading struct {
 	// Raw is what Tesseract returned, before normalisation. It is personal
 	// data: it exists for evaluation and must not be logged or stored.
 	Raw string
-	// Chosen: a sure name that both of the second reader's models,
-	// asked which name of the lexicon the box holds, clearly chose as
-	// read, over every rival spelling of it (太郎 and 太朗) they were
-	// asked about. It settles the kanji a reader confuses, and nothing
-	// else (its フリガナ's kana are another matter).
-	Chosen bool
 }
 
 // Why codes: the reason a reading needs a person.

@@ -48,27 +48,7 @@ func TestNameConfusions(t *testing.T) {
 		t.Fatal(err)
 	}
 	family, given := lexiconNames(t, "../../forms/names/names.tsv")
-	hands, err := scangen.HandsByUse(use)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := templates.Builtin().Get("jpki-application", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	field, ok := tpl.Field("applicant_name")
-	if !ok {
-		t.Fatal("no applicant_name")
-	}
-	pool, err := ocr.NewPool(ocr.Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	// As the pipeline reads: with the second recogniser, which also
-	// chooses among the lexicon's names (and makes sure an unsure name it
-	// chooses as Tesseract read it).
-	rd := text.NewReader(pool).WithToday(scangen.DefaultToday).WithSecond(paddletest.Pool(t)).WithNames(lex)
+	hands, field, rd := nameReader(t, use, lex)
 
 	subs := map[[2]rune]int{}
 	var passed []string
@@ -154,6 +134,33 @@ func TestNameConfusions(t *testing.T) {
 	for _, p := range passed {
 		t.Errorf("passed wrong: %s", p)
 	}
+}
+
+// nameReader is the hands of one use, an application's 氏名 box, and a
+// reader that reads it as the pipeline does: with the second recogniser,
+// which also chooses among lex's names (and makes sure an unsure name it
+// chooses as Tesseract read it).
+func nameReader(t *testing.T, use string, lex text.Names) ([]scangen.Hand, templates.Field, *text.Reader) {
+	t.Helper()
+	hands, err := scangen.HandsByUse(use)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := templates.Builtin().Get("jpki-application", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	field, ok := tpl.Field("applicant_name")
+	if !ok {
+		t.Fatal("no applicant_name")
+	}
+	pool, err := ocr.NewPool(ocr.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	rd := text.NewReader(pool).WithToday(scangen.DefaultToday).WithSecond(paddletest.Pool(t)).WithNames(lex)
+	return hands, field, rd
 }
 
 func envInt(t *testing.T, key string, def int) int {

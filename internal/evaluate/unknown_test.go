@@ -14,10 +14,7 @@ import (
 	"shinsei/forms/names"
 	"shinsei/internal/scangen"
 	"shinsei/internal/trainlines"
-	"shinsei/ocr"
-	"shinsei/ocr/paddle/paddletest"
 	"shinsei/pipeline/text"
-	"shinsei/templates"
 )
 
 // TestUnknownNames is the scenario of a name the lexicon does not hold:
@@ -50,24 +47,7 @@ func TestUnknownNames(t *testing.T) {
 		}
 	}
 	part := newPartLexicon(lex, dropped)
-	hands, err := scangen.HandsByUse(use)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := templates.Builtin().Get("jpki-application", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	field, ok := tpl.Field("applicant_name")
-	if !ok {
-		t.Fatal("no applicant_name")
-	}
-	pool, err := ocr.NewPool(ocr.Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	rd := text.NewReader(pool).WithToday(scangen.DefaultToday).WithSecond(paddletest.Pool(t)).WithNames(part)
+	hands, field, rd := nameReader(t, use, part)
 
 	var passed []string
 	reads, sure, settled := 0, 0, 0

@@ -50,7 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	n := fs.Int("n", 20, "number of documents")
 	start := fs.Int("start", 0, "index of the first document (to extend a corpus)")
 	seed := fs.Uint64("seed", 1, "random seed")
-	mixName := fs.String("mix", "standard", "scan damage: clean, standard or hard")
+	mixName := fs.String("mix", "standard", "scan damage: clean, standard, hard, or copier (another scanner, held out from calibration and training)")
 	jobs := fs.Int("j", runtime.NumCPU(), "documents made in parallel")
 	handSpec := fs.String("hands", "", "write in these hands: a use (train, calibrate, holdout) or hand names, comma-separated; each page's truth names its hand (default: the training faces, as always)")
 	answer := fs.String("answer", "", "instead of a corpus, fill in and scan the answer sheet of the case in this `file` (the JSON of shinsei cases show ID --json)")

@@ -301,6 +301,61 @@ func threshold(img *image.Gray, cut uint8) {
 	}
 }
 
+// sharpen is the firmware's unsharp mask: the page plus amount times its
+// difference from a one-pixel gaussian blur of itself.
+func sharpen(img *image.Gray, amount float64) *image.Gray {
+	soft := blur(img, 1)
+	k := int(math.Round(amount * 256))
+	out := image.NewGray(img.Rect)
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	for y := range h {
+		src := img.Pix[y*img.Stride : y*img.Stride+w]
+		sm := soft.Pix[y*soft.Stride : y*soft.Stride+w]
+		dst := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x, v := range src {
+			d := int(v) - int(sm[x])
+			dst[x] = clamp8(int(v) + (d*k+128)>>8)
+		}
+	}
+	return out
+}
+
+// backgroundWhite is the grey level a copier's background removal takes
+// for paper: everything at or above it is white, and the rest is
+// stretched to fill the range below.
+const backgroundWhite = 215
+
+// dither makes the page bilevel as a copier's black-and-white mode does:
+// background removal (paper, grey or not, becomes white), then
+// Floyd–Steinberg error diffusion at cut, so grey ink becomes dots.
+func dither(img *image.Gray, cut uint8) {
+	if cut == 0 {
+		cut = 128
+	}
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	// err holds the diffused error of this row and the next, in 16ths.
+	cur, next := make([]int, w+2), make([]int, w+2)
+	for y := range h {
+		line := img.Pix[y*img.Stride : y*img.Stride+w]
+		for x, v := range line {
+			level := min(white, int(v)*white/backgroundWhite)
+			want := level + cur[x+1]/16
+			got := 0
+			if want >= int(cut) {
+				got = white
+			}
+			line[x] = uint8(got)
+			e := want - got
+			cur[x+2] += 7 * e
+			next[x] += 3 * e
+			next[x+1] += 5 * e
+			next[x+2] += e
+		}
+		cur, next = next, cur
+		clear(next)
+	}
+}
+
 // jpegRoundTrip gives the page the blocking and ringing of the scanner's
 // JPEG encoder.
 func jpegRoundTrip(img *image.Gray, quality int) (*image.Gray, error) {

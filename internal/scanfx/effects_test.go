@@ -159,3 +159,59 @@ func TestThresholdAndSpeckle(t *testing.T) {
 		}
 	}
 }
+
+// A copier's black-and-white mode: paper, even grey paper, stays white;
+// solid ink stays black; grey ink becomes dots whose density is its
+// darkness after background removal.
+func TestDither(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		level  uint8
+		darkLo float64 // share of black pixels expected
+		darkHi float64
+	}{
+		{"white paper", 255, 0, 0},
+		{"grey paper", 225, 0, 0},
+		{"solid ink", 20, 0.9, 1},
+		{"faint ink", 170, 0.15, 0.3}, // 170 → 201 of 255 after background removal: a fifth dark
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			img := whitePage(200, 200)
+			for i := range img.Pix {
+				img.Pix[i] = c.level
+			}
+			dither(img, 128)
+			dark := 0
+			for _, v := range img.Pix {
+				switch v {
+				case 0:
+					dark++
+				case 255:
+				default:
+					t.Fatalf("dithered page holds grey %d", v)
+				}
+			}
+			if f := float64(dark) / float64(len(img.Pix)); f < c.darkLo || f > c.darkHi {
+				t.Errorf("%.3f of the pixels black, want %.2f–%.2f", f, c.darkLo, c.darkHi)
+			}
+		})
+	}
+}
+
+// Sharpening leaves flat areas as they are and overshoots at an edge.
+func TestSharpen(t *testing.T) {
+	img := whitePage(40, 40)
+	for y := range 40 {
+		for x := range 20 {
+			img.Pix[y*img.Stride+x] = 100
+		}
+	}
+	out := sharpen(img, 1)
+	at := func(x int) uint8 { return out.Pix[20*out.Stride+x] }
+	if at(2) != 100 || at(38) != 255 {
+		t.Errorf("flat areas changed: %d, %d", at(2), at(38))
+	}
+	if at(19) >= 100 {
+		t.Errorf("ink beside the edge is %d, want darker than 100 (the halo)", at(19))
+	}
+}

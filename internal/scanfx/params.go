@@ -51,6 +51,15 @@ type Params struct {
 	// Threshold is the bilevel cut: grey levels below it become black.
 	// 0 means 128.
 	Threshold uint8
+	// Dither makes a Bilevel page by error diffusion (Floyd–Steinberg)
+	// after the copier's background removal, as an office copier's
+	// scan-to-folder does, in place of a fixed cut: grey becomes a pattern
+	// of dots, and faint strokes break into them.
+	Dither bool
+	// Sharpen is the strength of the firmware's unsharp mask (0: none;
+	// 1 adds the difference from a one-pixel blur once): halos beside
+	// strokes, and noise made coarser.
+	Sharpen float64
 	// JPEGQuality in 1..100 round-trips the page through JPEG at that
 	// quality; 0 means no JPEG artefacts.
 	JPEGQuality int
@@ -100,6 +109,10 @@ func (p Params) Validate() error {
 		return bad("Tone %v not in 0..1", p.Tone)
 	case p.JPEGQuality < 0 || p.JPEGQuality > 100:
 		return bad("JPEGQuality %d not in 0..100", p.JPEGQuality)
+	case p.Dither && !p.Bilevel:
+		return bad("Dither without Bilevel")
+	case !finite(p.Sharpen) || p.Sharpen < 0 || p.Sharpen > 4:
+		return bad("Sharpen %v not in 0..4", p.Sharpen)
 	}
 	return nil
 }
@@ -115,6 +128,11 @@ const (
 	// Hard is the worst a pipeline should still register: steep skew, any
 	// orientation, low or odd resolution, heavy noise, crushed JPEG.
 	Hard
+	// Copier is another scanner than the counter's: an office copier's
+	// scan-to-folder, with a sharpening filter, softer optics, coarser
+	// JPEG and dithered black-and-white pages. No threshold was chosen on
+	// it and no training line drawn through it: the held-out scanner.
+	Copier
 )
 
 func (m Mix) String() string {
@@ -125,6 +143,8 @@ func (m Mix) String() string {
 		return "standard"
 	case Hard:
 		return "hard"
+	case Copier:
+		return "copier"
 	}
 	return fmt.Sprintf("Mix(%d)", int(m))
 }
@@ -132,12 +152,12 @@ func (m Mix) String() string {
 // ParseMix accepts the names printed by Mix.String, case-insensitively, so a
 // generator's flag can name a mix.
 func ParseMix(s string) (Mix, error) {
-	for _, m := range []Mix{Clean, Standard, Hard} {
+	for _, m := range []Mix{Clean, Standard, Hard, Copier} {
 		if strings.EqualFold(s, m.String()) {
 			return m, nil
 		}
 	}
-	return 0, fmt.Errorf("%w: unknown mix %q (want clean, standard or hard)", ErrInvalidParams, s)
+	return 0, fmt.Errorf("%w: unknown mix %q (want clean, standard, hard or copier)", ErrInvalidParams, s)
 }
 
 // MaxShiftMM is the largest page shift RandomParams draws for any mix.
@@ -184,6 +204,37 @@ func RandomParams(rng *rand.Rand, mix Mix) Params {
 		p.Threshold = uint8(100 + rng.IntN(51))
 		if !p.Bilevel && rng.Float64() < 0.75 {
 			p.JPEGQuality = 30 + rng.IntN(31)
+		}
+
+	case Copier:
+		// As the counter's scanner in what a person does (the sheet's
+		// skew and orientation); otherwise its own: a lens a little
+		// softer, sharpened back by firmware, JPEG at the quality an
+		// office default saves, and a third of pages in dithered black
+		// and white after background removal.
+		p.SkewDeg = uniform(rng, -2, 2)
+		switch r := rng.Float64(); {
+		case r < 0.05:
+			p.Rotate90 = 2
+		case r < 0.10:
+			p.Rotate90 = 1 + 2*rng.IntN(2)
+		}
+		p.DPI = pickDPI(rng, []float64{200, 300}, 0.8, 200, 300)
+		p.ShiftXMM = uniform(rng, -1.5, 1.5)
+		p.ShiftYMM = uniform(rng, -1.5, 1.5)
+		p.Blur = opticalBlur(rng, p.DPI, 0.04, 0.10)
+		p.Noise = uniform(rng, 2, 6)
+		p.Speckle = uniform(rng, 0, 0.5)
+		p.Tone = uniform(rng, 0.1, 0.5)
+		p.Bilevel = rng.Float64() < 0.35
+		p.Threshold = uint8(120 + rng.IntN(31))
+		if p.Bilevel {
+			p.Dither = true
+		} else {
+			p.Sharpen = uniform(rng, 0.5, 1.5)
+			if rng.Float64() < 0.8 {
+				p.JPEGQuality = 45 + rng.IntN(31)
+			}
 		}
 
 	default: // Standard, and anything unknown gets the everyday mix.

@@ -18,6 +18,7 @@ func TestRandomParamsDistribution(t *testing.T) {
 		jpegMin, jpegMax            int
 		shiftMax, blurMax, noiseMax float64
 		toneMax                     float64
+		dither, sharpen             int
 	}
 	tests := []struct {
 		mix   Mix
@@ -65,6 +66,24 @@ func TestRandomParamsDistribution(t *testing.T) {
 				t.Errorf("ranges: %+v", c)
 			}
 		}},
+		{Copier, func(t *testing.T, c counts) {
+			frac := func(k int) float64 { return float64(k) / n }
+			if f := frac(c.bilevel); !near(f, 0.35, 0.02) || c.dither != c.bilevel {
+				t.Errorf("bilevel %.3f (want ≈0.35), %d of %d dithered (want all)", f, c.dither, c.bilevel)
+			}
+			if c.sharpen != n-c.bilevel {
+				t.Errorf("%d of %d grey pages sharpened, want all", c.sharpen, n-c.bilevel)
+			}
+			if f := frac(c.jpeg); !near(f, 0.65*0.8, 0.02) {
+				t.Errorf("jpeg %.3f, want ≈0.52", f)
+			}
+			if f := frac(c.rot[2]); !near(f, 0.05, 0.01) {
+				t.Errorf("upside down %.3f, want ≈0.05", f)
+			}
+			if c.skewMin < -2 || c.skewMax > 2 || c.dpiMin != 200 || c.dpiMax != 300 || c.jpegMin != 45 || c.jpegMax != 75 {
+				t.Errorf("ranges: %+v", c)
+			}
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.mix.String(), func(t *testing.T) {
@@ -85,6 +104,12 @@ func TestRandomParamsDistribution(t *testing.T) {
 					if p.Bilevel {
 						c.both++
 					}
+				}
+				if p.Dither {
+					c.dither++
+				}
+				if p.Sharpen > 0 {
+					c.sharpen++
 				}
 				if tc.mix == Hard && math.Abs(p.SkewDeg) < 3 {
 					t.Fatalf("hard skew %v below 3°", p.SkewDeg)
@@ -113,7 +138,7 @@ func TestRandomParamsKeepFiducials(t *testing.T) {
 	const keepMM = 10 - 6.0/2 - 3
 	in := mmPx(keepMM)
 	corners := [][2]float64{{in, in}, {a4W - in, in}, {in, a4H - in}, {a4W - in, a4H - in}}
-	for _, mix := range []Mix{Clean, Standard, Hard} {
+	for _, mix := range []Mix{Clean, Standard, Hard, Copier} {
 		rng := rand.New(rand.NewPCG(7, uint64(mix)))
 		worst := math.Inf(1)
 		for range 20000 {

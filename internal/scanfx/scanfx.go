@@ -121,7 +121,13 @@ func Apply(src *image.Gray, p Params, rng *rand.Rand) (*image.Gray, Affine, erro
 	if p.Noise > 0 {
 		noise(dst, p.Noise, rng)
 	}
-	if p.Bilevel {
+	if p.Sharpen > 0 {
+		dst = sharpen(dst, p.Sharpen)
+	}
+	switch {
+	case p.Dither:
+		dither(dst, p.Threshold)
+	case p.Bilevel:
 		threshold(dst, p.Threshold)
 	}
 	if p.JPEGQuality > 0 {

@@ -267,6 +267,8 @@ func TestApplyErrors(t *testing.T) {
 		{"negative blur", src, Params{Blur: -1}, rng, ErrInvalidParams},
 		{"tone 2", src, Params{Tone: 2}, rng, ErrInvalidParams},
 		{"jpeg 101", src, Params{JPEGQuality: 101}, rng, ErrInvalidParams},
+		{"dither without bilevel", src, Params{Dither: true}, rng, ErrInvalidParams},
+		{"sharpen 5", src, Params{Sharpen: 5}, rng, ErrInvalidParams},
 		{"noise without rng", src, Params{Noise: 3}, nil, ErrNoRand},
 		{"tone without rng", src, Params{Tone: 0.3}, nil, ErrNoRand},
 		{"too large", whitePage(4000, 4000), Params{DPI: 1200}, rng, ErrInvalidParams},

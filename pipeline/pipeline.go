@@ -553,7 +553,7 @@ func textMessage(f templates.Field, why string) string {
 	case text.WhyOverrun:
 		return fmt.Sprintf("「%s」の記入が枠からはみ出しています / the writing in %q runs out of its box (or stands beside it) and may be cut — check the whole entry on the form", f.Label, f.ID)
 	case text.WhyFaint:
-		return fmt.Sprintf("「%s」の記入が薄く、確実に読めません / the writing in %q is too faint to read surely (pencil or a worn pen) — check it on the form", f.Label, f.ID)
+		return fmt.Sprintf("「%s」の記入が薄いか点状に途切れていて、確実に読めません / the writing in %q is too faint or too broken to read surely (pencil, a worn pen, or a black-and-white scan that broke it into dots) — check it on the form, and scan in grey next time", f.Label, f.ID)
 	case text.WhyDigits:
 		return fmt.Sprintf("「%s」の数字を二つの読み取りで確認できません / the digits in %q were read differently by a second recogniser — check them on the form", f.Label, f.ID)
 	case text.WhyShape:

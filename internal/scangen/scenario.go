@@ -19,6 +19,9 @@ import (
 //	faint       a text field in faint ink (a worn or erasable pen, grey 170–210)
 //	faint-proxy the proxy's name in faint ink: a field no rule requires, so
 //	            a reader that sees no ink there passes the form as in-person
+//	faint-dithered
+//	            the same, scanned by the copier (scanfx.Copier) in black and
+//	            white: the faint strokes survive only as scattered dots
 //	pencil      a text field in pencil (grey 110–150)
 //	overrun     an address whose last characters (the room number) stand past
 //	            the right edge of its box
@@ -32,11 +35,11 @@ import (
 // The truth of the field the scenario is about is what the person meant:
 // a reader must read it, or say that a person must look; never pass
 // something else as sure.
-var Scenarios = []string{"faint", "faint-proxy", "pencil", "overrun", "correction", "nospace", "fullwidth", "stray-line", "fold-shadow"}
+var Scenarios = []string{"faint", "faint-proxy", "faint-dithered", "pencil", "overrun", "correction", "nospace", "fullwidth", "stray-line", "fold-shadow"}
 
 // ScenarioField is the field each scenario is about.
 var ScenarioField = map[string]string{
-	"faint": "applicant_address", "faint-proxy": "proxy_name", "pencil": "applicant_address", "overrun": "applicant_address",
+	"faint": "applicant_address", "faint-proxy": "proxy_name", "faint-dithered": "proxy_name", "pencil": "applicant_address", "overrun": "applicant_address",
 	"correction": "applicant_phone", "nospace": "applicant_name", "fullwidth": "applicant_phone",
 	"stray-line": "proxy_name", "fold-shadow": "proxy_address",
 }
@@ -71,7 +74,7 @@ func (g *Generator) Scenario(name string, i int) (Doc, error) {
 		{"applicant_kana", person.Kana}, {"applicant_name", person.Name}, {"applicant_address", person.Address}, {"applicant_phone", person.Phone},
 		{"proxy_name", ""}, {"proxy_address", ""},
 	} {
-		if f.id == target && f.s == "" && name == "faint-proxy" {
+		if f.id == target && f.s == "" && (name == "faint-proxy" || name == "faint-dithered") {
 			f.s = newPerson(rng, g.opts.Today, 20, 80).Name
 		}
 		if f.id == target {
@@ -97,11 +100,20 @@ func (g *Generator) Scenario(name string, i int) (Doc, error) {
 	}
 	w.blanks(t)
 
-	params := scanfx.RandomParams(rng, g.opts.Mix)
+	mix := g.opts.Mix
+	if name == "faint-dithered" {
+		mix = scanfx.Copier
+	}
+	params := scanfx.RandomParams(rng, mix)
 	params.Rotate90 = 0
-	// Grey, not fax-mode: a bilevel scan would turn faint ink into nothing
-	// (a loss no reader could see; shinsei's advice is to scan in grey).
-	params.Bilevel = false
+	if name == "faint-dithered" {
+		params.Bilevel, params.Dither, params.Sharpen, params.JPEGQuality = true, true, 0, 0
+	} else {
+		// Grey, not fax-mode: a fixed cut would turn faint ink into
+		// nothing (a loss no reader could see; shinsei's advice is to
+		// scan in grey).
+		params.Bilevel, params.Dither = false, false
+	}
 	scan, aff, err := scanfx.Apply(img, params, rng)
 	if err != nil {
 		return Doc{}, err
@@ -112,7 +124,7 @@ func (g *Generator) Scenario(name string, i int) (Doc, error) {
 	}
 	file := fmt.Sprintf("scenario-%s-%03d.png", name, i)
 	pt := PageTruth{Page: 1, Template: t.ID, Revision: t.Revision, Fields: w.fields, Geometry: geometry(params, aff, scan, scanfx.PNG, 0), Hand: g.handName(w.pen)}
-	return Doc{Name: file, Data: buf.Bytes(), Truth: Truth{File: file, Seed: g.opts.Seed, Mix: g.opts.Mix.String(), Index: i, Pages: []PageTruth{pt}}}, nil
+	return Doc{Name: file, Data: buf.Bytes(), Truth: Truth{File: file, Seed: g.opts.Seed, Mix: mix.String(), Index: i, Pages: []PageTruth{pt}}}, nil
 }
 
 // scenario writes value s into field id the way scenario name has it.
@@ -120,7 +132,7 @@ func (w *writer) scenario(t *templates.Template, name, id, s string) error {
 	b := w.box(t, id)
 	p := w.pen
 	switch name {
-	case "faint", "faint-proxy":
+	case "faint", "faint-proxy", "faint-dithered":
 		w.fields[id] = FieldTruth{Value: s, Style: name}
 		p.ink = uint8(170 + w.rng.IntN(41))
 		return p.write(w.img, b, s, w.rng)

@@ -29,7 +29,8 @@ type Prepared struct {
 	// writing that runs out of its box may be cut.
 	Overflow float64
 	// Faint says the zone holds writing-sized strokes lighter than
-	// inkBelow that the binarised image left out.
+	// inkBelow that the binarised image left out, or, where it kept no
+	// writing, strokes broken into specks it dropped (hasBrokenWriting).
 	Faint bool
 }
 
@@ -39,7 +40,7 @@ type Prepared struct {
 // are dropped: Tesseract reads them as 、or ・ and lowers its confidence.
 func Prepare(ink *image.Gray, b templates.Box) Prepared {
 	p := prepareAt(ink, b, inkBelow)
-	p.Faint = hasFaintWriting(ink, b)
+	p.Faint = hasFaintWriting(ink, b) || p.Ink == 0 && hasBrokenWriting(ink, b)
 	return p
 }
 
@@ -233,6 +234,71 @@ func hasFaintWriting(ink *image.Gray, b templates.Box) bool {
 	}
 	return false
 }
+
+// hasBrokenWriting reports whether box b holds writing broken into specks,
+// each too small for Prepare to keep: a copier's dithered black and white
+// turns a light stroke into scattered dots, and a dry pen skips. Specks
+// (darker than faintBelow) that lie within brokenGapMM of each other are
+// joined, by marking each cell of a grid that size that holds one; joined
+// specks spanning writing size (1.2 mm) are a stroke. Dust lies too sparse
+// to join so. A thin run along the zone's edge is what is left of the
+// printed box, as in Prepare.
+func hasBrokenWriting(ink *image.Gray, b templates.Box) bool {
+	pxPerMM, r := zone(ink, b)
+	w, h := r.Dx(), r.Dy()
+	if w <= 0 || h <= 0 {
+		return false
+	}
+	cell := max(1, int(math.Round(brokenGapMM*pxPerMM)))
+	gw, gh := (w+cell-1)/cell, (h+cell-1)/cell
+	// The ink of each cell, as the bounding box of its pixels.
+	boxes := make([]image.Rectangle, gw*gh)
+	for y := range h {
+		row := ink.Pix[ink.PixOffset(r.Min.X, r.Min.Y+y):]
+		for x := range w {
+			if row[x] < faintBelow {
+				i := (y/cell)*gw + x/cell
+				boxes[i] = boxes[i].Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	big, thin := 1.2*pxPerMM, 0.5*pxPerMM
+	seen := make([]bool, len(boxes))
+	var stack []int
+	for i := range boxes {
+		if boxes[i].Empty() || seen[i] {
+			continue
+		}
+		bb := image.Rectangle{}
+		seen[i] = true
+		stack = append(stack[:0], i)
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			bb = bb.Union(boxes[p])
+			x, y := p%gw, p/gw
+			for yy := max(0, y-1); yy <= min(gh-1, y+1); yy++ {
+				for xx := max(0, x-1); xx <= min(gw-1, x+1); xx++ {
+					if q := yy*gw + xx; !boxes[q].Empty() && !seen[q] {
+						seen[q] = true
+						stack = append(stack, q)
+					}
+				}
+			}
+		}
+		cw, ch := float64(bb.Dx()), float64(bb.Dy())
+		edge := bb.Min.X == 0 || bb.Min.Y == 0 || bb.Max.X == w || bb.Max.Y == h
+		if max(cw, ch) < big || edge && min(cw, ch) < thin {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// brokenGapMM is how near two specks must lie to count as one stroke
+// broken: dither dots of a light stroke lie closer, dust far further apart.
+const brokenGapMM = 0.3
 
 // zone is box b of a 300-dpi canvas in pixels, shrunk by 0.5 mm so the
 // remnants of its printed border stay out, with the canvas's pixels per mm.

@@ -134,7 +134,7 @@ const (
 	WhyDate    = "date_invalid"   // a date that does not exist or cannot be parsed
 	WhyEmpty   = "field_empty"    // a required field with nothing written
 	WhyOverrun = "text_overrun"   // writing runs out of the box and may be cut
-	WhyFaint   = "text_faint"     // writing in ink too faint to read surely (pencil, a worn pen)
+	WhyFaint   = "text_faint"     // writing too faint (pencil, a worn pen) or too broken (dithered) to read surely
 	// WhyNotAllowed: what was read holds characters the field's charset
 	// cannot hold (a digit or letter in a name, a kanji in a kana field, a
 	// letter in a phone number). Its Value is nil: it is not the field's
@@ -276,6 +276,11 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 		// Writing the binarised image left out: read it at the faint
 		// level so a person has a value to confirm, never pass it sure.
 		p = PrepareFaint(ink, f.Box)
+	}
+	if p.Ink == 0 && p.Faint {
+		// Writing is there, too light or too broken to read at all: not
+		// a blank, and not a value either.
+		return Reading{Value: nil, Confidence: 0, Review: true, Why: WhyFaint}, nil
 	}
 	if p.Ink == 0 {
 		rd := Reading{Value: "", Confidence: 1}

@@ -246,6 +246,71 @@ func TestPrepareIgnoresDustAndBorders(t *testing.T) {
 	}
 }
 
+// Writing a copier dithered into dots, each under the speck size Prepare
+// drops, is not a blank box: the reader reports faint writing it cannot
+// read, and asks Tesseract nothing. Dust and a border remnant broken into
+// dashes are still no writing.
+func TestBrokenWritingIsNotBlank(t *testing.T) {
+	b := templates.Box{X: 150, Y: 234, W: 45, H: 10}
+	px := 2480 / templates.PageWidthMM
+	canvas := func(draw func(img *image.Gray, x0, y0 int)) *image.Gray {
+		img := image.NewGray(image.Rect(0, 0, 2480, 3508))
+		for i := range img.Pix {
+			img.Pix[i] = 250
+		}
+		draw(img, int((b.X+5)*px), int((b.Y+3)*px))
+		return img
+	}
+	dotted := canvas(func(img *image.Gray, x0, y0 int) {
+		// A cross 4 mm wide and tall, one dark pixel in three.
+		for i := 0; i < int(4*px); i += 3 {
+			img.Pix[img.PixOffset(x0+i, y0+int(2*px))] = 40
+			img.Pix[img.PixOffset(x0+int(2*px), y0+i)] = 40
+		}
+	})
+	dust := canvas(func(img *image.Gray, x0, y0 int) {
+		for i := range 6 {
+			img.Pix[img.PixOffset(x0+i*int(5*px), y0+(i%3)*int(2*px))] = 20
+		}
+	})
+	border := canvas(func(img *image.Gray, _, _ int) {
+		y := int((b.Y + 0.5) * px)
+		for x := int((b.X + 1) * px); x < int((b.X+b.W-1)*px); x++ {
+			if x%5 < 2 {
+				img.Pix[img.PixOffset(x, y)], img.Pix[img.PixOffset(x, y+1)] = 30, 30
+			}
+		}
+	})
+	f := field("proxy_relationship", templates.Text, templates.Kanji, false)
+	f.Box = b
+	for _, c := range []struct {
+		name  string
+		img   *image.Gray
+		faint bool
+	}{
+		{"a dotted stroke", dotted, true},
+		{"dust", dust, false},
+		{"a border remnant in dashes", border, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := Prepare(c.img, b)
+			if p.Ink != 0 || p.Faint != c.faint {
+				t.Fatalf("Prepare: %d ink pixels, faint %v; want none, faint %v", p.Ink, p.Faint, c.faint)
+			}
+			fake := &fakeOCR{}
+			rd, err := NewReader(fake).Read(context.Background(), c.img, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			blank := rd.Value == "" && !rd.Review
+			unread := rd.Value == nil && rd.Review && rd.Why == WhyFaint && rd.Confidence == 0
+			if fake.calls != 0 || c.faint && !unread || !c.faint && !blank {
+				t.Errorf("read %#v review %v why %q confidence %.2f after %d OCR calls", rd.Value, rd.Review, rd.Why, rd.Confidence, fake.calls)
+			}
+		})
+	}
+}
+
 func TestPlausibleKana(t *testing.T) {
 	for s, want := range map[string]bool{
 		"サトウハナコ": true, "キャロル": true, "シュウジ": true, "ティファニー": true, "ハットリ": true, "コーヒー": true,

@@ -333,7 +333,8 @@ func dither(img *image.Gray, cut uint8) {
 		cut = 128
 	}
 	w, h := img.Rect.Dx(), img.Rect.Dy()
-	// err holds the diffused error of this row and the next, in 16ths.
+	// cur and next hold the error diffused into this row and the next,
+	// in sixteenths.
 	cur, next := make([]int, w+2), make([]int, w+2)
 	for y := range h {
 		line := img.Pix[y*img.Stride : y*img.Stride+w]

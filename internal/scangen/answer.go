@@ -182,8 +182,7 @@ func (g *Generator) answerPage(c Case, o AnswerOptions, rng *rand.Rand) (page, e
 	if err != nil {
 		return page{}, err
 	}
-	mix := map[scanfx.Mix]float64{scanfx.Clean: 0.3, scanfx.Standard: 1, scanfx.Hard: 1.6}[o.Mix]
-	w := &writer{img: img, rng: rng, pen: g.hands.newPen(rng, mix), hands: g.hands, mix: o.Mix,
+	w := &writer{img: img, rng: rng, pen: g.hands.newPen(rng, messiness(o.Mix)), hands: g.hands, mix: o.Mix,
 		fields: map[string]FieldTruth{"case_ref": {Value: c.Ref}}}
 	w.check(t, "answer_confirm", !o.NoConfirm)
 	if err := w.date(t, "answer_date", answered); err != nil {

@@ -298,8 +298,7 @@ func geometry(p scanfx.Params, aff scanfx.Affine, img *image.Gray, f scanfx.Form
 
 // fill renders t for person and writes on it like a person would.
 func (g *Generator) fill(t *templates.Template, person Person, rng *rand.Rand) (page, error) {
-	mix := map[scanfx.Mix]float64{scanfx.Clean: 0.3, scanfx.Standard: 1, scanfx.Hard: 1.6}[g.opts.Mix]
-	w := &writer{rng: rng, pen: g.hands.newPen(rng, mix), hands: g.hands, mix: g.opts.Mix, fields: map[string]FieldTruth{}}
+	w := &writer{rng: rng, pen: g.hands.newPen(rng, messiness(g.opts.Mix)), hands: g.hands, mix: g.opts.Mix, fields: map[string]FieldTruth{}}
 	values := templates.Values{Fields: map[string]any{}, Slots: map[string]string{}}
 	var plan func() error
 	today := g.opts.Today

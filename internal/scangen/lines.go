@@ -34,8 +34,9 @@ func (g *Generator) CanWrite(s string) bool {
 	return true
 }
 
-// messiness is how irregular a pen writes under each mix: fill in gen.go
-// gives its pens the same values; keep the two in step.
+// messiness is how irregular a pen writes under each mix: the writing of a
+// standard corpus for any other scanner (the copier), so that a scanner's
+// table differs from the standard one by the scanner alone.
 func messiness(m scanfx.Mix) float64 {
 	switch m {
 	case scanfx.Clean:

@@ -60,7 +60,15 @@ func (w *writer) check(t *templates.Template, id string, on bool) {
 	styles := []string{MarkTick, MarkTick, MarkTick, MarkTick, MarkTick, MarkTick, MarkCross, MarkCircle, MarkCircle, MarkFill}
 	style := pick(w.rng, styles)
 	stray := w.mix != scanfx.Clean && w.rng.IntN(7) == 0
-	scribble := map[scanfx.Mix]int{scanfx.Clean: 0, scanfx.Standard: 100, scanfx.Hard: 33}[w.mix]
+	// One mark in scribble is scribbled out and redone; none on a clean
+	// corpus, as on the standard one for another scanner (the copier).
+	scribble := 100
+	switch w.mix {
+	case scanfx.Clean:
+		scribble = 0
+	case scanfx.Hard:
+		scribble = 33
+	}
 	if scribble > 0 && w.rng.IntN(scribble) == 0 {
 		style = MarkScribbled
 	}

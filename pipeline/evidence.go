@@ -277,7 +277,7 @@ func (e *Engine) checkOutside(rec *forms.Record, t *templates.Template, ink *ima
 			continue
 		}
 		for _, s := range outsideStrips(t, fd) {
-			if text.Prepare(ink, s).Ink == 0 {
+			if !text.HasInk(ink, s) {
 				continue
 			}
 			fv := rec.Fields[fd.ID]

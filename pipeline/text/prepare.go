@@ -44,6 +44,12 @@ func Prepare(ink *image.Gray, b templates.Box) Prepared {
 	return p
 }
 
+// HasInk says whether box b of ink holds anything Prepare would keep as
+// ink, without the image or the passes that look for faint writing.
+func HasInk(ink *image.Gray, b templates.Box) bool {
+	return prepareAt(ink, b, inkBelow).Ink > 0
+}
+
 // PrepareFaint is Prepare at the faint-ink level: for reading writing that
 // Prepare found Faint.
 func PrepareFaint(ink *image.Gray, b templates.Box) Prepared {

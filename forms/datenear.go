@@ -36,7 +36,7 @@ func NearestDate(s string, lo, hi time.Time) (day time.Time, cost float64, ok bo
 			second = c
 		}
 	}
-	if best > maxDateCost || second-best < minDateMargin {
+	if best > maxDateCost+costSlack || second-best < minDateMargin-costSlack {
 		return time.Time{}, 0, false
 	}
 	return day, best, true
@@ -158,6 +158,9 @@ const (
 	minDateMargin       = 0.4
 	// maxNearestYears bounds the window: from 1900 to today, a birth date.
 	maxNearestYears = 130
+	// costSlack absorbs floating-point sums: 1.4 − 1.0 is 0.3999…, and a
+	// day one confusable digit behind is meant to be beaten by the margin.
+	costSlack = 1e-9
 )
 
 func dayOf(t time.Time) time.Time {

@@ -28,7 +28,11 @@ func TestNearestDate(t *testing.T) {
 		{"令和8年19月29日", window, today, day(2026, 10, 29)},
 		{"1994/98/18", born, today, day(1994, 8, 18)},
 		{"1987年72月12日", born, today, day(1987, 12, 12) /* 1 and 7 are confusable, 0 and 7 not */},
-		{"1989/171/15", born, today, time.Time{} /* 1989-11-15 or 1989-07-15… */},
+		{"1989/171/15", born, today, day(1989, 11, 15) /* one 1 too many; 1989-11-16 (5 for 6) is a confusable digit further */},
+		// A margin of exactly one confusable digit is clear (1.4 − 1.0 is
+		// 0.3999… in floating point): 令和8年10月20日 is 9 read for 0.
+		{"信和8重10月29日", window, today, day(2026, 10, 29)},
+		{"3和42年8月16日", born, today, day(1967, 8, 16) /* 昭和42年; 明治42年 is a misread character further */},
 		// Nothing near enough, or nothing like a date.
 		{"鈴木花子", window, today, time.Time{}},
 		{"", window, today, time.Time{}},

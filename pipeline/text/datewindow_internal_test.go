@@ -53,7 +53,7 @@ func TestJudgeDateNear(t *testing.T) {
 		{app, "令和8年16月31日", "2026-10-31", WhyDateNear},
 		{app, "2926/19/22", "2026-10-22", WhyDateNear},
 		{birth, "1994/98/18", "1994-08-18", WhyDateNear},
-		{birth, "1989/171/15", nil, WhyDate},
+		{birth, "1989/171/15", "1989-11-15", WhyDateNear}, // 1989-11-16 is a confusable digit further
 		{app, "2025年5月33日", nil, WhyDate},
 		{app, "令和8年10月31日", "2026-10-31", ""},
 		// Real days the form cannot bear: a future year, a month before

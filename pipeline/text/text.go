@@ -150,8 +150,9 @@ const (
 const WhyDigits = "text_digits_unconfirmed"
 
 // WhyDateNear: what was read is no date, and the one plausible day it is
-// nearest to (a confusable digit or a misread character away) is put in
-// as the value for a person to confirm.
+// nearest to (a confusable digit or a misread character away), or that a
+// reading under the window's characters comes to (readDateOnly), is put
+// in as the value for a person to confirm.
 const WhyDateNear = "date_proposed"
 
 // WhyPhoneNear: a phone number of the wrong shape whose first digit, read
@@ -331,6 +332,9 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 	}
 	if settled {
 		return rd, nil
+	}
+	if rd, err = r.readDateOnly(ctx, p.Image, f, rd, r.today()); err != nil {
+		return Reading{}, err
 	}
 	if !rd.Review {
 		if rd, err = r.corroborate(ctx, p.Image, f, rd); err != nil {

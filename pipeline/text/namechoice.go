@@ -323,7 +323,9 @@ func (r *Reader) SettlesRivals(ctx context.Context, ink *image.Gray, f templates
 	if !r.names.tellsApart(name) {
 		return false, nil
 	}
-	p := Prepare(ink, f.Box)
+	// The image Read read the name from: a box with faint writing is
+	// never sure, so Prepare's passes looking for it would find nothing.
+	p := prepareAt(ink, f.Box, inkBelow)
 	lo, hi := nameLengths(name, "")
 	ch, err := r.second.ChooseUntil(ctx, p.Image, r.names.allow, r.names.tree(lo, hi), func(c paddle.Choice) bool {
 		return c.Key == name && c.Share >= minNameShare && c.Fit >= minNameFit

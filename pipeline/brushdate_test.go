@@ -3,15 +3,9 @@ package pipeline_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"shinsei/internal/scanfx"
 	"shinsei/internal/scangen"
-	"shinsei/ocr"
-	"shinsei/ocr/paddle/paddletest"
-	"shinsei/pipeline"
-	"shinsei/pipeline/text"
-	"shinsei/templates"
 )
 
 // TestBrushDates reads again two dates of the calibration corpus (seed
@@ -31,17 +25,7 @@ func TestBrushDates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	today := scangen.DefaultToday()
-	clock := func() time.Time { return today }
-	pool, err := ocr.NewPool(ocr.Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t)).WithToday(clock), Today: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := readingEngine(t, scangen.DefaultToday())
 	ctx := context.Background()
 	for _, c := range []struct {
 		doc   int

@@ -35,21 +35,11 @@ func TestScenarios(t *testing.T) {
 		}
 		n = v
 	}
-	today := scangen.DefaultToday()
-	clock := func() time.Time { return today }
 	g, err := scangen.New(scangen.Options{Seed: 2027, Mix: scanfx.Standard})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool, err := ocr.NewPool(ocr.Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t)).WithToday(clock), Today: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := readingEngine(t, scangen.DefaultToday())
 	ctx := context.Background()
 	for _, sc := range scangen.Scenarios {
 		t.Run(sc, func(t *testing.T) {
@@ -89,4 +79,21 @@ func TestScenarios(t *testing.T) {
 			t.Logf("%s: %d pages, %d read right, %d sent to a person %v", sc, n, right, flagged, why)
 		})
 	}
+}
+
+// readingEngine is the pipeline as shinsei reads pages — Tesseract and
+// both PaddleOCR models — judging dates as of today.
+func readingEngine(t *testing.T, today time.Time) *pipeline.Engine {
+	t.Helper()
+	clock := func() time.Time { return today }
+	pool, err := ocr.NewPool(ocr.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t)).WithToday(clock), Today: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng
 }

@@ -202,8 +202,6 @@ func hasFaintWriting(ink *image.Gray, b templates.Box) bool {
 	}
 	seen := make([]bool, w*h)
 	at := func(x, y int) uint8 { return ink.Pix[ink.PixOffset(r.Min.X+x, r.Min.Y+y)] }
-	big := 1.2 * pxPerMM
-	thin := 0.5 * pxPerMM
 	var stack []int
 	for i := range seen {
 		if seen[i] || at(i%w, i/w) >= faintBelow {
@@ -231,12 +229,10 @@ func hasFaintWriting(ink *image.Gray, b templates.Box) bool {
 				}
 			}
 		}
-		cw, ch := maxX-minX+1, maxY-minY+1
 		edge := minX == 0 || minY == 0 || maxX == w-1 || maxY == h-1
-		if dark || float64(max(cw, ch)) < big || edge && float64(min(cw, ch)) < thin {
-			continue
+		if !dark && writingSized(float64(maxX-minX+1), float64(maxY-minY+1), edge, pxPerMM) {
+			return true
 		}
-		return true
 	}
 	return false
 }
@@ -268,7 +264,6 @@ func hasBrokenWriting(ink *image.Gray, b templates.Box) bool {
 			}
 		}
 	}
-	big, thin := 1.2*pxPerMM, 0.5*pxPerMM
 	seen := make([]bool, len(boxes))
 	var stack []int
 	for i := range boxes {
@@ -292,14 +287,19 @@ func hasBrokenWriting(ink *image.Gray, b templates.Box) bool {
 				}
 			}
 		}
-		cw, ch := float64(bb.Dx()), float64(bb.Dy())
 		edge := bb.Min.X == 0 || bb.Min.Y == 0 || bb.Max.X == w || bb.Max.Y == h
-		if max(cw, ch) < big || edge && min(cw, ch) < thin {
-			continue
+		if writingSized(float64(bb.Dx()), float64(bb.Dy()), edge, pxPerMM) {
+			return true
 		}
-		return true
 	}
 	return false
+}
+
+// writingSized says whether ink spanning cw×ch pixels of a zone, touching
+// the zone's edge or not, is writing: 1.2 mm across at least, and not a
+// thin run along the edge, which is what is left of the printed box.
+func writingSized(cw, ch float64, edge bool, pxPerMM float64) bool {
+	return max(cw, ch) >= 1.2*pxPerMM && !(edge && min(cw, ch) < 0.5*pxPerMM)
 }
 
 // brokenGapMM is how near two specks must lie to count as one stroke

@@ -66,8 +66,12 @@ func TestChoosePhone(t *testing.T) {
 		{"a proposal, both choose another number", reads("83-3611-9700", 0.9), both(right, 0.9, -1), right, true, WhySecond},
 		{"unsure value, both choose it", reads(right, 0.5), both(right, 0.99, 0), right, true, WhyUnsure},
 		{"sure value: not asked", reads("03-3611-9700", 0.99), both(right, 0.9, -1), "03-3611-9700", false, ""},
-		{"a choice not clear", reads("03-36179700", 0.9), both(right, 0.6, 0), nil, true, WhyShape},
-		{"a choice fitting badly", reads("03-36179700", 0.9), both(right, 0.9, -4), nil, true, WhyShape},
+		{"unsure value, a choice not clear", reads("03-3611-9700", 0.5), both(right, 0.6, 0), "03-3611-9700", true, WhyUnsure},
+		{"unsure value, a choice fitting badly", reads("03-3611-9700", 0.5), both(right, 0.9, -4), "03-3611-9700", true, WhyUnsure},
+		{"no number read, a choice less clear", reads("03-36179700", 0.9), both(right, 0.4, -5), right, true, WhySecond},
+		{"a proposal, a choice less clear", reads("83-3611-9700", 0.9), both(right, 0.4, -5), right, true, WhySecond},
+		{"no number read, a choice not clear", reads("03-36179700", 0.9), both(right, 0.2, 0), nil, true, WhyShape},
+		{"no number read, a choice fitting badly", reads("03-36179700", 0.9), both(right, 0.9, -7), nil, true, WhyShape},
 		{"the models differ", reads("03-36179700", 0.9), []choice{{Choice: paddle.Choice{Share: 0.9}, spelling: right}, {Choice: paddle.Choice{Share: 0.9}, spelling: "03-3611-9700"}}, nil, true, WhyShape},
 		{"one model", reads("03-36179700", 0.9), both(right, 0.9, 0)[:1], nil, true, WhyShape},
 		{"digits alone are no number of the tree", reads("03-36179700", 0.9), both("0336179700", 0.9, 0), nil, true, WhyShape},
@@ -110,6 +114,11 @@ func TestChoosePhoneModels(t *testing.T) {
 		got, ok := bothChose(cs, minPhoneShare, minPhoneFit)
 		if !ok {
 			got = ""
+		}
+		// A box read as no number is proposed any number both choose
+		// alike (choosePhone); a My Number there must still get none.
+		if guess, ok := bothChose(cs, minPhoneGuessShare, minPhoneGuessFit); ok && guess != w.want {
+			t.Errorf("%s: both chose %q at the guessing thresholds, want %q", w.written, guess, w.want)
 		}
 		if got != w.want {
 			for _, ch := range cs {

@@ -99,6 +99,10 @@ func TestChooseAddress(t *testing.T) {
 		right   = "東京都練馬区豊玉北4丁目10番21号"
 		misread = "東京都練馬区豊王北4丁目10番27号"
 	)
+	// apart: the first model chooses right, the second another address.
+	apart := func(first float64) []choice {
+		return []choice{{Choice: paddle.Choice{Share: first}, spelling: right}, {Choice: paddle.Choice{Share: 0.95}, spelling: "東京都練馬区豊玉南4丁目10番21号"}}
+	}
 	for _, c2 := range []struct {
 		name   string
 		reads  []ocr.Result
@@ -114,11 +118,15 @@ func TestChooseAddress(t *testing.T) {
 		{"unsure value, both choose it, fitting", reads(right, 0.5), both(right, 0.95, -1), right, false, ""},
 		{"unsure value, both choose it, fitting badly", reads(right, 0.5), both(right, 0.95, -6), right, true, WhyUnsure},
 		{"unsure value with a building, both choose it", reads(right+"コーポ303号室", 0.5), both(right, 0.95, 0), right + "コーポ303号室", true, WhyUnsure},
-		{"unsure value, the models differ", reads(misread, 0.5), []choice{{Choice: paddle.Choice{Share: 0.95}, spelling: right}, {Choice: paddle.Choice{Share: 0.95}, spelling: "東京都練馬区豊玉南4丁目10番21号"}}, misread, true, WhyUnsure},
+		{"unsure value, the models differ", reads(misread, 0.5), apart(0.65), misread, true, WhyUnsure},
+		{"unsure value, the models differ, the first very clear", reads(misread, 0.5), apart(0.75), right, true, WhySecond},
+		{"unsure value, the first very clear but fitting badly", reads(misread, 0.5), []choice{{Choice: paddle.Choice{Share: 0.95, Fit: -7}, spelling: right}, {Choice: paddle.Choice{Share: 0.95}, spelling: "東京都練馬区豊玉南4丁目10番21号"}}, misread, true, WhyUnsure},
+		{"unsure value, the first very clear on what was read", reads(right+"コーポ303号室", 0.5), apart(0.95), right + "コーポ303号室", true, WhyUnsure},
 		{"unsure value, a choice less clear: proposed", reads(misread, 0.5), both(right, 0.7, 0), right, true, WhySecond},
 		{"unsure value, a choice not clear", reads(misread, 0.5), both(right, 0.5, 0), misread, true, WhyUnsure},
 		{"unsure value, both choose it, less clearly: not made sure", reads(right, 0.5), both(right, 0.7, 0), right, true, WhyUnsure},
-		{"unsure value, one model", reads(misread, 0.5), both(right, 0.95, 0)[:1], misread, true, WhyUnsure},
+		{"unsure value, one model, not very clear", reads(misread, 0.5), both(right, 0.65, 0)[:1], misread, true, WhyUnsure},
+		{"unsure value, one model, very clear", reads(misread, 0.5), both(right, 0.95, 0)[:1], right, true, WhySecond},
 		// Read surely, its digits read otherwise by jpn (the fourth read):
 		// the models choosing it do not overrule jpn. All three read a
 		// held-out 22番8号 as 22番3号 alike when they did.

@@ -53,6 +53,10 @@ func TestChoosePhone(t *testing.T) {
 		return []choice{c, c}
 	}
 	const right = "03-3617-9700"
+	// apart: the first model chooses right, the second another number.
+	apart := func(first, second float64) []choice {
+		return []choice{{Choice: paddle.Choice{Share: first}, spelling: right}, {Choice: paddle.Choice{Share: second}, spelling: "03-3611-9700"}}
+	}
 	for _, c := range []struct {
 		name   string
 		reads  []ocr.Result
@@ -72,8 +76,12 @@ func TestChoosePhone(t *testing.T) {
 		{"a proposal, a choice less clear", reads("83-3611-9700", 0.9), both(right, 0.4, -5), right, true, WhySecond},
 		{"no number read, a choice not clear", reads("03-36179700", 0.9), both(right, 0.2, 0), nil, true, WhyShape},
 		{"no number read, a choice fitting badly", reads("03-36179700", 0.9), both(right, 0.9, -7), nil, true, WhyShape},
-		{"the models differ", reads("03-36179700", 0.9), []choice{{Choice: paddle.Choice{Share: 0.9}, spelling: right}, {Choice: paddle.Choice{Share: 0.9}, spelling: "03-3611-9700"}}, nil, true, WhyShape},
-		{"one model", reads("03-36179700", 0.9), both(right, 0.9, 0)[:1], nil, true, WhyShape},
+		{"the models differ", reads("03-36179700", 0.9), apart(0.75, 0.9), nil, true, WhyShape},
+		{"no number read, the first model alone very clear", reads("03-36179700", 0.9), apart(0.85, 0.9), right, true, WhySecond},
+		{"a proposal, the first model alone very clear", reads("83-3611-9700", 0.9), apart(0.85, 0.9), right, true, WhySecond},
+		{"unsure value, the first model alone very clear", reads("03-3611-9700", 0.5), apart(0.95, 0.9), "03-3611-9700", true, WhyUnsure},
+		{"no number read, the first model alone fitting badly", reads("03-36179700", 0.9), []choice{{Choice: paddle.Choice{Share: 0.95, Fit: -7}, spelling: right}}, nil, true, WhyShape},
+		{"one model, not very clear", reads("03-36179700", 0.9), both(right, 0.75, 0)[:1], nil, true, WhyShape},
 		{"digits alone are no number of the tree", reads("03-36179700", 0.9), both("0336179700", 0.9, 0), nil, true, WhyShape},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -106,6 +114,7 @@ func TestChoosePhoneModels(t *testing.T) {
 		{"089-516-9981", "089-516-9981"},
 		{"０８９－５１６－９９８１", "089-516-9981"},
 		{"1234 5678 9012", ""},
+		{"4821", ""}, // a PIN written in the box
 	} {
 		cs := choosePrinted(t, p, face, w.written, c.allow, c.tree())
 		if len(cs) != 2 {
@@ -119,6 +128,9 @@ func TestChoosePhoneModels(t *testing.T) {
 		// alike (choosePhone); a My Number there must still get none.
 		if guess, ok := bothChose(cs, minPhoneGuessShare, minPhoneGuessFit); ok && guess != w.want {
 			t.Errorf("%s: both chose %q at the guessing thresholds, want %q", w.written, guess, w.want)
+		}
+		if first, ok := firstChose(cs, minPhoneAloneShare, minPhoneGuessFit); ok && first != w.want {
+			t.Errorf("%s: the first model alone chose %q, want %q", w.written, first, w.want)
 		}
 		if got != w.want {
 			for _, ch := range cs {

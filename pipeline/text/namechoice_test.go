@@ -115,6 +115,10 @@ func TestChooseName(t *testing.T) {
 		c := choice{Choice: paddle.Choice{Share: share, Fit: fit}, spelling: spelling}
 		return []choice{c, c}
 	}
+	// apart: the first model chooses 後藤花子, the second 佐藤春子.
+	apart := func(first float64) []choice {
+		return []choice{{Choice: paddle.Choice{Share: first}, spelling: "後藤花子"}, {Choice: paddle.Choice{Share: 0.99}, spelling: "佐藤春子"}}
+	}
 	for _, c := range []struct {
 		name   string
 		reads  []ocr.Result
@@ -133,12 +137,16 @@ func TestChooseName(t *testing.T) {
 		{"sure value, both choose another name", sure("佐藤 花子"), both("佐藤春子", 0.99, 0), "佐藤春子", true, WhySecond},
 		{"sure known name they cannot spell", sure("斎藤 花子"), both("藤花子", 0.99, 0), "斎藤花子", false, ""},
 		{"unsure value, both choose a name a character shorter", unsure, both("藤花子", 0.99, 0), "旅藤光生", true, WhyUnsure},
-		{"unsure value, the models differ", unsure, []choice{{Choice: paddle.Choice{Share: 0.99}, spelling: "後藤花子"}, {Choice: paddle.Choice{Share: 0.99}, spelling: "佐藤花子"}}, "旅藤光生", true, WhyUnsure},
+		{"unsure value, the models differ", unsure, apart(0.85), "旅藤光生", true, WhyUnsure},
+		{"unsure value, the models differ, the first very clear", unsure, apart(0.95), "後藤花子", true, WhySecond},
+		{"sure value, the models differ, the first very clear", sure("佐藤 花子"), apart(0.99), "佐藤花子", false, ""},
 		{"unsure value, a choice less clear: proposed", unsure, both("後藤花子", 0.7, 0), "後藤花子", true, WhySecond},
 		{"unsure value, a choice not clear", unsure, both("後藤花子", 0.5, 0), "旅藤光生", true, WhyUnsure},
 		{"sure value, another name chosen less clearly", sure("佐藤 花子"), both("佐藤春子", 0.7, 0), "佐藤花子", false, ""},
 		{"unsure value, a choice that fits badly", unsure, both("後藤花子", 0.99, -4), "旅藤光生", true, WhyUnsure},
-		{"unsure value, one model", unsure, both("後藤花子", 0.99, 0)[:1], "旅藤光生", true, WhyUnsure},
+		{"unsure value, one model, not very clear", unsure, both("後藤花子", 0.85, 0)[:1], "旅藤光生", true, WhyUnsure},
+		{"unsure value, one model, very clear", unsure, both("後藤花子", 0.99, 0)[:1], "後藤花子", true, WhySecond},
+		{"unsure value, one model, very clear, fitting badly", unsure, both("後藤花子", 0.99, -4)[:1], "旅藤光生", true, WhyUnsure},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := &fakeSecond{choose: c.choose}

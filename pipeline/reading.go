@@ -17,8 +17,9 @@ const CodeKanaProposed = "kana_proposed"
 // name's kanji have in the lexicon, when what was read is near one of
 // them (コテウセツコ under 後藤節子 is ゴトウセツコ): kana misread into a
 // line no one is called leave the reviewer to type the whole of it, while
-// the name beside it usually settles it. Under a name both models chose
-// among the lexicon's (text_second_reader), the reading nearest is
+// the name beside it usually settles it. Under a name the models chose
+// among the lexicon's (text_second_reader: both alike, or the first very
+// clearly), the reading nearest is
 // proposed however far it is (ルトウチキサム under 伊藤修 is イトウオサム):
 // the name is then the better evidence of the two. Not so under a name
 // its フリガナ was held against (name_reading_mismatch): the kana read is

@@ -20,3 +20,9 @@ var relationships = []string{
 func KnownRelationship(s string) bool {
 	return slices.Contains(relationships, CompactText(s))
 }
+
+// Relationships are the ways people write 本人との関係 that
+// KnownRelationship knows, for a reader to choose among.
+func Relationships() []string {
+	return slices.Clone(relationships)
+}

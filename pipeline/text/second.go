@@ -35,6 +35,7 @@ func (r *Reader) WithSecond(s SecondReader) *Reader {
 	c := *r
 	c.second = s
 	c.phones = NewPhoneChooser(paddle.Knows(), paddle.Alike())
+	c.relations = NewRelationChooser(forms.Relationships(), paddle.Knows(), paddle.Alike())
 	return &c
 }
 

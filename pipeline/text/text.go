@@ -32,6 +32,7 @@ type Reader struct {
 	phones     *PhoneChooser // set with second: the phone numbers it may choose among
 	names      *NameChooser
 	addresses  *AddressChooser
+	relations  *RelationChooser // set with second: the ways 本人との関係 is written
 }
 
 // Kinds of text field, each with its own review threshold: the recogniser
@@ -322,6 +323,8 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 		rd, err = r.chooseName(ctx, p.Image, rd)
 	case KindAddress:
 		rd, err = r.chooseAddress(ctx, p.Image, rd)
+	case KindOther:
+		rd, err = r.chooseRelation(ctx, p.Image, f, rd)
 	}
 	if err != nil {
 		return Reading{}, err

@@ -29,7 +29,8 @@ import (
 // alike is a better proposal than that, however clearly each prefers it
 // (minPhoneGuessShare, minPhoneGuessFit), and so is the number the first
 // model (PP-OCRv4) chooses very clearly on its own (minPhoneAloneShare)
-// where the second chooses another: nothing right is put out.
+// where the second chooses another. A nearest number can be right; on the
+// calibration hands none of those was put out.
 //
 // Only numbers in three groups are in the tree: a run of digits alone may
 // be a password written in the wrong box (forms.NearestPhone), and must

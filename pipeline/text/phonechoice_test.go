@@ -91,12 +91,7 @@ func TestChoosePhone(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rd.Value != c.value || rd.Review != c.review || rd.Why != c.why {
-				t.Errorf("got %#v review %v why %q; want %#v review %v why %q", rd.Value, rd.Review, rd.Why, c.value, c.review, c.why)
-			}
-			if rd.Review && rd.Confidence > 0.67 {
-				t.Errorf("sent to a person at confidence %.2f", rd.Confidence)
-			}
+			checkChosen(t, rd, c.value, c.review, c.why)
 		})
 	}
 }

@@ -354,3 +354,15 @@ func TestDateTree(t *testing.T) {
 		t.Errorf("%d birth dates spelt, want %d", len(days), want)
 	}
 }
+
+// checkChosen checks what a chooser left: the value, review and reason
+// wanted, and a value sent to a person at no more than 0.67.
+func checkChosen(t *testing.T, got Reading, value any, review bool, why string) {
+	t.Helper()
+	if got.Value != value || got.Review != review || got.Why != why {
+		t.Errorf("got %#v review %v why %q; want %#v review %v why %q", got.Value, got.Review, got.Why, value, review, why)
+	}
+	if got.Review && got.Confidence > 0.67 {
+		t.Errorf("sent to a person at confidence %.2f", got.Confidence)
+	}
+}

@@ -410,6 +410,10 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 				ok, err := e.cfg.Text.SettlesRivals(ctx, ink, fd, name)
 				return err == nil && ok
 			})
+			e.nameFromKana(&rec, t, func(fd templates.Field, names []string) (string, bool) {
+				name, ok, err := e.cfg.Text.ChooseNameRead(ctx, ink, fd, names)
+				return name, err == nil && ok
+			})
 			e.checkAddresses(&rec, t)
 			e.checkRelationship(&rec, t)
 			e.checkOutside(&rec, t, ink)

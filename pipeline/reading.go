@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"shinsei/forms"
 	"shinsei/forms/names"
@@ -12,6 +14,55 @@ import (
 // CodeKanaProposed: the フリガナ read was unsure, and the reading of the
 // name's kanji nearest to it is put in as the value for a person to confirm.
 const CodeKanaProposed = "kana_proposed"
+
+// CodeNameFromKana: the 氏名 went to a person, and the second reader,
+// asked which of the names its フリガナ reads as the box holds, chose one:
+// that name is put in as the value for a person to confirm.
+const CodeNameFromKana = "name_from_kana"
+
+// nameFromKana hands the reviewer of a 氏名 the name its フリガナ says was
+// written, where the kanji were misread: a brush hand's 中島愛 read 中但愛
+// beside ナカジマアイ read right. The フリガナ is written apart and read
+// apart, so it is evidence the kanji's reading is not: the names whose
+// reading is nearest it (names.Lexicon.NamesRead; at most a third of its
+// kana away) are put to the second reader, and the one it chooses
+// (choose: text.Reader.ChooseNameRead) is proposed. A 氏名 already one of
+// those names is left as it is: it fits its フリガナ as well as any. The
+// field stays for review; what it held is kept in its raw.
+func (e *Engine) nameFromKana(rec *forms.Record, t *templates.Template, choose func(templates.Field, []string) (string, bool)) {
+	if e.names == nil {
+		return
+	}
+	for fd, kanaID := range nameFields(t) {
+		fv := rec.Fields[fd.ID]
+		kana, _ := rec.Fields[kanaID].Value.(string)
+		read, _ := fv.Value.(string)
+		if !fv.Review || fv.Raw != "" || kana == "" {
+			continue
+		}
+		cands, _ := e.names.NamesRead(kana, names.Near)
+		if len(cands) == 0 || slices.Contains(cands, compact(read)) {
+			continue
+		}
+		name, ok := choose(fd, cands)
+		if !ok || name == compact(read) {
+			continue
+		}
+		fv.Raw, fv.Value = read, name
+		fv.Confidence = min(fv.Confidence, unsureCap)
+		rec.Fields[fd.ID] = fv
+		// The value is no longer the second reader's free choice.
+		rec.Issues = slices.DeleteFunc(rec.Issues, func(is forms.Issue) bool {
+			return is.Field == fd.ID && is.Code == text.WhySecond
+		})
+		rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeNameFromKana, Message: fmt.Sprintf("「%s」の値は読み取り結果ではなく、フリガナの読みを持つ名前から第二の読み取りが選んだ候補です。用紙と照合してください / the value of %q is not what was read but the name the second reader chose among those its フリガナ reads as: confirm it against the form — what the field held before is in its raw", fd.Label, fd.ID)})
+	}
+}
+
+// compact is a name without the blanks between family and given name.
+func compact(name string) string {
+	return strings.NewReplacer(" ", "", "　", "").Replace(name)
+}
 
 // proposeReadings hands the reviewer of an unsure フリガナ the reading its
 // name's kanji have in the lexicon, when what was read is near one of
@@ -40,7 +91,7 @@ func (e *Engine) proposeReadings(rec *forms.Record, t *templates.Template) {
 			continue
 		}
 		share := names.Near
-		if rec.HasIssue(fd.ID, text.WhySecond) {
+		if rec.HasIssue(fd.ID, text.WhySecond) || rec.HasIssue(fd.ID, CodeNameFromKana) {
 			share = 1
 		}
 		p, ok := e.names.NearestReading(name, read, share)

@@ -44,6 +44,11 @@ type Lexicon struct {
 	// the model reads one as the other, and a name with either is often
 	// known with the same reading.
 	variants map[rune][]rune
+	// byReading holds the family and given names under each of their
+	// readings, and readingsOf every reading of each, sorted: NamesRead
+	// goes from a フリガナ to the names it is.
+	byReading  struct{ family, given map[string][]string }
+	readingsOf struct{ family, given [][]rune }
 }
 
 // Load parses the lexicon bundled with shinsei: the IPA dictionary's names
@@ -114,7 +119,27 @@ func Parse(data []byte) (*Lexicon, error) {
 		return nil, fmt.Errorf("names: %w", err)
 	}
 	l.familyNear, l.givenNear = wildcardIndex(l.family), wildcardIndex(l.given)
+	l.byReading.family, l.readingsOf.family = invert(l.family)
+	l.byReading.given, l.readingsOf.given = invert(l.given)
 	return l, nil
+}
+
+// invert maps each reading of m's names to the names, and lists the
+// readings, sorted.
+func invert(m map[string][]string) (map[string][]string, [][]rune) {
+	by := map[string][]string{}
+	for name, rs := range m {
+		for _, r := range rs {
+			by[r] = append(by[r], name)
+		}
+	}
+	keys := sortedKeys(by)
+	readings := make([][]rune, len(keys))
+	for i, r := range keys {
+		slices.Sort(by[r])
+		readings[i] = []rune(r)
+	}
+	return by, readings
 }
 
 // Verdict is what the lexicon says of a name and its reading.

@@ -2,6 +2,8 @@ package names
 
 import (
 	"iter"
+	"math"
+	"slices"
 	"strings"
 
 	"shinsei/forms"
@@ -85,4 +87,116 @@ func (l *Lexicon) readings(name string) iter.Seq[string] {
 func katakanaOf(kana string) string {
 	k, _ := forms.NormalizeKatakana(kana)
 	return strings.NewReplacer(" ", "", "・", "").Replace(k)
+}
+
+// NamesRead are the names (family and given name joined, no space) of
+// which some reading is fewest kana away from kana, a フリガナ read,
+// and how many kana that is: ムラカミミナト gives 村上湊, 村上港… at 0;
+// ゴブトウミナト gives 後藤湊, 五島湊… at 1. Nothing when the nearest
+// reading is more than share of kana's kana away. A フリガナ read is
+// written apart from its 氏名, so these are the names the kana say were
+// written, whatever was read in the 氏名 box.
+func (l *Lexicon) NamesRead(kana string, share float64) ([]string, int) {
+	k := []rune(katakanaOf(kana))
+	if len(k) < 2 {
+		return nil, 0
+	}
+	// The distance of kana to a family reading followed by a given one is
+	// the least, over where kana is cut in two, of the distances of its
+	// halves to each: so only the readings nearest each half can be part
+	// of a nearest whole.
+	type cut struct {
+		d             int
+		family, given []string
+	}
+	var cuts []cut
+	best := math.MaxInt
+	buf := make([]int, 2*(len(k)+1))
+	for i := 1; i < len(k); i++ {
+		fd, fr := nearestOf(k[:i], l.readingsOf.family, buf)
+		gd, gr := nearestOf(k[i:], l.readingsOf.given, buf)
+		if fr == nil || gr == nil {
+			continue
+		}
+		d := fd + gd
+		if d < best {
+			best, cuts = d, cuts[:0]
+		}
+		if d == best {
+			cuts = append(cuts, cut{d, fr, gr})
+		}
+	}
+	if best == math.MaxInt || float64(best) > share*float64(len(k))+1e-9 {
+		return nil, 0
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range cuts {
+		for _, fr := range c.family {
+			for _, gr := range c.given {
+				// A given name may be written in kana, as its reading
+				// (Check takes さくら for サクラ).
+				given := append(slices.Clone(l.byReading.given[gr]), hiragana(gr))
+				for _, f := range l.byReading.family[fr] {
+					for _, g := range given {
+						if n := f + g; !seen[n] {
+							seen[n] = true
+							out = append(out, n)
+						}
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out, best
+}
+
+// nearestOf are the readings fewest edits from s, and how many.
+func nearestOf(s []rune, readings [][]rune, buf []int) (int, []string) {
+	best := math.MaxInt
+	var out []string
+	for _, r := range readings {
+		if diff := len(r) - len(s); diff > best || -diff > best {
+			continue // the lengths alone are farther apart
+		}
+		d := distance(s, r, buf)
+		if d < best {
+			best, out = d, out[:0]
+		}
+		if d == best {
+			out = append(out, string(r))
+		}
+	}
+	return best, out
+}
+
+// distance is forms.EditDistance on runes, in buf (2·(len(a)+1) ints).
+func distance(a, b []rune, buf []int) int {
+	prev, cur := buf[:len(a)+1], buf[len(a)+1:2*(len(a)+1)]
+	for i := range prev {
+		prev[i] = i
+	}
+	for j := 1; j <= len(b); j++ {
+		cur[0] = j
+		for i := 1; i <= len(a); i++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[i] = min(prev[i]+1, cur[i-1]+1, prev[i-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(a)]
+}
+
+// hiragana is katakana in hiragana (ー and what has no hiragana kept).
+func hiragana(katakana string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'ァ' && r <= 'ヶ' {
+			return r - 'ァ' + 'ぁ'
+		}
+		return r
+	}, katakana)
 }

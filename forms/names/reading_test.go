@@ -1,6 +1,7 @@
 package names_test
 
 import (
+	"slices"
 	"testing"
 
 	"shinsei/forms/names"
@@ -60,5 +61,62 @@ func TestReadsNear(t *testing.T) {
 		if got := l.ReadsNear(c.name, c.kana); got != c.want {
 			t.Errorf("ReadsNear(%q, %q) = %v, want %v", c.name, c.kana, got, c.want)
 		}
+	}
+}
+
+func TestNamesRead(t *testing.T) {
+	l, err := names.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		kana string
+		has  []string // among the names given
+		not  []string // names not given
+		d    int
+		none bool
+	}{
+		// Read right: every name of that reading, and nothing else.
+		{kana: "ナカジマ アオイ", has: []string{"中島葵", "中嶋葵"}, not: []string{"中島愛", "平島秦"}},
+		{kana: "ハシモトミナト", has: []string{"橋本湊"}, not: []string{"橋本清"}},
+		{kana: "おがわ さくら", has: []string{"小川さくら", "小川桜"}, not: []string{"小川誠"}},
+		// Misread on the calibration hands: one kana away from the reading.
+		{kana: "ゴブトウミナト", has: []string{"後藤湊"}, d: 1},
+		{kana: "ササモミナト", has: []string{"佐々木湊"}, d: 1},
+		// Too far from every name: 3 of 7 kana, more than a third.
+		{kana: "ゴンダユイダダ", none: true},
+		{kana: "ア", none: true},
+		{kana: "", none: true},
+	} {
+		got, d := l.NamesRead(c.kana, names.Near)
+		if c.none {
+			if len(got) > 0 {
+				t.Errorf("NamesRead(%q) = %d names at %d (%v…); want none", c.kana, len(got), d, got[:min(5, len(got))])
+			}
+			continue
+		}
+		if d != c.d {
+			t.Errorf("NamesRead(%q): %d kana away, want %d", c.kana, d, c.d)
+		}
+		for _, n := range c.has {
+			if !slices.Contains(got, n) {
+				t.Errorf("NamesRead(%q) lacks %s (%d names)", c.kana, n, len(got))
+			}
+		}
+		for _, n := range c.not {
+			if slices.Contains(got, n) {
+				t.Errorf("NamesRead(%q) holds %s", c.kana, n)
+			}
+		}
+	}
+}
+
+func BenchmarkNamesRead(b *testing.B) {
+	l, err := names.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		l.NamesRead("サナサルトウイチロウ", names.Near)
 	}
 }

@@ -31,8 +31,17 @@ type Names interface {
 type NameChooser struct {
 	lex           Names
 	family, given *trie
-	allow         string
-	knows         func(rune) bool
+	// allow is the characters of the tree and those that count as them;
+	// allowAlike, also those of names spelt with characters the models
+	// lack (spell's alike).
+	allow, allowAlike string
+	knows             func(rune) bool
+	// uses counts the lexicon's names each character is in.
+	uses map[rune]int
+	// alike gives each character of the tree the outputs of the models'
+	// that count as it (paddle.Tree.Alike): 湊, which they lack, is their
+	// 凑; 々, which they have but seldom give, is also their 夕 or 令.
+	alike map[rune][]rune
 }
 
 // trie holds spellings by their characters, so that the tree walks each
@@ -44,7 +53,7 @@ type trie struct {
 	name  string
 }
 
-func (t *trie) add(spelling, name string) {
+func (t *trie) add(spelling, name string, commoner func(a, b string) bool) {
 	for _, r := range spelling {
 		if t.kids == nil {
 			t.kids = map[rune]*trie{}
@@ -58,56 +67,97 @@ func (t *trie) add(spelling, name string) {
 		t = k
 	}
 	// Two names of one spelling (恵子 and 惠子 are both 惠子 to the
-	// models): keep the one in Japan's own forms, which a person writing
-	// today more likely wrote.
-	if t.name == "" || foreignRunes(t.name, spelling) < foreignRunes(name, spelling) {
+	// models, 中島 and 中嶋 both 中島): keep the one a person more likely
+	// wrote.
+	if t.name == "" || commoner(name, t.name) {
 		t.name = name
 	}
 }
 
-// foreignRunes counts the runes of name that its spelling had to replace.
-func foreignRunes(name, spelling string) int {
-	n, s := []rune(name), []rune(spelling)
-	c := 0
-	for i := range n {
-		if i < len(s) && n[i] != s[i] {
-			c++
+// commoner reports whether a's kanji, where they differ from b's, are in
+// more of the lexicon's names than b's: of two forms of one kanji, the
+// one more names are written in (恵 in some 230 of the bundled lexicon's,
+// 惠 in 47; 島 in 239, 嶋 in 87) is the one a person more likely wrote,
+// whichever the models lack.
+func (c *NameChooser) commoner(a, b string) bool {
+	ar, br := []rune(a), []rune(b)
+	na, nb := 0, 0
+	for i := range min(len(ar), len(br)) {
+		if ar[i] != br[i] {
+			na += c.uses[ar[i]]
+			nb += c.uses[br[i]]
 		}
 	}
-	return c
+	return na > nb || na == nb && a < b
 }
 
 // NewNameChooser builds the tree of lex's names that knows (the second
 // reader's alphabet: paddle.Knows) can spell.
-func NewNameChooser(lex Names, knows func(rune) bool) *NameChooser {
-	c := &NameChooser{lex: lex, family: &trie{}, given: &trie{}, knows: knows}
-	seen := map[rune]bool{}
+func NewNameChooser(lex Names, knows func(rune) bool, alike map[rune][]rune) *NameChooser {
+	c := &NameChooser{lex: lex, family: &trie{}, given: &trie{}, knows: knows, uses: map[rune]int{}, alike: map[rune][]rune{}}
+	for _, names := range [][]string{lex.Family(), lex.Given()} {
+		for _, name := range names {
+			for _, r := range name {
+				c.uses[r]++
+			}
+		}
+	}
+	// The outputs that count as a character: for one the models lack
+	// (湊 is their 凑), but for characters names are written in (暘 is
+	// also their 陽, and 後藤暘子 would be 後藤陽子); and for the
+	// iteration mark.
+	for r := range c.uses {
+		if knows(r) && r != iterationMark {
+			continue
+		}
+		for _, a := range alike[r] {
+			if a != r && knows(a) && (r == iterationMark || c.uses[a] == 0) {
+				c.alike[r] = append(c.alike[r], a)
+			}
+		}
+	}
+	seen, seenAlike := map[rune]bool{}, map[rune]bool{}
 	for _, set := range []struct {
 		t     *trie
 		names []string
 	}{{c.family, lex.Family()}, {c.given, lex.Given()}} {
 		for _, name := range set.names {
-			s, ok := c.spell(name)
-			if !ok {
-				continue
+			if s, ok := c.spell(name, false); ok {
+				set.t.add(s, name, c.commoner)
+				note(seen, s, c.alike)
 			}
-			set.t.add(s, name)
-			for _, r := range s {
-				seen[r] = true
+			if s, ok := c.spell(name, true); ok {
+				note(seenAlike, s, c.alike)
 			}
 		}
 	}
-	var b strings.Builder
-	for r := range seen {
-		b.WriteRune(r)
-	}
-	c.allow = b.String()
+	c.allow, c.allowAlike = runesOf(seen), runesOf(seenAlike)
 	return c
 }
 
+// note marks the characters of s seen, and those that count as them.
+func note(seen map[rune]bool, s string, alike map[rune][]rune) {
+	for _, r := range s {
+		seen[r] = true
+		for _, a := range alike[r] {
+			seen[a] = true
+		}
+	}
+}
+
+func runesOf(set map[rune]bool) string {
+	var b strings.Builder
+	for r := range set {
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // spell is name in the models' alphabet, each rune they lack replaced by
-// a variant form they know; ok is false when a rune has none.
-func (c *NameChooser) spell(name string) (string, bool) {
+// a variant form they know; ok is false when a rune has none. With
+// alike, a rune they lack with no such variant stays, to be scored as
+// the outputs that count as it (c.alike), if it has any.
+func (c *NameChooser) spell(name string, alike bool) (string, bool) {
 	var b strings.Builder
 	for _, r := range name {
 		if r == ' ' || r == '　' {
@@ -125,12 +175,22 @@ func (c *NameChooser) spell(name string) (string, bool) {
 				break
 			}
 		}
-		if !found {
+		switch {
+		case found:
+		case alike && len(c.alike[r]) > 0:
+			b.WriteRune(r)
+		default:
 			return "", false
 		}
 	}
 	return b.String(), true
 }
+
+// iterationMark (佐々木) is a character the models have but seldom give
+// (trained on Chinese text, which seldom holds it): paddle.Alike's 夕, 令
+// and 勺 count as it too. Without them no name with it was ever chosen
+// on the calibration hands.
+const iterationMark = '々'
 
 // tree is the family names, each followed, where one ends, by the given
 // names; a value's key is the family and given name joined. Only names of
@@ -179,7 +239,7 @@ func (c *NameChooser) tree(lo, hi int) paddle.Tree {
 		}
 		return out
 	}
-	return paddle.Tree{Kids: func() []paddle.Tree { return familyKids(c.family, 0) }, Margin: nameMargin}
+	return paddle.Tree{Kids: func() []paddle.Tree { return familyKids(c.family, 0) }, Margin: nameMargin, Alike: c.alike}
 }
 
 // nameMargin is how far under the line's likeliest reading a name begun
@@ -284,7 +344,7 @@ func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (R
 		if !clear {
 			return rd, nil
 		}
-		if _, ok := r.names.spell(read); !ok && r.names.lex.Known(read) {
+		if _, ok := r.names.spell(read, false); !ok && r.names.lex.Known(read) {
 			return rd, nil
 		}
 	}
@@ -349,6 +409,75 @@ func (r *Reader) SettlesRivals(ctx context.Context, ink *image.Gray, f templates
 	return ok && chosen == name, nil
 }
 
+// ChooseNameRead asks the second reader which of names, those whose
+// reading is nearest what was read in the 氏名's フリガナ
+// (names.Lexicon.NamesRead), the 氏名 box f of ink holds. The フリガナ is
+// written and read apart from the kanji: where a brush hand's kanji come
+// out as 中但愛 and the models, asked among every name, choose none
+// clearly, its フリガナ ナカジマアイ leaves them the few names so read to
+// weigh (中島愛, 中嶋愛, 仲島藍…). ok when both models choose one name
+// (at least minKanaNameShare), or the first alone very clearly
+// (minKanaNameAloneShare), fitting the line within minKanaNameFit: a
+// proposal for a 氏名 that goes to a person anyway, never a reading. Names
+// the models cannot spell are left out; with none left, or without a
+// second reader, nothing is chosen.
+func (r *Reader) ChooseNameRead(ctx context.Context, ink *image.Gray, f templates.Field, names []string) (string, bool, error) {
+	if r.names == nil || r.second == nil || len(names) == 0 {
+		return "", false, nil
+	}
+	t := &trie{}
+	for _, n := range names {
+		if s, ok := r.names.spell(n, true); ok {
+			t.add(s, n, r.names.commoner)
+		}
+	}
+	if len(t.order) == 0 {
+		return "", false, nil
+	}
+	p := Prepare(ink, f.Box)
+	if p.Faint {
+		p = PrepareFaint(ink, f.Box)
+	}
+	if p.Ink == 0 {
+		return "", false, nil
+	}
+	ch, err := r.second.ChooseUntil(ctx, p.Image, r.names.allowAlike, paddle.Tree{Kids: t.walk, Alike: r.names.alike}, func(c paddle.Choice) bool {
+		return c.Key != "" && c.Fit >= minKanaNameFit && c.Share >= minKanaNameShare
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("text: choosing the name its reading gives: %w", err)
+	}
+	if name, ok := bothChose(ch, minKanaNameShare, minKanaNameFit); ok {
+		return name, true, nil
+	}
+	name, ok := firstChose(ch, minKanaNameAloneShare, minKanaNameFit)
+	return name, ok, nil
+}
+
+// minKanaNameShare, minKanaNameAloneShare and minKanaNameFit are how
+// clearly both models, or the first alone, must prefer one of the names a
+// フリガナ gives, and how well it must fit the line, to be proposed
+// (ChooseNameRead): chosen on the calibration hands.
+const (
+	minKanaNameShare      = 0.5
+	minKanaNameAloneShare = 0.9
+	minKanaNameFit        = -6.0
+)
+
+// walk is the tree of t's spellings, as the second reader walks it.
+func (t *trie) walk() []paddle.Tree {
+	out := make([]paddle.Tree, 0, len(t.order))
+	for _, r := range t.order {
+		k := t.kids[r]
+		n := paddle.Tree{Part: string(r), Key: k.name}
+		if len(k.order) > 0 {
+			n.Kids = k.walk
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
 // tellsApart reports whether name has rival spellings the lexicon knows
 // (names.Lexicon.KanjiRivals: 太郎 and 太朗) and the models could weigh
 // every one of them against it: each is in the tree, spelt otherwise
@@ -360,12 +489,12 @@ func (c *NameChooser) tellsApart(name string) bool {
 	if len(rivals) == 0 {
 		return false
 	}
-	own, ok := c.spell(name)
+	own, ok := c.spell(name, false)
 	if !ok {
 		return false
 	}
 	for _, v := range rivals {
-		if s, ok := c.spell(v); !ok || s == own || c.canonical(v) == c.canonical(name) {
+		if s, ok := c.spell(v, false); !ok || s == own || c.canonical(v) == c.canonical(name) {
 			return false
 		}
 	}
@@ -393,7 +522,7 @@ func (c *NameChooser) canonical(name string) string {
 // it has one: WithSecond) which of lex's names a 氏名 box holds.
 func (r *Reader) WithNames(lex Names) *Reader {
 	cp := *r
-	cp.names = NewNameChooser(lex, paddle.Knows())
+	cp.names = NewNameChooser(lex, paddle.Knows(), paddle.Alike())
 	return &cp
 }
 

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"shinsei/forms"
@@ -25,7 +26,7 @@ func TestProposeReadings(t *testing.T) {
 	flagged := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.6, Review: true} }
 	for _, c := range []struct {
 		name, kanji string
-		nameIssue   string // the name's issue code, if any
+		nameIssue   string // the name's issue codes, if any, space-separated
 		kana        forms.FieldValue
 		want        any
 		proposed    bool
@@ -40,18 +41,27 @@ func TestProposeReadings(t *testing.T) {
 		// nearest reading however far; not under one the kana was held
 		// against.
 		{"far, under a name the models chose", "伊藤修", text.WhySecond, flagged("ルトウチキサム"), "イトウオサム", true},
-		{"far, under a name held against its kana", "後藤夢", CodeNameReading, flagged("ゴトウレン"), "ゴトウレン", false},
+		// Under a name read surely and held against its unsure kana
+		// alone, too (the calibration hands' 13 such names were right);
+		// not under one also read unsurely.
+		{"far, under a sure name held against its kana", "吉田結衣", CodeNameReading, flagged("ゴンダユイ"), "ヨシダユイ", true},
+		{"far, under an unsure name held against its kana", "吉田結衣", text.WhyUnsure + " " + CodeNameReading, flagged("ゴンダユイ"), "ゴンダユイ", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := forms.Record{Fields: map[string]forms.FieldValue{"applicant_name": sure(c.kanji), "applicant_kana": c.kana}}
 			if c.nameIssue != "" {
 				rec.Fields["applicant_name"] = flagged(c.kanji)
-				rec.Issues = append(rec.Issues, forms.Issue{Field: "applicant_name", Code: c.nameIssue})
+				for _, code := range strings.Fields(c.nameIssue) {
+					rec.Issues = append(rec.Issues, forms.Issue{Field: "applicant_name", Code: code})
+				}
 			}
 			e.proposeReadings(&rec, app)
 			got := rec.Fields["applicant_kana"]
 			if got.Value != c.want {
 				t.Errorf("kana %v, want %v", got.Value, c.want)
+			}
+			if c.proposed && got.Raw != c.kana.Value {
+				t.Errorf("raw %q, want what was read, %q", got.Raw, c.kana.Value)
 			}
 			if c.kana.Review && !got.Review || c.proposed && got.Confidence > unsureCap {
 				t.Errorf("a proposal passed as sure: review %v, confidence %.2f", got.Review, got.Confidence)

@@ -3,6 +3,7 @@ package forms
 import "testing"
 
 func TestEditDistance(t *testing.T) {
+	buf := make([]int, 64)
 	for _, c := range []struct {
 		a, b string
 		d    int
@@ -12,6 +13,10 @@ func TestEditDistance(t *testing.T) {
 	} {
 		if d := EditDistance(c.a, c.b); d != c.d {
 			t.Errorf("EditDistance(%q, %q) = %d, want %d", c.a, c.b, d, c.d)
+		}
+		// One buffer for every pair, as a caller weighing many would.
+		if d := RuneDistance([]rune(c.a), []rune(c.b), buf); d != c.d {
+			t.Errorf("RuneDistance(%q, %q) = %d, want %d", c.a, c.b, d, c.d)
 		}
 	}
 }

@@ -196,20 +196,12 @@ func TestCheckRelationship(t *testing.T) {
 // Raw; it never comes out sure. The checks run first, as in Read, so a
 // misreading read surely is flagged before it is suggested for.
 func TestSuggest(t *testing.T) {
-	e, err := New(templates.Builtin(), Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, err := templates.Builtin().Get(forms.TemplateApplication, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, app := applicationEngine(t)
 	answer, err := templates.Builtin().Get(forms.TemplateAnswer, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sure := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.98} }
-	flagged := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.6, Review: true} }
+	sure, flagged := sureValue, flaggedValue
 	for _, c := range []struct {
 		name   string
 		tmpl   *templates.Template

@@ -10,10 +10,10 @@ import (
 	"shinsei/templates"
 )
 
-// An unsure フリガナ near a reading of its name's kanji gets that reading as
-// a proposal, still for a person; a sure one, one far from every reading,
-// or one under kanji that make no known name, keeps what was read.
-func TestProposeReadings(t *testing.T) {
+// applicationEngine is an engine of the built-in templates, without OCR,
+// and the application form's template.
+func applicationEngine(t *testing.T) (*Engine, *templates.Template) {
+	t.Helper()
 	e, err := New(templates.Builtin(), Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -22,8 +22,23 @@ func TestProposeReadings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sure := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.98} }
-	flagged := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.6, Review: true} }
+	return e, app
+}
+
+// sureValue and flaggedValue are a text value read surely, and one for
+// a person.
+func sureValue(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.98} }
+
+func flaggedValue(v string) forms.FieldValue {
+	return forms.FieldValue{Value: v, Confidence: 0.6, Review: true}
+}
+
+// An unsure フリガナ near a reading of its name's kanji gets that reading as
+// a proposal, still for a person; a sure one, one far from every reading,
+// or one under kanji that make no known name, keeps what was read.
+func TestProposeReadings(t *testing.T) {
+	e, app := applicationEngine(t)
+	sure, flagged := sureValue, flaggedValue
 	for _, c := range []struct {
 		name, kanji string
 		nameIssue   string // the name's issue codes, if any, space-separated
@@ -80,16 +95,8 @@ func TestProposeReadings(t *testing.T) {
 // what they hold. The fake second reader says which names it was asked
 // among.
 func TestNameFromKana(t *testing.T) {
-	e, err := New(templates.Builtin(), Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, err := templates.Builtin().Get(forms.TemplateApplication, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sure := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.98} }
-	flagged := func(v string) forms.FieldValue { return forms.FieldValue{Value: v, Confidence: 0.6, Review: true} }
+	e, app := applicationEngine(t)
+	sure, flagged := sureValue, flaggedValue
 	for _, c := range []struct {
 		name      string
 		kanji     forms.FieldValue

@@ -160,7 +160,7 @@ func nearestOf(s []rune, readings [][]rune, buf []int) (int, []string) {
 		if diff := len(r) - len(s); diff > best || -diff > best {
 			continue // the lengths alone are farther apart
 		}
-		d := distance(s, r, buf)
+		d := forms.RuneDistance(r, s, buf)
 		if d < best {
 			best, out = d, out[:0]
 		}
@@ -169,26 +169,6 @@ func nearestOf(s []rune, readings [][]rune, buf []int) (int, []string) {
 		}
 	}
 	return best, out
-}
-
-// distance is forms.EditDistance on runes, in buf (2·(len(a)+1) ints).
-func distance(a, b []rune, buf []int) int {
-	prev, cur := buf[:len(a)+1], buf[len(a)+1:2*(len(a)+1)]
-	for i := range prev {
-		prev[i] = i
-	}
-	for j := 1; j <= len(b); j++ {
-		cur[0] = j
-		for i := 1; i <= len(a); i++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[i] = min(prev[i]+1, cur[i-1]+1, prev[i-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(a)]
 }
 
 // hiragana is katakana in hiragana (ー and what has no hiragana kept).

@@ -105,10 +105,7 @@ func (l *Lexicon) NamesRead(kana string, share float64) ([]string, int) {
 	// the least, over where kana is cut in two, of the distances of its
 	// halves to each: so only the readings nearest each half can be part
 	// of a nearest whole.
-	type cut struct {
-		d             int
-		family, given []string
-	}
+	type cut struct{ family, given []string }
 	var cuts []cut
 	best := math.MaxInt
 	buf := make([]int, 2*(len(k)+1))
@@ -123,7 +120,7 @@ func (l *Lexicon) NamesRead(kana string, share float64) ([]string, int) {
 			best, cuts = d, cuts[:0]
 		}
 		if d == best {
-			cuts = append(cuts, cut{d, fr, gr})
+			cuts = append(cuts, cut{fr, gr})
 		}
 	}
 	if best == math.MaxInt || float64(best) > share*float64(len(k))+1e-9 {

@@ -92,7 +92,8 @@ func (c *NameChooser) commoner(a, b string) bool {
 }
 
 // NewNameChooser builds the tree of lex's names that knows (the second
-// reader's alphabet: paddle.Knows) can spell.
+// reader's alphabet: paddle.Knows) can spell; alike (paddle.Alike) gives
+// the outputs that count as a character they lack, and as 々.
 func NewNameChooser(lex Names, knows func(rune) bool, alike map[rune][]rune) *NameChooser {
 	c := &NameChooser{lex: lex, family: &trie{}, given: &trie{}, knows: knows, uses: map[rune]int{}, alike: map[rune][]rune{}}
 	for _, names := range [][]string{lex.Family(), lex.Given()} {
@@ -441,6 +442,9 @@ func (r *Reader) ChooseNameRead(ctx context.Context, ink *image.Gray, f template
 	if p.Ink == 0 {
 		return "", false, nil
 	}
+	// Some hundreds of names at most: walked to the default margin, not the
+	// full tree's nameMargin, so a brush hand's odd first kanji does not
+	// end every name.
 	ch, err := r.second.ChooseUntil(ctx, p.Image, r.names.allowAlike, paddle.Tree{Kids: t.walk, Alike: r.names.alike}, func(c paddle.Choice) bool {
 		return c.Key != "" && c.Fit >= minKanaNameFit && c.Share >= minKanaNameShare
 	})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -40,8 +41,13 @@ type NameChooser struct {
 	uses map[rune]int
 	// alike gives each character of the tree the outputs of the models'
 	// that count as it (paddle.Tree.Alike): 湊, which they lack, is their
-	// 凑; 々, which they have but seldom give, is also their 夕 or 令.
+	// 凑; 々, which they have but seldom give, is also their 夕 or 令; 穂
+	// is also their 穗.
 	alike map[rune][]rune
+	// commonForm is, for the rarer of two forms of one kanji that the
+	// models both have but take the commoner for (穗, which they give
+	// for 穂), the commoner: names are spelt with it.
+	commonForm map[rune]rune
 }
 
 // trie holds spellings by their characters, so that the tree walks each
@@ -95,7 +101,7 @@ func (c *NameChooser) commoner(a, b string) bool {
 // reader's alphabet: paddle.Knows) can spell; alike (paddle.Alike) gives
 // the outputs that count as a character they lack, and as 々.
 func NewNameChooser(lex Names, knows func(rune) bool, alike map[rune][]rune) *NameChooser {
-	c := &NameChooser{lex: lex, family: &trie{}, given: &trie{}, knows: knows, uses: map[rune]int{}, alike: map[rune][]rune{}}
+	c := &NameChooser{lex: lex, family: &trie{}, given: &trie{}, knows: knows, uses: map[rune]int{}, alike: map[rune][]rune{}, commonForm: map[rune]rune{}}
 	for _, names := range [][]string{lex.Family(), lex.Given()} {
 		for _, name := range names {
 			for _, r := range name {
@@ -109,6 +115,17 @@ func NewNameChooser(lex Names, knows func(rune) bool, alike map[rune][]rune) *Na
 	// iteration mark.
 	for r := range c.uses {
 		if knows(r) && r != iterationMark {
+			// Two forms of one kanji the models both have, where they
+			// take the commoner for the rarer (a printed 穂 is their 穗,
+			// China's form): which of the two they give says nothing of
+			// which was written, so both count as the form more names
+			// are written in, and the rarer's names are spelt with it.
+			for _, a := range alike[r] {
+				if a != r && knows(a) && c.uses[a] < c.uses[r] && slices.Contains(lex.Variants(r), a) {
+					c.alike[r] = append(c.alike[r], a)
+					c.commonForm[a] = r
+				}
+			}
 			continue
 		}
 		for _, a := range alike[r] {
@@ -165,6 +182,9 @@ func (c *NameChooser) spell(name string, alike bool) (string, bool) {
 			continue
 		}
 		if c.knows(r) {
+			if f, ok := c.commonForm[r]; ok {
+				r = f
+			}
 			b.WriteRune(r)
 			continue
 		}

@@ -178,6 +178,40 @@ func TestNameTree(t *testing.T) {
 	}
 }
 
+// Two forms of one kanji the models both have, where they take the
+// commoner for the rarer (穂 for their 穗), are one spelling, keyed by the
+// name in the commoner form, and the models' rarer form counts as it; a
+// form they take for no other stays its own.
+func TestNameTreeCommonForm(t *testing.T) {
+	lex := lexicon{family: []string{"佐藤"}, given: []string{"美穂", "瑞穂", "美穗", "花子"}}
+	all := func(rune) bool { return true }
+	for _, c := range []struct {
+		name  string
+		alike map[rune][]rune
+		want  map[string]string
+	}{
+		{"taken for the other", map[rune][]rune{'穂': {'穗'}}, map[string]string{"佐藤美穂": "佐藤美穂", "佐藤瑞穂": "佐藤瑞穂", "佐藤花子": "佐藤花子"}},
+		{"not", nil, map[string]string{"佐藤美穂": "佐藤美穂", "佐藤瑞穂": "佐藤瑞穂", "佐藤美穗": "佐藤美穗", "佐藤花子": "佐藤花子"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ch := NewNameChooser(lex, all, c.alike)
+			tree := ch.tree(0, 0)
+			got := spellings(tree)
+			if len(got) != len(c.want) {
+				t.Errorf("spellings %v, want %v", got, c.want)
+			}
+			for s, k := range c.want {
+				if got[s] != k {
+					t.Errorf("spelling %s keyed %q, want %q", s, got[s], k)
+				}
+			}
+			if counts := slices.Contains(tree.Alike['穂'], '穗'); counts != (c.alike != nil) {
+				t.Errorf("穗 counts as 穂: %v", counts)
+			}
+		})
+	}
+}
+
 // Only names of the lengths asked for are values, and the walk stops at
 // the longest.
 func TestNameTreeLengths(t *testing.T) {
@@ -229,7 +263,8 @@ func TestChooseNameModels(t *testing.T) {
 	}
 	c := NewNameChooser(lex, paddle.Knows(), paddle.Alike())
 	p := paddletest.Pool(t)
-	for _, written := range []string{"小林健太", "前田和夫", "井上幸子", "山下拓也"} {
+	// 美穂: the models take 穂 for 穗, China's form, and 美穗 is a name too.
+	for _, written := range []string{"小林健太", "前田和夫", "井上幸子", "山下拓也", "山下美穂"} {
 		cs, err := p.Choose(context.Background(), printed(face, written, 320, 20), c.allow, c.tree(0, 0))
 		if err != nil {
 			t.Fatal(err)

@@ -128,9 +128,21 @@ func NewNameChooser(lex Names, knows func(rune) bool, alike map[rune][]rune) *Na
 			}
 			continue
 		}
+		// A kanji the models lack is spelt in another form they have
+		// where there is one (斎 as 齋, spell); where it is the form more
+		// names are written in, what they take it for counts as that
+		// form too (斎 is also their 斋). Not a rarer form's (﨑 is their
+		// 椅, and 崎 would be a brush 橋).
+		to := r
+		if v, ok := c.variant(r); ok {
+			if c.uses[r] <= c.uses[v] {
+				continue
+			}
+			to = v
+		}
 		for _, a := range alike[r] {
-			if a != r && knows(a) && (r == iterationMark || c.uses[a] == 0) {
-				c.alike[r] = append(c.alike[r], a)
+			if a != r && a != to && knows(a) && (r == iterationMark || c.uses[a] == 0) && !slices.Contains(c.alike[to], a) {
+				c.alike[to] = append(c.alike[to], a)
 			}
 		}
 	}
@@ -188,16 +200,10 @@ func (c *NameChooser) spell(name string, alike bool) (string, bool) {
 			b.WriteRune(r)
 			continue
 		}
-		found := false
-		for _, v := range c.lex.Variants(r) {
-			if c.knows(v) {
-				b.WriteRune(v)
-				found = true
-				break
-			}
-		}
+		v, found := c.variant(r)
 		switch {
 		case found:
+			b.WriteRune(v)
 		case alike && len(c.alike[r]) > 0:
 			b.WriteRune(r)
 		default:
@@ -205,6 +211,16 @@ func (c *NameChooser) spell(name string, alike bool) (string, bool) {
 		}
 	}
 	return b.String(), true
+}
+
+// variant is the first of r's other forms the models have.
+func (c *NameChooser) variant(r rune) (rune, bool) {
+	for _, v := range c.lex.Variants(r) {
+		if c.knows(v) {
+			return v, true
+		}
+	}
+	return 0, false
 }
 
 // iterationMark (佐々木) is a character the models have but seldom give

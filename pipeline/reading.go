@@ -3,7 +3,6 @@ package pipeline
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"shinsei/forms"
 	"shinsei/forms/names"
@@ -41,11 +40,11 @@ func (e *Engine) nameFromKana(rec *forms.Record, t *templates.Template, choose f
 			continue
 		}
 		cands, _ := e.names.NamesRead(kana, names.Near)
-		if len(cands) == 0 || slices.Contains(cands, compact(read)) {
+		if len(cands) == 0 || slices.Contains(cands, text.WithoutSpaces(read)) {
 			continue
 		}
 		name, ok := choose(fd, cands)
-		if !ok || name == compact(read) {
+		if !ok || name == text.WithoutSpaces(read) {
 			continue
 		}
 		fv.Raw, fv.Value = read, name
@@ -57,11 +56,6 @@ func (e *Engine) nameFromKana(rec *forms.Record, t *templates.Template, choose f
 		})
 		rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeNameFromKana, Message: fmt.Sprintf("「%s」の値は読み取り結果ではなく、フリガナの読みを持つ名前から第二の読み取りが選んだ候補です。用紙と照合してください / the value of %q is not what was read but the name the second reader chose among those its フリガナ reads as: confirm it against the form — what the field held before is in its raw", fd.Label, fd.ID)})
 	}
-}
-
-// compact is a name without the blanks between family and given name.
-func compact(name string) string {
-	return strings.NewReplacer(" ", "", "　", "").Replace(name)
 }
 
 // proposeReadings hands the reviewer of an unsure フリガナ the reading its

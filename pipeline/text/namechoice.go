@@ -341,7 +341,7 @@ func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (R
 	// change something: a sure value's own is not; another name, clear
 	// enough, is a proposal; an unsure value's own, very clear, makes it
 	// sure.
-	exact := withoutSpaces(read)
+	exact := WithoutSpaces(read)
 	ch, err := r.second.ChooseUntil(ctx, img, r.names.allow, r.names.tree(lo, hi), func(c paddle.Choice) bool {
 		switch {
 		case c.Key == "" || c.Fit < minNameFit:
@@ -428,7 +428,7 @@ func (r *Reader) SettlesRivals(ctx context.Context, ink *image.Gray, f templates
 	if r.names == nil || r.second == nil {
 		return false, nil
 	}
-	name = withoutSpaces(name)
+	name = WithoutSpaces(name)
 	if !r.names.tellsApart(name) {
 		return false, nil
 	}
@@ -566,8 +566,8 @@ func (r *Reader) WithNames(lex Names) *Reader {
 	return &cp
 }
 
-// withoutSpaces drops the blanks between family and given name, and
+// WithoutSpaces drops the blanks between family and given name, and
 // nothing else: forms.CompactText would also fold variant forms.
-func withoutSpaces(s string) string {
+func WithoutSpaces(s string) string {
 	return strings.NewReplacer(" ", "", "　", "").Replace(s)
 }

@@ -40,6 +40,10 @@ type Lexicon struct {
 	// substitution away from a misread one are a few map lookups, not a
 	// scan of the lexicon (Suggest).
 	familyNear, givenNear map[string][]string
+	// kanaGiven holds each given name's reading written in hiragana, as a
+	// name may be (さくら), under that reading; kanaGivenNear indexes it
+	// as givenNear does given.
+	kanaGiven, kanaGivenNear map[string][]string
 	// variants are the kanji each kanji is another form of (冨 of 富):
 	// the model reads one as the other, and a name with either is often
 	// known with the same reading.
@@ -118,7 +122,12 @@ func Parse(data []byte) (*Lexicon, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("names: %w", err)
 	}
+	l.kanaGiven = map[string][]string{}
+	for rd := range l.givenReadings {
+		l.kanaGiven[hiragana(rd)] = []string{rd}
+	}
 	l.familyNear, l.givenNear = wildcardIndex(l.family), wildcardIndex(l.given)
+	l.kanaGivenNear = wildcardIndex(l.kanaGiven)
 	l.byReading.family, l.readingsOf.family = invert(l.family)
 	l.byReading.given, l.readingsOf.given = invert(l.given)
 	return l, nil

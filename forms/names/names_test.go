@@ -140,11 +140,16 @@ func TestSuggest(t *testing.T) {
 		{"加藤大郎", "カトウタロウ", "加藤太郎"},
 		{"佐藤花花子", "サトウハナコ", "佐藤花子"}, // a doubled character
 		{"岡町太郎", "オカダタロウ", "岡田太郎"},
+		// A given name written in kana is its reading.
+		{"小川きくら", "オガワサクラ", "小川さくら"},
+		{"小川さく号", "オガワサクラ", "小川さくら"},
+		{"小川さくさくら", "オガワサクラ", ""}, // more than one character from it
 		// Ties: several names fit as well, and nothing says which.
 		{"青木直千", "アオキナオキ", ""}, // 直樹, 直紀, 直輝…
 		{"山林亮", "ヤマモトリョウ", ""}, // 山本, 山元
 		{"清水意子", "", ""},       // 恵子, 幸子, 直子…
 		{"山口直予", "", ""},
+		{"小川きくら", "", ""}, // さくら, きくこ, ちくら…
 		// Known names are never changed, whatever the フリガナ.
 		{"山田花子", "ヤマダハナコ", ""},
 		{"山田花子", "ヤマダタロウ", ""},

@@ -113,6 +113,11 @@ func (l *Lexicon) Suggest(name, kana string) (string, bool) {
 			continue
 		}
 		gs := near(l.given, l.givenNear, string(rs[i:]))
+		if slices.ContainsFunc(rs[i:], isHiragana) {
+			// A given name written in kana (さくら read きくら).
+			gs = append(gs, near(l.kanaGiven, l.kanaGivenNear, string(rs[i:]))...)
+			slices.SortStableFunc(gs, func(a, b part) int { return a.edits - b.edits })
+		}
 		// near puts the part as read first, when it is known.
 		if len(gs) > 0 && gs[0].edits == 0 {
 			for _, f := range fs {
@@ -135,7 +140,7 @@ func (l *Lexicon) Suggest(name, kana string) (string, bool) {
 			return !slices.ContainsFunc(l.family[p.name], func(r string) bool { return strings.HasPrefix(k, r) })
 		})
 		gs = slices.DeleteFunc(gs, func(p part) bool {
-			return !slices.ContainsFunc(l.given[p.name], func(r string) bool { return strings.HasSuffix(k, r) })
+			return !slices.ContainsFunc(l.givenRead(p.name), func(r string) bool { return strings.HasSuffix(k, r) })
 		})
 		for _, f := range fs {
 			for _, g := range gs {
@@ -160,8 +165,18 @@ func (l *Lexicon) Suggest(name, kana string) (string, bool) {
 }
 
 func (l *Lexicon) candidate(f, g part) candidate {
-	return candidate{name: f.name + g.name, edits: f.edits + g.edits, confusable: f.confusable + g.confusable, family: l.family[f.name], given: l.given[g.name]}
+	return candidate{name: f.name + g.name, edits: f.edits + g.edits, confusable: f.confusable + g.confusable, family: l.family[f.name], given: l.givenRead(g.name)}
 }
+
+// givenRead are the readings of a given name, in kanji or in kana.
+func (l *Lexicon) givenRead(name string) []string {
+	if rs := l.given[name]; len(rs) > 0 {
+		return rs
+	}
+	return l.kanaGiven[name]
+}
+
+func isHiragana(r rune) bool { return r >= 'ぁ' && r <= 'ゖ' }
 
 // readsAs: some reading of the family name and some of the given name make
 // k.

@@ -15,25 +15,32 @@ import (
 // away (ゴトウセツコ for コテウセツコ, under 後藤節子). It answers only when
 // one reading is nearest and at most share of its kana differ (Near: a
 // third; 1: any); the proposal is for a person to confirm, never a
-// reading.
+// reading. Of nearest readings that differ in a long vowel spelt out or
+// marked ー (サトウ, サトー: the lexicon gives both), the one spelt out is
+// nearest: a フリガナ is written so (コンドウショカタ is コンドウショウタ, not
+// コンドーショウタ, as near).
 func (l *Lexicon) NearestReading(name, kana string, share float64) (string, bool) {
 	read := katakanaOf(kana)
 	if read == "" {
 		return "", false
 	}
-	best, second, found := len([]rune(read))+1, len([]rune(read))+1, ""
+	best := len([]rune(read)) + 1
+	var nearest []string
 	for r := range l.readings(name) {
 		switch d := forms.EditDistance(read, r); {
 		case d < best:
-			best, second, found = d, best, r
-		case d < second:
-			second = d
+			best, nearest = d, []string{r}
+		case d == best:
+			nearest = append(nearest, r)
 		}
 	}
-	if found == "" || best == 0 || best == second || !within(best, found, share) {
+	if spelt := slices.DeleteFunc(slices.Clone(nearest), func(r string) bool { return strings.ContainsRune(r, 'ー') }); len(spelt) > 0 {
+		nearest = spelt
+	}
+	if len(nearest) != 1 || best == 0 || !within(best, nearest[0], share) {
 		return "", false
 	}
-	return found, true
+	return nearest[0], true
 }
 
 // Near is the share of a reading's kana a フリガナ read may differ in and

@@ -18,6 +18,11 @@ func TestNearestReading(t *testing.T) {
 		{"遠藤節子", "エンドウセツンコ", "エンドウセツコ"},
 		{"清水太郎", "シミスタロウ", "シミズタロウ"},
 		{"小川一郎", "オガワィチロウ", "オガワイチロウ"},
+		// A long vowel spelt out is nearer than its ー, as near by count.
+		{"近藤翔太", "コンドウショカタ", "コンドウショウタ"},
+		{"佐藤健太", "サトサケンタ", "サトウケンタ"},
+		// Two readings as near that differ otherwise: nothing.
+		{"中島千尋", "ナカチマチヒロ", ""}, // ナカシマ, ナカジマ
 		// Already one of its readings: nothing to propose.
 		{"後藤節子", "ゴトウセツコ", ""},
 		// Too far from every reading, no reading read, or no known name.

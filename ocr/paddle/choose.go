@@ -32,6 +32,10 @@ type Tree struct {
 	// A character is then scored at each step as the sum of its own
 	// output's probability (if the models have one) and its alikes'.
 	Alike map[rune][]rune
+	// Group, read at the root only, gives the group a value belongs to
+	// (an address's place, its block number left out): Choice.Group is
+	// the likeliest, every value of it summed. nil: no groups.
+	Group func(key string) string
 }
 
 // A Choice is one model's pick among a Tree's values. Reading a line
@@ -57,6 +61,11 @@ type Choice struct {
 	// tree (an old form, a day outside the window): then the best value
 	// fits badly, however clear its share.
 	Fit float64
+	// Group is the likeliest group of values (Tree.Group), and
+	// GroupShare its values' likelihood summed over every value's: a
+	// place can be clear where no one block number of it is.
+	Group      string
+	GroupShare float64
 }
 
 // pruneMargin is how far (log) under the line's likeliest reading a
@@ -272,6 +281,24 @@ func (l *line) choose(tree Tree) Choice {
 	}
 	ch.Share = math.Exp(best - total)
 	ch.Fit = top[ch.Key] - l.best
+	if tree.Group != nil {
+		groups := map[string]float64{}
+		for k, v := range mass {
+			g := tree.Group(k)
+			m, seen := groups[g]
+			if !seen {
+				m = math.Inf(-1)
+			}
+			groups[g] = logAdd(m, v)
+		}
+		gb := math.Inf(-1)
+		for g, v := range groups {
+			if v > gb || v == gb && g < ch.Group {
+				gb, ch.Group = v, g
+			}
+		}
+		ch.GroupShare = math.Exp(gb - total)
+	}
 	return ch
 }
 

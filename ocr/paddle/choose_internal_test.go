@@ -266,3 +266,35 @@ func randomProbs(steps, classes int, seed1, seed2 uint64) []float32 {
 	}
 	return probs
 }
+
+// A group's values are summed: two values of one group, each half as
+// likely as the other, make no clear value but a clear group.
+func TestChooseGroup(t *testing.T) {
+	// Three steps: a, blank, then a or b alike.
+	const e = 1e-10
+	probs := []float32{e, 1, e, 1, e, e, e, 0.5, 0.5}
+	lp := logMasked(probs, 3, 3, []bool{true, true, true})
+	tree := Tree{Kids: func() []Tree {
+		return []Tree{
+			{Part: "a", Kids: func() []Tree { return []Tree{{Part: "b", Key: "P1"}, {Part: "a", Key: "P2"}} }},
+			{Part: "b", Key: "Q1"},
+		}
+	}}
+	group := func(k string) string { return k[:1] }
+	for _, c := range []struct {
+		name  string
+		group func(string) string
+		want  string
+	}{{"grouped", group, "P"}, {"not", nil, ""}} {
+		t.Run(c.name, func(t *testing.T) {
+			tree.Group = c.group
+			ch := newLine(lp, 3, 3, map[rune]int{'a': 1, 'b': 2}).choose(tree)
+			if ch.Share > 0.6 {
+				t.Errorf("a value chosen with share %.3f, want about a half", ch.Share)
+			}
+			if ch.Group != c.want || c.want != "" && ch.GroupShare < 0.99 || c.want == "" && ch.GroupShare != 0 {
+				t.Errorf("group %q with share %.3f, want %q", ch.Group, ch.GroupShare, c.want)
+			}
+		})
+	}
+}

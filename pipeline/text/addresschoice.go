@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"shinsei/forms"
 	"shinsei/ocr/paddle"
@@ -223,7 +224,12 @@ func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading)
 	// The second model is run only when the first model's choice could
 	// change something: a clear address that is not what Tesseract read
 	// (a proposal), or that is all of it and fits (made sure).
-	ch, err := r.second.ChooseUntil(ctx, img, r.addresses.allow, r.addresses.tree(), func(c paddle.Choice) bool {
+	tree := r.addresses.tree()
+	tree.Group = place
+	ch, err := r.second.ChooseUntil(ctx, img, r.addresses.allow, tree, func(c paddle.Choice) bool {
+		if c.GroupShare >= minPlaceShare && !strings.HasPrefix(compact, c.Group) {
+			return true // a place to propose, if the second model chooses it too
+		}
 		if c.Key == "" {
 			return false
 		}
@@ -240,7 +246,7 @@ func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading)
 		// The first model alone, very clearly, for a proposal.
 		first, alone := firstChose(ch, minAddressAloneShare, minAddressAloneFit)
 		if !alone || strings.HasPrefix(compact, first) {
-			return rd, nil
+			return proposePlace(ch, read, rd), nil
 		}
 		addr = first
 	}
@@ -255,6 +261,64 @@ func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading)
 	rd.Confidence = min(rd.Confidence, 0.5)
 	return rd, nil
 }
+
+// minPlaceShare is how clearly both models must prefer one place (its
+// prefecture, municipality and town, every block number of it summed)
+// for it to be proposed where neither chose a whole address: on the
+// calibration hands (seeds 101 and 102) every place both chose with at
+// least 0.5 was right (20 of 20), the least at 0.97.
+const minPlaceShare = 0.9
+
+// proposePlace puts, in an address read unsurely whose block number the
+// models did not choose clearly, the place both chose clearly in place of
+// the one Tesseract read, and keeps what Tesseract read from its block
+// number on (blockStart): a brush hand's 愛和導色古硬市平区新灯4丁目30番14号
+// is 愛知県名古屋市中区新栄4丁目30番14号. A proposal (WhySecond), for a
+// person.
+func proposePlace(ch []paddle.Choice, read string, rd Reading) Reading {
+	if len(ch) < 2 || ch[0].Group == "" || ch[0].Group != ch[1].Group || min(ch[0].GroupShare, ch[1].GroupShare) < minPlaceShare {
+		return rd
+	}
+	at := blockStart(read)
+	if at < 0 || strings.HasPrefix(forms.CompactText(read[:at]), ch[0].Group) {
+		return rd
+	}
+	rd.Value, rd.Review, rd.Why = ch[0].Group+read[at:], true, WhySecond
+	rd.Confidence = min(rd.Confidence, 0.5)
+	return rd
+}
+
+// place is an address's key up to its block number: its prefecture,
+// municipality and town.
+func place(key string) string {
+	if i := strings.IndexFunc(key, isDigit); i >= 0 {
+		return key[:i]
+	}
+	return key
+}
+
+// blockStart is where in read its block number begins: the first run of
+// digits followed by a unit of one (丁目, 番, 号, or a dash; T, as the
+// reader takes 丁 for), else the first digit (a digit read in a garbled
+// town, 尋2内上4丁目, is not it); -1 when read holds no digit.
+func blockStart(read string) int {
+	first := -1
+	for i, r := range read {
+		if !isDigit(r) || i > 0 && isDigit(rune(read[i-1])) {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		rest := strings.TrimLeftFunc(read[i:], isDigit)
+		if next, _ := utf8.DecodeRuneInString(rest); strings.ContainsRune("丁番号T-－ー−‐", next) {
+			return i
+		}
+	}
+	return first
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 // after is what read holds after the part of it that stands for addr: the
 // end of read's beginning closest to addr (fewest edits; of two as close,

@@ -103,6 +103,11 @@ func TestChooseAddress(t *testing.T) {
 	apart := func(first float64) []choice {
 		return []choice{{Choice: paddle.Choice{Share: first}, spelling: right}, {Choice: paddle.Choice{Share: 0.95}, spelling: "東京都練馬区豊玉南4丁目10番21号"}}
 	}
+	// placed: the models choose apart, neither clearly, in one place
+	// both choose with groupShare.
+	placed := func(first, second string, groupShare float64) []choice {
+		return []choice{{Choice: paddle.Choice{Share: 0.4, GroupShare: groupShare}, spelling: first}, {Choice: paddle.Choice{Share: 0.4, GroupShare: groupShare}, spelling: second}}
+	}
 	for _, c2 := range []struct {
 		name   string
 		reads  []ocr.Result
@@ -127,6 +132,14 @@ func TestChooseAddress(t *testing.T) {
 		{"unsure value, both choose it, less clearly: not made sure", reads(right, 0.5), both(right, 0.7, 0), right, true, WhyUnsure},
 		{"unsure value, one model, not very clear", reads(misread, 0.5), both(right, 0.65, 0)[:1], misread, true, WhyUnsure},
 		{"unsure value, one model, very clear", reads(misread, 0.5), both(right, 0.95, 0)[:1], right, true, WhySecond},
+		// No address chosen clearly, but one place by both: it is put in
+		// place of the one read, the block number kept as read.
+		{"the place both choose", reads(misread, 0.5), placed(right, "東京都練馬区豊玉北4丁目10番27号", 0.95), "東京都練馬区豊玉北4丁目10番27号", true, WhySecond},
+		{"the place both choose, a building after it", reads("東京都練馬区豊王北尋2内4丁目10番27号 コーポ303号室", 0.5), placed(right, "東京都練馬区豊玉北4丁目10番27号", 0.95), "東京都練馬区豊玉北4丁目10番27号コーポ303号室", true, WhySecond},
+		{"the place both choose, not clearly", reads(misread, 0.5), placed(right, "東京都練馬区豊玉北4丁目10番27号", 0.85), misread, true, WhyUnsure},
+		{"the place both choose, no block number read", reads("東京都練馬区豊王北", 0.5), placed(right, "東京都練馬区豊玉北4丁目10番27号", 0.95), "東京都練馬区豊王北", true, WhyShape},
+		{"the place read, both choose it", reads("東京都練馬区豊玉北4丁目10番29号", 0.5), placed(right, "東京都練馬区豊玉北4丁目10番27号", 0.95), "東京都練馬区豊玉北4丁目10番29号", true, WhyUnsure},
+		{"places apart", reads(misread, 0.5), []choice{{Choice: paddle.Choice{Share: 0.4, GroupShare: 0.95}, spelling: right}, {Choice: paddle.Choice{Share: 0.4, GroupShare: 0.95}, spelling: "東京都練馬区豊玉南4丁目10番21号"}}, misread, true, WhyUnsure},
 		// Read surely, its digits read otherwise by jpn (the fourth read):
 		// the models choosing it do not overrule jpn. All three read a
 		// held-out 22番8号 as 22番3号 alike when they did.

@@ -61,6 +61,11 @@ func (f *fakeSecond) Choose(_ context.Context, _ *image.Gray, allow string, tree
 		if strings.ContainsFunc(c.spelling, func(r rune) bool { return !strings.ContainsRune(allow, r) }) {
 			ch.Key = "" // as the models: a spelling outside allow has no likelihood
 		}
+		if tree.Group != nil && ch.Key != "" {
+			ch.Group = tree.Group(ch.Key)
+		} else {
+			ch.GroupShare = 0
+		}
 		out = append(out, ch)
 	}
 	return out, nil

@@ -302,9 +302,11 @@ func place(key string) string {
 // reader takes 丁 for), else the first digit (a digit read in a garbled
 // town, 尋2内上4丁目, is not it); -1 when read holds no digit.
 func blockStart(read string) int {
-	first := -1
+	first, prev := -1, rune(0)
 	for i, r := range read {
-		if !isDigit(r) || i > 0 && isDigit(rune(read[i-1])) {
+		begins := isDigit(r) && !isDigit(prev)
+		prev = r
+		if !begins {
 			continue
 		}
 		if first < 0 {

@@ -123,7 +123,9 @@ func NewNameChooser(lex Names, knows func(rune) bool, alike map[rune][]rune) *Na
 			for _, a := range alike[r] {
 				if a != r && knows(a) && c.uses[a] < c.uses[r] && slices.Contains(lex.Variants(r), a) {
 					c.alike[r] = append(c.alike[r], a)
-					c.commonForm[a] = r
+					if f, ok := c.commonForm[a]; !ok || c.uses[r] > c.uses[f] || c.uses[r] == c.uses[f] && r < f {
+						c.commonForm[a] = r // of two, whichever the map gives first, the commoner
+					}
 				}
 			}
 			continue

@@ -401,7 +401,7 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 			// Without OCR a page with text fields cannot be accepted: that
 			// would pass unread names and dates as checked.
 			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: "氏名・日付などの文字欄は読み取っていません / text fields were not read (no OCR): a person must check them"})
-		} else if err := e.readText(ctx, &rec, d, t, ink); err != nil {
+		} else if err := e.readText(ctx, e.pageReader(d.Slots), &rec, d, t, ink); err != nil {
 			rec.Issues = append(rec.Issues, forms.Issue{Code: CodeTextNotRead, Message: fmt.Sprintf("%s: 文字欄を読み取れませんでした / text fields could not be read (%v) — process the file again", where, err)})
 		} else {
 			e.checkNames(&rec, t, func(fd templates.Field, name string) bool {
@@ -496,11 +496,11 @@ func joinInts(ns []int, sep string) string {
 	return strings.Join(s, sep)
 }
 
-// readSlots reads the printed name and address slots of a form.
+// readSlots reads the printed name, address and dates slots of a form.
 func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *image.Gray) map[string]SlotReading {
 	out := map[string]SlotReading{}
 	for _, el := range t.Print {
-		if el.Kind != templates.SlotElement || (el.Text != "person_name" && el.Text != "person_address") {
+		if el.Kind != templates.SlotElement || (el.Text != "person_name" && el.Text != "person_address" && el.Text != "dates") {
 			continue
 		}
 		// Read like the field it copies: a name is checked as a name, an
@@ -510,7 +510,13 @@ func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *imag
 		b := templates.Box{X: el.Box.X - 1, Y: el.Box.Y - 1.5, W: el.Box.W + 2, H: el.Box.H + 3}
 		fd := templates.Field{ID: "slot_" + el.Text, Kind: templates.Text, Charset: templates.Kanji, Box: b}
 		if rd, err := e.cfg.Text.ReadPrinted(ctx, ink, fd); err == nil {
-			if v, ok := rd.Value.(string); ok && v != "" {
+			v, _ := rd.Value.(string)
+			if el.Text == "dates" {
+				// Dates hold digits, which no kanji line may: what was
+				// read, never sure.
+				v = forms.CompactText(rd.Raw)
+			}
+			if v != "" {
 				out[el.Text] = SlotReading{Value: v, Sure: !rd.Review}
 			}
 		}
@@ -518,14 +524,14 @@ func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *imag
 	return out
 }
 
-// readText reads every text and date field of the page.
-func (e *Engine) readText(ctx context.Context, rec *forms.Record, d *Detail, t *templates.Template, ink *image.Gray) error {
+// readText reads every text and date field of the page with rdr.
+func (e *Engine) readText(ctx context.Context, rdr *text.Reader, rec *forms.Record, d *Detail, t *templates.Template, ink *image.Gray) error {
 	d.Raw = map[string]string{}
 	for _, fd := range t.Fields {
 		if fd.Kind != templates.Text && fd.Kind != templates.Date {
 			continue
 		}
-		rd, err := e.cfg.Text.Read(ctx, ink, fd)
+		rd, err := rdr.Read(ctx, ink, fd)
 		if err != nil {
 			return err
 		}

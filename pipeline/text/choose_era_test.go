@@ -14,7 +14,7 @@ func TestChooseOldEras(t *testing.T) {
 	face := konatu(t)
 	p := paddletest.Pool(t)
 	f := templates.Field{ID: "applicant_birth_date", Kind: templates.Date}
-	lo, hi := dateWindow(f, today)
+	lo, hi := dateWindow(f, asOf{today: today})
 	tree := dateTree(lo, hi)
 	for _, c := range []struct{ written, day string }{
 		{"大正14年3月5日", "1925-03-05"},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"time"
 
 	"shinsei/ocr"
 	"shinsei/templates"
@@ -22,11 +21,11 @@ import (
 // one, is proposed, never sure: masking the other characters hides
 // the model's doubt from its confidence, so this reading has none worth
 // keeping.
-func (r *Reader) readDateOnly(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, today time.Time) (Reading, error) {
+func (r *Reader) readDateOnly(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, at asOf) (Reading, error) {
 	if f.Kind != templates.Date || rd.Value != nil || rd.Why != WhyDate {
 		return rd, nil
 	}
-	lo, hi := dateWindow(f, today)
+	lo, hi := dateWindow(f, at)
 	sp := ocr.Spec{Lang: ocr.Handwriting, Whitelist: chooseCharset(f, lo, hi)}
 	day := ""
 	for _, v := range reads(f) {
@@ -38,7 +37,7 @@ func (r *Reader) readDateOnly(ctx context.Context, img *image.Gray, f templates.
 		// judge's own rules: a plausible day as written, or the one
 		// day it is clearly near; a real day outside the window is not
 		// one.
-		j := judge(f, res, today)
+		j := judge(f, res, at)
 		d, _ := j.Value.(string)
 		if d == "" || j.Why != "" && j.Why != WhyDateNear {
 			continue

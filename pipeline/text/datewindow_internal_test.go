@@ -14,24 +14,41 @@ func TestPlausibleDate(t *testing.T) {
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 	app := templates.Field{ID: "application_date", Kind: templates.Date}
 	birth := templates.Field{ID: "applicant_birth_date", Kind: templates.Date}
+	answer := templates.Field{ID: "answer_date", Kind: templates.Date}
+	printed := asOf{today: today, earliest: day(2026, 11, 20)} // the sheet's 作成日
 	for _, c := range []struct {
 		f    templates.Field
 		d    time.Time
 		want bool
+		at   *asOf // nil: today alone
 	}{
-		{app, day(2026, 12, 3), true},
-		{app, day(2026, 11, 26), true},
-		{app, today.AddDate(0, 0, -DateWindowDays), true},
-		{app, day(2026, 9, 3), false}, // 91 days back
+		{app, day(2026, 12, 3), true, nil},
+		{app, day(2026, 11, 26), true, nil},
+		{app, today.AddDate(0, 0, -DateWindowDays), true, nil},
+		{app, day(2026, 9, 3), false, nil}, // 91 days back
 		// 令和8年11月26日 with 11 read as 1: ten months back, a real date.
-		{app, day(2026, 1, 26), false},
-		{app, day(2026, 12, 4), false},
-		{birth, day(1900, 1, 1), true},
-		{birth, day(1985, 4, 12), true},
-		{birth, day(1899, 12, 31), false},
-		{birth, day(2026, 12, 4), false},
+		{app, day(2026, 1, 26), false, nil},
+		{app, day(2026, 12, 4), false, nil},
+		{birth, day(1900, 1, 1), true, nil},
+		{birth, day(1985, 4, 12), true, nil},
+		{birth, day(1899, 12, 31), false, nil},
+		{birth, day(2026, 12, 4), false, nil},
+		// An answer dated before its sheet was printed: 25日 read 15日.
+		{answer, day(2026, 11, 15), false, &printed},
+		{answer, day(2026, 11, 20), true, &printed},
+		{answer, day(2026, 11, 25), true, &printed},
+		{answer, day(2026, 11, 15), true, nil},
+		// Its printed day does not bound a birth date, nor one out of
+		// the window (a misread 作成日).
+		{birth, day(1985, 4, 12), true, &printed},
+		{answer, day(2026, 12, 1), true, &asOf{today: today, earliest: day(2026, 12, 5)}},
+		{answer, day(2026, 9, 5), true, &asOf{today: today, earliest: day(2025, 1, 1)}},
 	} {
-		if got := plausibleDate(c.f, c.d, today); got != c.want {
+		at := asOf{today: today}
+		if c.at != nil {
+			at = *c.at
+		}
+		if got := plausibleDate(c.f, c.d, at); got != c.want {
 			t.Errorf("plausibleDate(%s, %s) = %v, want %v", c.f.ID, c.d.Format(time.DateOnly), got, c.want)
 		}
 	}
@@ -65,7 +82,7 @@ func TestJudgeDateNear(t *testing.T) {
 		{app, "2626年1月31日", "2026-10-31", WhyDateNear}, // a 0 lost: 1月 for 10月
 		{app, "2025年5月3日", "2025-05-03", WhyShape},
 	} {
-		rd := judge(c.f, line(c.raw, 0.99), today)
+		rd := judge(c.f, line(c.raw, 0.99), asOf{today: today})
 		if rd.Value != c.value || rd.Why != c.why || rd.Review != (c.why != "") {
 			t.Errorf("%s %q: %v review %v why %q; want %v why %q", c.f.ID, c.raw, rd.Value, rd.Review, rd.Why, c.value, c.why)
 		}

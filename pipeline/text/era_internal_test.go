@@ -30,7 +30,7 @@ func TestJudgeEraInitial(t *testing.T) {
 		{app, "令和8年11月20日", "2026-11-20", false, ""},
 		{app, "H8.11.20", "2026-11-20", true, WhyDateNear}, // outside the window: R8 proposed
 	} {
-		rd := judge(c.f, line(c.raw, 0.97), today)
+		rd := judge(c.f, line(c.raw, 0.97), asOf{today: today})
 		if rd.Value != c.value || rd.Review != c.review || rd.Why != c.why {
 			t.Errorf("%s %q: %v review %v why %q; want %v review %v why %q", c.f.ID, c.raw, rd.Value, rd.Review, rd.Why, c.value, c.review, c.why)
 		}

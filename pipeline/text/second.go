@@ -78,7 +78,7 @@ const WhySecond = "text_second_reader"
 // Writing that is faint, overruns its box, holds what the field cannot
 // hold or gives its era as an initial keeps its reason: those are for a
 // person whatever is read. settled says the value needs no other check.
-func (r *Reader) secondOpinion(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, today time.Time) (out Reading, settled bool, err error) {
+func (r *Reader) secondOpinion(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, at asOf) (out Reading, settled bool, err error) {
 	allow := secondCharset(f)
 	if r.second == nil || allow == "" {
 		return rd, false, nil
@@ -90,7 +90,7 @@ func (r *Reader) secondOpinion(ctx context.Context, img *image.Gray, f templates
 	}
 	target, proposal, least := "", "", 1.0
 	_, agreed, err := r.second.Agree(ctx, img, allow, func(s paddle.Read) bool {
-		k, v := secondValue(f, s.Text, today)
+		k, v := secondValue(f, s.Text, at)
 		if k == "" || s.Confidence < minSecondConfidence {
 			return false
 		}
@@ -108,7 +108,7 @@ func (r *Reader) secondOpinion(ctx context.Context, img *image.Gray, f templates
 	}
 	if !agreed {
 		if f.Kind == templates.Date {
-			return r.chooseDay(ctx, img, f, rd, today)
+			return r.chooseDay(ctx, img, f, rd, at)
 		}
 		return r.choosePhone(ctx, img, rd)
 	}
@@ -132,9 +132,9 @@ const minSecondConfidence = 0.5
 // readings of the same value share (the ISO day of a plausible date whose
 // era is sure; a phone number's digits, however grouped) and the value as
 // Reading.Value has it. Both are "" when it says nothing of the kind.
-func secondValue(f templates.Field, text string, today time.Time) (key, value string) {
+func secondValue(f templates.Field, text string, at asOf) (key, value string) {
 	if f.Kind == templates.Date {
-		plausible := func(t time.Time) bool { return plausibleDate(f, t, today) }
+		plausible := func(t time.Time) bool { return plausibleDate(f, t, at) }
 		d, _, err := forms.ParseDate(text)
 		if err != nil || !plausible(d) {
 			return "", ""
@@ -175,7 +175,7 @@ func valueKey(f templates.Field, v string) string {
 // read a 2 as 1 alike. Where nothing was read as a day at all (no value),
 // the day the first model (PP-OCRv4) alone chooses very clearly
 // (minDayAloneShare) is proposed too.
-func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, today time.Time) (Reading, bool, error) {
+func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, at asOf) (Reading, bool, error) {
 	if f.Kind != templates.Date || !rd.Review {
 		return rd, false, nil
 	}
@@ -188,7 +188,7 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 	default:
 		return rd, false, nil
 	}
-	lo, hi := dateWindow(f, today)
+	lo, hi := dateWindow(f, at)
 	choices, err := r.second.Choose(ctx, img, chooseCharset(f, lo, hi), dateTree(lo, hi))
 	if err != nil {
 		return Reading{}, false, fmt.Errorf("text: choosing the day of %q: %w", f.ID, err)
@@ -222,12 +222,12 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 // only limits what the models may choose. On the calibration hands (seeds
 // 101 and 102) 64 disputed and 42 unsure dates were made sure so, all
 // right; none of the 13 unsure wrong ones was.
-func (r *Reader) confirmDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, today time.Time) (Reading, error) {
+func (r *Reader) confirmDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, at asOf) (Reading, error) {
 	v, _ := rd.Value.(string)
 	if r.second == nil || f.Kind != templates.Date || rd.Why != WhyDigits && rd.Why != WhyUnsure || v == "" {
 		return rd, nil
 	}
-	lo, hi := dateWindow(f, today)
+	lo, hi := dateWindow(f, at)
 	mine := func(c paddle.Choice) bool {
 		return c.Key == v && c.Share >= minChoiceShare && c.Fit >= minChoiceFit
 	}

@@ -352,7 +352,7 @@ func TestDateTree(t *testing.T) {
 	}
 	birth := field("applicant_birth_date", templates.Date, "", true)
 	days := map[string]bool{}
-	for _, day := range spellings(dateTree(dateWindow(birth, today))) {
+	for _, day := range spellings(dateTree(dateWindow(birth, asOf{today: today}))) {
 		days[day] = true
 	}
 	if want := int(today.Sub(time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)).Hours()/24) + 1; len(days) != want {

@@ -28,6 +28,7 @@ type Reader struct {
 	ocr        Recognizer
 	thresholds map[string]float64 // per Kind
 	today      func() time.Time
+	earliest   time.Time     // see WithEarliest
 	second     SecondReader  // nil: dates and phones are checked by Tesseract alone
 	phones     *PhoneChooser // set with second: the phone numbers it may choose among
 	names      *NameChooser
@@ -329,14 +330,14 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 	if err != nil {
 		return Reading{}, err
 	}
-	rd, settled, err := r.secondOpinion(ctx, p.Image, f, rd, r.today())
+	rd, settled, err := r.secondOpinion(ctx, p.Image, f, rd, r.asOf())
 	if err != nil {
 		return Reading{}, err
 	}
 	if settled {
 		return rd, nil
 	}
-	if rd, err = r.readDateOnly(ctx, p.Image, f, rd, r.today()); err != nil {
+	if rd, err = r.readDateOnly(ctx, p.Image, f, rd, r.asOf()); err != nil {
 		return Reading{}, err
 	}
 	if !rd.Review {
@@ -346,7 +347,7 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 	}
 	// A day read unsurely, or whose digits jpn disputed, that both
 	// models choose is sure; confirmDay asks them once.
-	return r.confirmDay(ctx, p.Image, f, rd, r.today())
+	return r.confirmDay(ctx, p.Image, f, rd, r.asOf())
 }
 
 // checkSpec is the second recogniser a field's digits are read again
@@ -401,7 +402,7 @@ func digitsOf(s string) string {
 func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, printed bool) (Reading, error) {
 	views := reads(f)
 	sp := spec(f, printed)
-	today := r.today()
+	at := r.asOf()
 	type group struct {
 		rd    Reading
 		n     int
@@ -416,7 +417,7 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 		if err != nil {
 			return Reading{}, fmt.Errorf("text: reading %q: %w", f.ID, err)
 		}
-		rd := judge(f, res, today)
+		rd := judge(f, res, at)
 		if i == 0 {
 			first = rd
 		}
@@ -480,7 +481,7 @@ func unsureVote(first Reading, flagged []Reading) Reading {
 // character's confidence blended with the mean, and a value whose shape
 // is wrong for its field (a phone number of nine digits, a kana field with
 // a kanji in it, a date that does not exist) is never passed as certain.
-func judge(f templates.Field, res ocr.Result, today time.Time) Reading {
+func judge(f templates.Field, res ocr.Result, at asOf) Reading {
 	raw := joined(res)
 	conf := ocrConfidence(res)
 	rd := Reading{Raw: raw, Confidence: conf}
@@ -498,7 +499,7 @@ func judge(f templates.Field, res ocr.Result, today time.Time) Reading {
 		d, _, err := forms.ParseDate(raw)
 		if err != nil {
 			rd.Value, rd.Confidence, rd.Review, rd.Why = nil, min(conf, 0.2), true, WhyDate
-			lo, hi := dateWindow(f, today)
+			lo, hi := dateWindow(f, at)
 			if near, _, ok := forms.NearestDate(raw, lo, hi); ok {
 				// A digit misread into a day that does not exist (10月
 				// read 16月): the one plausible day it is nearest to is a
@@ -508,17 +509,17 @@ func judge(f templates.Field, res ocr.Result, today time.Time) Reading {
 			return rd
 		}
 		rd.Value = d.Format("2006-01-02")
-		if !plausibleDate(f, d, today) {
+		if !plausibleDate(f, d, at) {
 			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
 			// 2026 read 2086, 10月 read 1月: a real day, but one the form
 			// cannot bear. The plausible day it is nearest to, if one
 			// clearly is, is the better proposal; a day far from every
 			// plausible one (an old form) stays as read.
-			lo, hi := dateWindow(f, today)
+			lo, hi := dateWindow(f, at)
 			if near, cost, ok := forms.NearestDate(raw, lo, hi); ok && cost <= maxImplausibleCost {
 				rd.Value, rd.Why = near.Format("2006-01-02"), WhyDateNear
 			}
-		} else if er, err := forms.ParseDateSure(raw, func(t time.Time) bool { return plausibleDate(f, t, today) }); err == nil && !er.Sure {
+		} else if er, err := forms.ParseDateSure(raw, func(t time.Time) bool { return plausibleDate(f, t, at) }); err == nil && !er.Sure {
 			// An era initial (H5) that names a plausible day in another
 			// era too (S5, R5): the letter alone cannot be trusted.
 			rd.Confidence, rd.Review, rd.Why = min(conf, 0.5), true, WhyEra
@@ -651,19 +652,46 @@ func joined(res ocr.Result) string {
 // last DateWindowDays days and not after today. A misread digit (2026 →
 // 7026, 11月 → 1月: 令和8年11月26日 read as 2026-01-26, ten months back)
 // often still makes a real date, but seldom one inside the window.
-func plausibleDate(f templates.Field, d, today time.Time) bool {
-	lo, hi := dateWindow(f, today)
+func plausibleDate(f templates.Field, d time.Time, at asOf) bool {
+	lo, hi := dateWindow(f, at)
 	return !d.Before(lo) && !d.After(hi)
 }
 
 // dateWindow is the first and last day plausibleDate accepts.
-func dateWindow(f templates.Field, today time.Time) (lo, hi time.Time) {
-	y, m, dd := today.Date()
-	hi = time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+func dateWindow(f templates.Field, at asOf) (lo, hi time.Time) {
+	day := func(t time.Time) time.Time {
+		y, m, d := t.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	hi = day(at.today)
 	if strings.Contains(f.ID, "birth") {
 		return time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), hi
 	}
-	return hi.AddDate(0, 0, -DateWindowDays), hi
+	lo = hi.AddDate(0, 0, -DateWindowDays)
+	if e := day(at.earliest); !at.earliest.IsZero() && e.After(lo) && !e.After(hi) {
+		lo = e
+	}
+	return lo, hi
+}
+
+// asOf is what a date is judged against: the day the page is read, and
+// the earliest day a form's own date on it may be (the day an answer
+// sheet was printed, WithEarliest; zero: DateWindowDays before today).
+type asOf struct {
+	today, earliest time.Time
+}
+
+func (r *Reader) asOf() asOf { return asOf{today: r.today(), earliest: r.earliest} }
+
+// WithEarliest returns a copy of the reader for one page, on which a
+// form's own date (回答日) cannot be before day: the day its sheet was
+// printed (作成日). A day read before it is no plausible day, as one
+// before the window is: never sure, and the nearest plausible one is
+// proposed. A day after today, or before the window, changes nothing.
+func (r *Reader) WithEarliest(day time.Time) *Reader {
+	c := *r
+	c.earliest = day
+	return &c
 }
 
 // maxImplausibleCost is how near (in forms.NearestDate's distance) a

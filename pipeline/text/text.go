@@ -649,7 +649,8 @@ func joined(res ocr.Result) string {
 
 // plausibleDate: a birth date lies between 1900 and today; any other date
 // on these forms (申請日, 回答日) is the day it was filled in, within the
-// last DateWindowDays days and not after today. A misread digit (2026 →
+// last DateWindowDays days, not after today, and not before the sheet
+// it answers was printed (asOf.earliest). A misread digit (2026 →
 // 7026, 11月 → 1月: 令和8年11月26日 read as 2026-01-26, ten months back)
 // often still makes a real date, but seldom one inside the window.
 func plausibleDate(f templates.Field, d time.Time, at asOf) bool {

@@ -221,13 +221,16 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 // proposes, this one was read by Tesseract without the window; the window
 // only limits what the models may choose. On the calibration hands (seeds
 // 101 and 102) 64 disputed and 42 unsure dates were made sure so, all
-// right; none of the 13 unsure wrong ones was.
+// right; none of the 13 unsure wrong ones was. The window is the 90 days
+// even on an answer sheet whose 作成日 was read (asOf.earliest): fewer
+// days to choose among raise the share of each, and a 作成日 misread later
+// than it is must not leave a wrong day alone to be made sure.
 func (r *Reader) confirmDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, at asOf) (Reading, error) {
 	v, _ := rd.Value.(string)
 	if r.second == nil || f.Kind != templates.Date || rd.Why != WhyDigits && rd.Why != WhyUnsure || v == "" {
 		return rd, nil
 	}
-	lo, hi := dateWindow(f, at)
+	lo, hi := dateWindow(f, asOf{today: at.today})
 	mine := func(c paddle.Choice) bool {
 		return c.Key == v && c.Share >= minChoiceShare && c.Fit >= minChoiceFit
 	}

@@ -11,8 +11,9 @@ import (
 // pageReader is the text reader for a page whose printed slots are slots:
 // on an answer sheet whose 作成日 was read, its 回答日 cannot be before
 // that day (DOMAIN.md: the sheet is printed, mailed, then answered). A
-// 作成日 misread later than it is can only send a right 回答日 to a
-// person: the day before it is never sure, and no day is made sure by it.
+// 作成日 misread later than it is can send a right 回答日 to a person; it
+// never narrows the days the models choose among to make one sure
+// (text's confirmDay).
 func (e *Engine) pageReader(slots map[string]SlotReading) *text.Reader {
 	if day, ok := sheetPrinted(slots); ok {
 		return e.cfg.Text.WithEarliest(day)

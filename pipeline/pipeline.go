@@ -509,14 +509,17 @@ func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *imag
 		// frame around it, or the text touches its edges and reads as cut.
 		b := templates.Box{X: el.Box.X - 1, Y: el.Box.Y - 1.5, W: el.Box.W + 2, H: el.Box.H + 3}
 		fd := templates.Field{ID: "slot_" + el.Text, Kind: templates.Text, Charset: templates.Kanji, Box: b}
-		if rd, err := e.cfg.Text.ReadPrinted(ctx, ink, fd); err == nil {
-			v, _ := rd.Value.(string)
-			if el.Text == "dates" {
-				// Dates hold digits, which no kanji line may: what was
-				// read, never sure.
-				v = forms.CompactText(rd.Raw)
+		if el.Text == "dates" {
+			// Dates hold digits, which no kanji line may: what one view
+			// read, never sure (the vote's other views could not make
+			// it so, and would cost two more reads of a long line).
+			if raw, err := e.cfg.Text.ReadPrintedLine(ctx, ink, fd); err == nil && forms.CompactText(raw) != "" {
+				out[el.Text] = SlotReading{Value: forms.CompactText(raw)}
 			}
-			if v != "" {
+			continue
+		}
+		if rd, err := e.cfg.Text.ReadPrinted(ctx, ink, fd); err == nil {
+			if v, _ := rd.Value.(string); v != "" {
 				out[el.Text] = SlotReading{Value: v, Sure: !rd.Review}
 			}
 		}

@@ -261,6 +261,27 @@ func (r *Reader) ReadPrinted(ctx context.Context, ink *image.Gray, f templates.F
 	return r.read(ctx, ink, f, true)
 }
 
+// ReadPrintedLine is the text of a line of print the city put on the form,
+// as Tesseract's jpn reads it in one view, for text nothing takes as sure
+// (an answer sheet's printed dates, whose 作成日 only bounds its 回答日
+// from below): the two other views of ReadPrinted's vote, which make a
+// value sure, are spared. "" when the box holds no ink. Like Reading.Raw,
+// it may be personal data.
+func (r *Reader) ReadPrintedLine(ctx context.Context, ink *image.Gray, f templates.Field) (string, error) {
+	p := prepareAt(ink, f.Box, inkBelow)
+	if p.Ink == 0 {
+		return "", nil
+	}
+	v := reads(f)[0]
+	sp := spec(f, true)
+	sp.Mode = v.mode
+	res, err := r.ocr.Recognize(ctx, v.image(p.Image), sp)
+	if err != nil {
+		return "", fmt.Errorf("text: reading %q: %w", f.ID, err)
+	}
+	return joined(res), nil
+}
+
 // PrintedThreshold and PrintedNameThreshold are the confidences under
 // which printed values are not sure: those calibrated for Tesseract's jpn
 // model on the seed-101 corpus before jpn_hand existed, 0.98 for names

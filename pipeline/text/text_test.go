@@ -196,9 +196,21 @@ func TestReadSpecAndEmpty(t *testing.T) {
 			t.Errorf("printed %s at %.3f: read with %q, review %v; want jpn, review %v", c.f.ID, c.conf, fake.spec.Lang, rd.Review, !c.sure)
 		}
 	}
+	// A printed line nothing takes as sure is read once, with jpn, and
+	// given as read, digits and all; an empty box is not read.
+	f := field("slot_dates", templates.Text, templates.Kanji, false)
+	fake := &fakeOCR{res: line("作成日令和8年10月20日", 0.9)}
+	got, err := NewReader(fake).ReadPrintedLine(context.Background(), page(f.Box), f)
+	if err != nil || got != "作成日令和8年10月20日" || fake.calls != 1 || fake.spec.Lang != "jpn" {
+		t.Errorf("printed line: %q, %v after %d calls with %q", got, err, fake.calls, fake.spec.Lang)
+	}
 	blank := image.NewGray(image.Rect(0, 0, 2480, 3508))
 	for i := range blank.Pix {
 		blank.Pix[i] = 250
+	}
+	fake = &fakeOCR{res: line("作成日", 0.9)}
+	if got, err := NewReader(fake).ReadPrintedLine(context.Background(), blank, f); err != nil || got != "" || fake.calls != 0 {
+		t.Errorf("empty printed line: %q, %v after %d calls", got, err, fake.calls)
 	}
 	for _, required := range []bool{false, true} {
 		fake := &fakeOCR{}

@@ -513,8 +513,10 @@ func (e *Engine) readSlots(ctx context.Context, t *templates.Template, ink *imag
 			// Dates hold digits, which no kanji line may: what one view
 			// read, never sure (the vote's other views could not make
 			// it so, and would cost two more reads of a long line).
-			if raw, err := e.cfg.Text.ReadPrintedLine(ctx, ink, fd); err == nil && forms.CompactText(raw) != "" {
-				out[el.Text] = SlotReading{Value: forms.CompactText(raw)}
+			if raw, err := e.cfg.Text.ReadPrintedLine(ctx, ink, fd); err == nil {
+				if v := forms.CompactText(raw); v != "" {
+					out[el.Text] = SlotReading{Value: v}
+				}
 			}
 			continue
 		}

@@ -77,7 +77,8 @@ func TestRival(t *testing.T) {
 		{"中島健", "ナカジマケン", true},    // ナカシマ fits 中島 as well
 		{"山田花子", "ヤマダハナコ", false},  // no confusable character changes what fits
 		{"山田花子", "", false},
-		{"加藤大郎", "", true}, // 加藤太郎 is a name
+		{"加藤大郎", "", true},      // 加藤太郎 is a name
+		{"鍛治花子", "カジハナコ", true}, // 鍛冶 is カジ too, and 冶 is read 治
 		// jpn_hand reads a printed or written 郎 as 朗, and 朗 as 明, on
 		// many faces (IPAex Gothic, Konatu, Komatuna, Motoya Maruberi,
 		// Kiloji, Seto), and 太郎 and 太朗 are both タロウ.

@@ -1,9 +1,6 @@
 package ocr
 
-import (
-	"image"
-	"strconv"
-)
+import "image"
 
 // minContrast is the least spread between the darkest and lightest pixel for
 // a zone to be worth reading. On a zone without ink Tesseract invents text
@@ -27,23 +24,4 @@ func blank(img *image.Gray) bool {
 		}
 	}
 	return int(hi)-int(lo) < minContrast
-}
-
-// pgm encodes img as binary PGM (P5). Leptonica reads PNM from memory without
-// decompression, so this is the cheapest way into Tesseract: one copy of the
-// pixels behind a short header. Sub-images are handled (stride and origin).
-func pgm(img *image.Gray) []byte {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	out := make([]byte, 0, 32+w*h)
-	out = append(out, "P5\n"...)
-	out = strconv.AppendInt(out, int64(w), 10)
-	out = append(out, ' ')
-	out = strconv.AppendInt(out, int64(h), 10)
-	out = append(out, "\n255\n"...)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		i := img.PixOffset(b.Min.X, y)
-		out = append(out, img.Pix[i:i+w]...)
-	}
-	return out
 }

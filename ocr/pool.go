@@ -278,7 +278,8 @@ func (p *Pool) recognize(s *slot, img *image.Gray, spec Spec) ([]Word, error) {
 	// whereas variables are re-applied.
 	c.SetVariable(gosseract.TESSEDIT_CHAR_WHITELIST, spec.Whitelist)
 	c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(spec.Mode)))
-	if err := c.SetImageFromBytes(pgm(img)); err != nil {
+	b := img.Bounds()
+	if err := c.SetImageFromGray(img.Pix[img.PixOffset(b.Min.X, b.Min.Y):], b.Dx(), b.Dy(), img.Stride); err != nil {
 		return nil, fmt.Errorf("ocr: passing the image to Tesseract: %w", err)
 	}
 	// HOCRText recognises once; GetBoundingBoxes would give one level only

@@ -145,6 +145,29 @@ func (client *Client) SetImageFromBytes(data []byte) error {
 	return nil
 }
 
+// SetImageFromGray sets an 8-bit grey image, given as its rows: pix holds
+// height rows of width pixels, each row stride bytes after the one before.
+// It is the same image to Tesseract as its binary PGM given to
+// SetImageFromBytes, without encoding and decoding it.
+func (client *Client) SetImageFromGray(pix []byte, width, height, stride int) error {
+	if client.api == nil {
+		return fmt.Errorf("TessBaseAPI is not constructed, please use `gosseract.NewClient`")
+	}
+	if width <= 0 || height <= 0 || stride < width || len(pix) < (height-1)*stride+width {
+		return fmt.Errorf("image of %dx%d (stride %d) does not fit in %d bytes", width, height, stride, len(pix))
+	}
+	if client.pixImage != nil {
+		C.DestroyPixImage(client.pixImage)
+		client.pixImage = nil
+	}
+	img := C.CreatePixImageFromGray((*C.uchar)(unsafe.Pointer(&pix[0])), C.int(width), C.int(height), C.int(stride))
+	if img == nil {
+		return fmt.Errorf("could not make a %dx%d image", width, height)
+	}
+	client.pixImage = img
+	return nil
+}
+
 // SetLanguage sets languages to use. English as default.
 func (client *Client) SetLanguage(langs ...string) error {
 	if len(langs) == 0 {

@@ -232,6 +232,26 @@ PixImage CreatePixImageFromBytes(unsigned char* data, int size) {
     return (void*)image;
 }
 
+// CreatePixImageFromGray copies 8-bit grey rows into a new Pix. It gives
+// the Pix that pixReadMem makes of the same pixels as binary PGM, without
+// Leptonica's PNM reader, which calls fread once per pixel.
+PixImage CreatePixImageFromGray(unsigned char* data, int width, int height, int stride) {
+    Pix* image = pixCreate(width, height, 8);
+    if (image == nullptr) {
+        return nullptr;
+    }
+    l_uint32* pixels = pixGetData(image);
+    int wpl = pixGetWpl(image);
+    for (int y = 0; y < height; y++) {
+        l_uint32* line = pixels + y * wpl;
+        const unsigned char* row = data + (size_t)y * stride;
+        for (int x = 0; x < width; x++) {
+            SET_DATA_BYTE(line, x, row[x]);
+        }
+    }
+    return (void*)image;
+}
+
 void DestroyPixImage(PixImage pix) {
     Pix* img = (Pix*)pix;
     pixDestroy(&img);

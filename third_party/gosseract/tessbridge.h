@@ -38,6 +38,7 @@ const char* GetDataPath();
 
 PixImage CreatePixImageByFilePath(char*);
 PixImage CreatePixImageFromBytes(unsigned char*, int);
+PixImage CreatePixImageFromGray(unsigned char*, int, int, int);
 void DestroyPixImage(PixImage pix);
 
 #ifdef __cplusplus

@@ -88,20 +88,28 @@ func (p *Recognizer) ChooseUntil(ctx context.Context, img *image.Gray, allow str
 		return nil, err
 	}
 	mask := p.mask(allow)
-	index := map[rune]int{}
-	for k, s := range p.alphabet {
-		if r := []rune(s); k > 0 && len(r) == 1 && mask[k] {
-			index[r[0]] = k
-		}
-	}
 	in, width := tensor(img)
 	var out []Choice
 	for _, s := range p.sessions {
-		probs, steps, classes, err := s.run(in, width)
+		var (
+			sub   []float32
+			cols  []int
+			steps int
+		)
+		err := s.run(in, width, func(probs []float32, n, classes int) {
+			sub, cols = kept(probs, n, classes, mask)
+			steps = n
+		})
 		if err != nil {
 			return nil, fmt.Errorf("paddle: model %s: %w", s.name, err)
 		}
-		l := newLine(logMasked(probs, steps, classes, mask), steps, classes, index)
+		index := map[rune]int{}
+		for j, k := range cols {
+			if r := []rune(p.alphabet[k]); k > 0 && len(r) == 1 {
+				index[r[0]] = j
+			}
+		}
+		l := newLine(logMasked(sub, steps, len(cols), allOf(len(cols))), steps, len(cols), index)
 		ch := l.choose(tree)
 		ch.Model = s.name
 		out = append(out, ch)
@@ -300,6 +308,37 @@ func (l *line) choose(tree Tree) Choice {
 		ch.GroupShare = math.Exp(gb - total)
 	}
 	return ch
+}
+
+// kept is probs (steps × classes) cut to the outputs mask keeps, and the
+// class of each column kept, in order: the blank (class 0) first. Scored on
+// these columns alone a line comes out as on all of them with the others
+// masked (same sums, in the same order), at a fraction of the memory: a
+// name keeps 1,600 of 6,625 outputs, a date thirty.
+func kept(probs []float32, steps, classes int, mask []bool) ([]float32, []int) {
+	var cols []int
+	for c := range min(classes, len(mask)) {
+		if mask[c] {
+			cols = append(cols, c)
+		}
+	}
+	sub := make([]float32, steps*len(cols))
+	for t := range steps {
+		row, to := probs[t*classes:(t+1)*classes], sub[t*len(cols):(t+1)*len(cols)]
+		for j, c := range cols {
+			to[j] = row[c]
+		}
+	}
+	return sub, cols
+}
+
+// allOf is a mask keeping all of n outputs.
+func allOf(n int) []bool {
+	m := make([]bool, n)
+	for i := range m {
+		m[i] = true
+	}
+	return m
 }
 
 // logMasked is log probs (steps × classes) restricted to mask and

@@ -298,3 +298,48 @@ func TestChooseGroup(t *testing.T) {
 		})
 	}
 }
+
+// A line scored on the kept outputs only chooses as the whole line with the
+// others masked: the same key, fit and group, and the same shares but for
+// their last bits (choose sums the values' masses in map order, which
+// differs from run to run).
+func TestKeptColumnsChooseAsTheWholeLine(t *testing.T) {
+	const steps, classes = 9, 7
+	runes := []rune("-abcdef") // class k spells runes[k]; 0 is the blank
+	tree := Tree{Kids: func() []Tree {
+		return []Tree{
+			{Part: "ab", Key: "AB", Kids: func() []Tree { return []Tree{{Part: "e", Key: "ABE"}} }},
+			{Part: "ba", Key: "BA"},
+			{Part: "bc", Key: "BC"},
+			{Part: "ad", Key: "AD"},
+			{Part: "e", Key: "E"},
+		}
+	}, Group: func(k string) string { return k[:1] }}
+	for seed := range uint64(50) {
+		probs := randomProbs(steps, classes, seed, 7)
+		mask := []bool{true, true, true, seed%2 == 0, true, false, true}
+		full := map[rune]int{}
+		for k, r := range runes[1:] {
+			if mask[k+1] {
+				full[r] = k + 1
+			}
+		}
+		want := newLine(logMasked(probs, steps, classes, mask), steps, classes, full).choose(tree)
+		sub, cols := kept(probs, steps, classes, mask)
+		index := map[rune]int{}
+		for j, k := range cols {
+			if k > 0 {
+				index[runes[k]] = j
+			}
+		}
+		got := newLine(logMasked(sub, steps, len(cols), allOf(len(cols))), steps, len(cols), index).choose(tree)
+		near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
+		if got.Key != want.Key || got.Fit != want.Fit || got.Group != want.Group ||
+			!near(got.Share, want.Share) || !near(got.GroupShare, want.GroupShare) {
+			t.Fatalf("seed %d: kept columns chose %+v, the whole line %+v", seed, got, want)
+		}
+		if want.Key == "" {
+			t.Fatalf("seed %d: nothing chosen, the test compares nothing", seed)
+		}
+	}
+}

@@ -180,11 +180,16 @@ func (p *Recognizer) each(ctx context.Context, img *image.Gray, allow string, ne
 	mask := p.mask(allow)
 	in, width := tensor(img)
 	for _, s := range p.sessions {
-		probs, steps, classes, err := s.run(in, width)
+		var (
+			text string
+			conf float64
+		)
+		err := s.run(in, width, func(probs []float32, steps, classes int) {
+			text, conf = decode(probs, steps, classes, mask, p.alphabet)
+		})
 		if err != nil {
 			return fmt.Errorf("paddle: model %s: %w", s.name, err)
 		}
-		text, conf := decode(probs, steps, classes, mask, p.alphabet)
 		if !next(Read{Model: s.name, Text: text, Confidence: conf}) {
 			return nil
 		}
@@ -248,20 +253,21 @@ func (p *Recognizer) Glyph(ctx context.Context, img *image.Gray) ([]map[rune]flo
 	in, width := tensor(img)
 	var out []map[rune]float64
 	for _, s := range p.sessions {
-		probs, steps, classes, err := s.run(in, width)
-		if err != nil {
-			return nil, fmt.Errorf("paddle: model %s: %w", s.name, err)
-		}
 		mass := map[rune]float64{}
 		total := 0.0
-		for t := range steps {
-			for c := 1; c < classes && c < len(p.alphabet); c++ {
-				r := []rune(p.alphabet[c])
-				if v := float64(probs[t*classes+c]); len(r) == 1 && v > 1e-4 {
-					mass[r[0]] += v
-					total += v
+		err := s.run(in, width, func(probs []float32, steps, classes int) {
+			for t := range steps {
+				for c := 1; c < classes && c < len(p.alphabet); c++ {
+					r := []rune(p.alphabet[c])
+					if v := float64(probs[t*classes+c]); len(r) == 1 && v > 1e-4 {
+						mass[r[0]] += v
+						total += v
+					}
 				}
 			}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("paddle: model %s: %w", s.name, err)
 		}
 		for r := range mass {
 			mass[r] /= total

@@ -91,32 +91,35 @@ func (s *session) close() {
 	}
 }
 
-// run runs the model on a [1, 3, height, width] input and returns its
-// [1, steps, classes] output.
-func (s *session) run(in []float32, width int) ([]float32, int, int, error) {
+// run runs the model on a [1, 3, height, width] input and gives its
+// [1, steps, classes] output to use, which must not keep it: the output
+// is the tensor's, freed when run returns. A line's output is 6,625
+// floats a step; each caller takes the little it needs from it rather
+// than have it copied.
+func (s *session) run(in []float32, width int, use func(probs []float32, steps, classes int)) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.s == nil {
-		return nil, 0, 0, ErrClosed
+		return ErrClosed
 	}
 	t, err := ort.NewTensor(ort.NewShape(1, 3, height, int64(width)), in)
 	if err != nil {
-		return nil, 0, 0, err
+		return err
 	}
 	defer t.Destroy()
 	outs := []ort.Value{nil}
 	if err := s.s.Run([]ort.Value{t}, outs); err != nil {
-		return nil, 0, 0, err
+		return err
 	}
 	defer outs[0].Destroy()
 	o, ok := outs[0].(*ort.Tensor[float32])
 	if !ok {
-		return nil, 0, 0, fmt.Errorf("output is %T, not float32", outs[0])
+		return fmt.Errorf("output is %T, not float32", outs[0])
 	}
 	sh := o.GetShape()
 	if len(sh) != 3 {
-		return nil, 0, 0, fmt.Errorf("output shape %v, not [1 steps classes]", sh)
+		return fmt.Errorf("output shape %v, not [1 steps classes]", sh)
 	}
-	// Copied: the tensor's memory is freed when it is destroyed.
-	return append([]float32(nil), o.GetData()...), int(sh[1]), int(sh[2]), nil
+	use(o.GetData(), int(sh[1]), int(sh[2]))
+	return nil
 }

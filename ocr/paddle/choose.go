@@ -87,29 +87,26 @@ func (p *Recognizer) ChooseUntil(ctx context.Context, img *image.Gray, allow str
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	mask := p.mask(allow)
+	cols, index := allowed(p.mask(allow), p.alphabet)
 	in, width := tensor(img)
 	var out []Choice
 	for _, s := range p.sessions {
 		var (
 			sub   []float32
-			cols  []int
 			steps int
+			bad   error
 		)
 		err := s.run(in, width, func(probs []float32, n, classes int) {
-			sub, cols = kept(probs, n, classes, mask)
+			sub, bad = kept(probs, n, classes, cols)
 			steps = n
 		})
+		if err == nil {
+			err = bad
+		}
 		if err != nil {
 			return nil, fmt.Errorf("paddle: model %s: %w", s.name, err)
 		}
-		index := map[rune]int{}
-		for j, k := range cols {
-			if r := []rune(p.alphabet[k]); k > 0 && len(r) == 1 {
-				index[r[0]] = j
-			}
-		}
-		l := newLine(logMasked(sub, steps, len(cols), allOf(len(cols))), steps, len(cols), index)
+		l := newLine(logMasked(sub, steps, len(cols), nil), steps, len(cols), index)
 		ch := l.choose(tree)
 		ch.Model = s.name
 		out = append(out, ch)
@@ -310,17 +307,31 @@ func (l *line) choose(tree Tree) Choice {
 	return ch
 }
 
-// kept is probs (steps × classes) cut to the outputs mask keeps, and the
-// class of each column kept, in order: the blank (class 0) first. Scored on
-// these columns alone a line comes out as on all of them with the others
-// masked (same sums, in the same order), at a fraction of the memory: a
-// name keeps 1,600 of 6,625 outputs, a date thirty.
-func kept(probs []float32, steps, classes int, mask []bool) ([]float32, []int) {
+// allowed lists the outputs mask keeps, in order (the blank, output 0,
+// first), and gives each allowed character its column among them. Both
+// models share the alphabet, so one list serves both.
+func allowed(mask []bool, alphabet []string) ([]int, map[rune]int) {
 	var cols []int
-	for c := range min(classes, len(mask)) {
-		if mask[c] {
-			cols = append(cols, c)
+	index := map[rune]int{}
+	for k, ok := range mask {
+		if !ok {
+			continue
 		}
+		if r := []rune(alphabet[k]); k > 0 && len(r) == 1 {
+			index[r[0]] = len(cols)
+		}
+		cols = append(cols, k)
+	}
+	return cols, index
+}
+
+// kept is probs (steps × classes) cut to the outputs cols lists. Scored
+// on these columns alone a line comes out as on all of them with the
+// others masked (same sums, in the same order), at a fraction of the
+// memory: a name keeps 1,600 of 6,625 outputs, a date thirty.
+func kept(probs []float32, steps, classes int, cols []int) ([]float32, error) {
+	if n := len(cols); n > 0 && cols[n-1] >= classes {
+		return nil, fmt.Errorf("the model has %d outputs, fewer than its alphabet", classes)
 	}
 	sub := make([]float32, steps*len(cols))
 	for t := range steps {
@@ -329,33 +340,24 @@ func kept(probs []float32, steps, classes int, mask []bool) ([]float32, []int) {
 			to[j] = row[c]
 		}
 	}
-	return sub, cols
+	return sub, nil
 }
 
-// allOf is a mask keeping all of n outputs.
-func allOf(n int) []bool {
-	m := make([]bool, n)
-	for i := range m {
-		m[i] = true
-	}
-	return m
-}
-
-// logMasked is log probs (steps × classes) restricted to mask and
-// renormalised at each step; masked-out outputs are −Inf.
+// logMasked is log probs (steps × classes) restricted to mask (nil: every
+// output) and renormalised at each step; masked-out outputs are −Inf.
 func logMasked(probs []float32, steps, classes int, mask []bool) []float64 {
 	out := make([]float64, steps*classes)
 	for t := range steps {
 		row := probs[t*classes : (t+1)*classes]
 		sum := 0.0
 		for c, p := range row {
-			if c < len(mask) && mask[c] {
+			if mask == nil || c < len(mask) && mask[c] {
 				sum += float64(p)
 			}
 		}
 		for c, p := range row {
 			o := &out[t*classes+c]
-			if c >= len(mask) || !mask[c] || p <= 0 || sum <= 0 {
+			if mask != nil && (c >= len(mask) || !mask[c]) || p <= 0 || sum <= 0 {
 				*o = math.Inf(-1)
 				continue
 			}

@@ -325,14 +325,16 @@ func TestKeptColumnsChooseAsTheWholeLine(t *testing.T) {
 			}
 		}
 		want := newLine(logMasked(probs, steps, classes, mask), steps, classes, full).choose(tree)
-		sub, cols := kept(probs, steps, classes, mask)
-		index := map[rune]int{}
-		for j, k := range cols {
-			if k > 0 {
-				index[runes[k]] = j
-			}
+		alphabet := make([]string, len(runes))
+		for k, r := range runes {
+			alphabet[k] = string(r)
 		}
-		got := newLine(logMasked(sub, steps, len(cols), allOf(len(cols))), steps, len(cols), index).choose(tree)
+		cols, index := allowed(mask, alphabet)
+		sub, err := kept(probs, steps, classes, cols)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := newLine(logMasked(sub, steps, len(cols), nil), steps, len(cols), index).choose(tree)
 		near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
 		if got.Key != want.Key || got.Fit != want.Fit || got.Group != want.Group ||
 			!near(got.Share, want.Share) || !near(got.GroupShare, want.GroupShare) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"maps"
 	"math"
+	"slices"
 )
 
 // A Tree is a set of spellings that share their beginnings: the days of a
@@ -275,7 +277,11 @@ func (l *line) choose(tree Tree) Choice {
 	walk(l.start(), tree)
 	ch := Choice{}
 	best, total := math.Inf(-1), math.Inf(-1)
-	for k, v := range mass {
+	// Summed in the keys' order, not the map's: a share, and so a
+	// record's confidence, is then the same to the last bit every run.
+	keys := slices.Sorted(maps.Keys(mass))
+	for _, k := range keys {
+		v := mass[k]
 		total = logAdd(total, v)
 		if v > best || v == best && k < ch.Key {
 			best, ch.Key = v, k
@@ -288,7 +294,8 @@ func (l *line) choose(tree Tree) Choice {
 	ch.Fit = top[ch.Key] - l.best
 	if tree.Group != nil {
 		groups := map[string]float64{}
-		for k, v := range mass {
+		for _, k := range keys {
+			v := mass[k]
 			g := tree.Group(k)
 			m, seen := groups[g]
 			if !seen {

@@ -300,9 +300,7 @@ func TestChooseGroup(t *testing.T) {
 }
 
 // A line scored on the kept outputs only chooses as the whole line with the
-// others masked: the same key, fit and group, and the same shares but for
-// their last bits (choose sums the values' masses in map order, which
-// differs from run to run).
+// others masked: the same key, fit, group and shares, to the last bit.
 func TestKeptColumnsChooseAsTheWholeLine(t *testing.T) {
 	const steps, classes = 9, 7
 	runes := []rune("-abcdef") // class k spells runes[k]; 0 is the blank
@@ -335,13 +333,44 @@ func TestKeptColumnsChooseAsTheWholeLine(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := newLine(logMasked(sub, steps, len(cols), nil), steps, len(cols), index).choose(tree)
-		near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
-		if got.Key != want.Key || got.Fit != want.Fit || got.Group != want.Group ||
-			!near(got.Share, want.Share) || !near(got.GroupShare, want.GroupShare) {
+		if got != want {
 			t.Fatalf("seed %d: kept columns chose %+v, the whole line %+v", seed, got, want)
 		}
 		if want.Key == "" {
 			t.Fatalf("seed %d: nothing chosen, the test compares nothing", seed)
+		}
+	}
+}
+
+// A choice is the same to the last bit every time it is made: a record's
+// confidence is a share, and a line read twice must give the same record.
+// Many values of many groups make any summing in map order show.
+func TestChooseIsReproducible(t *testing.T) {
+	const steps, classes = 12, 7
+	runes := "abcdef" // class k+1 spells runes[k]
+	var kids []Tree
+	for _, a := range runes {
+		for _, b := range runes {
+			for _, c := range runes {
+				kids = append(kids, Tree{Part: string([]rune{a, b, c}), Key: string([]rune{a, b, c})})
+			}
+		}
+	}
+	tree := Tree{Kids: func() []Tree { return kids }, Group: func(k string) string { return k[:2] }}
+	index := map[rune]int{}
+	for k, r := range runes {
+		index[r] = k + 1
+	}
+	for seed := range uint64(10) {
+		lp := logMasked(randomProbs(steps, classes, seed, 11), steps, classes, nil)
+		first := newLine(lp, steps, classes, index).choose(tree)
+		if first.Key == "" || first.Group == "" {
+			t.Fatalf("seed %d: nothing chosen, the test compares nothing", seed)
+		}
+		for range 30 {
+			if again := newLine(lp, steps, classes, index).choose(tree); again != first {
+				t.Fatalf("seed %d: chose %+v, then %+v", seed, first, again)
+			}
 		}
 	}
 }

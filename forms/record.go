@@ -87,6 +87,9 @@ type CaseLink struct {
 	ID     string `json:"id"`
 	Match  string `json:"match"` // qr, reference, name_birth
 	Status string `json:"status"`
+	// Confirmed lists the fields read unsurely that the case confirmed:
+	// what was read is exactly what the case holds (the proxy's name).
+	Confirmed []string `json:"confirmed,omitempty"`
 }
 
 // DocumentID names a page by its content: the same file scanned twice gets
@@ -107,4 +110,19 @@ func FileSHA256(data []byte) string {
 // HasIssue reports whether the record already carries issue code on field.
 func (r *Record) HasIssue(field, code string) bool {
 	return slices.ContainsFunc(r.Issues, func(is Issue) bool { return is.Field == field && is.Code == code })
+}
+
+// Settled is the status a read record's content gives it: needs_review
+// while any issue stands or any field is for a person, accepted otherwise.
+// (A rejected page is rejected before it is read.)
+func (r *Record) Settled() Status {
+	if len(r.Issues) > 0 {
+		return NeedsReview
+	}
+	for _, fv := range r.Fields {
+		if fv.Review {
+			return NeedsReview
+		}
+	}
+	return Accepted
 }

@@ -429,15 +429,7 @@ func (e *Engine) read(ctx context.Context, p Page, d *Detail) forms.Record {
 	e.guard(&rec, d, t, ink)
 	rec.Issues = append(rec.Issues, forms.Validate(t.ID, forms.Sure(rec.Fields), forms.RuleContext{Today: e.cfg.Today()})...)
 
-	rec.Status = forms.Accepted
-	if len(rec.Issues) > 0 {
-		rec.Status = forms.NeedsReview
-	}
-	for _, fv := range rec.Fields {
-		if fv.Review {
-			rec.Status = forms.NeedsReview
-		}
-	}
+	rec.Status = rec.Settled()
 	return rec
 }
 

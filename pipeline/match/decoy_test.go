@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,14 +12,8 @@ import (
 	"shinsei/forms"
 	"shinsei/internal/scanfx"
 	"shinsei/internal/scangen"
-	"shinsei/ocr"
-	"shinsei/ocr/paddle/paddletest"
-	"shinsei/pipeline"
 	"shinsei/pipeline/cases"
 	"shinsei/pipeline/match"
-	"shinsei/pipeline/text"
-	"shinsei/store/storeurl"
-	"shinsei/templates"
 )
 
 // Generated answer sheets, read by the real pipeline, matched among cases
@@ -44,35 +36,14 @@ import (
 //
 //	SHINSEI_DECOY_SHEETS=200 OMP_THREAD_LIMIT=1 go test -run Decoys -v ./pipeline/match/ -timeout 60m
 func TestDecoys(t *testing.T) {
-	n := len(decoyKinds) / 2
-	if s := os.Getenv("SHINSEI_DECOY_SHEETS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			t.Fatalf("SHINSEI_DECOY_SHEETS=%q", s)
-		}
-		n = v
-	}
+	n := sheetCount(t, "SHINSEI_DECOY_SHEETS", len(decoyKinds)/2)
 	ctx := context.Background()
-	st, err := storeurl.Open(ctx, "file://"+t.TempDir(), func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	today := scangen.DefaultToday()
-	clock := func() time.Time { return today.Add(10 * time.Hour) }
+	st, eng, clock := readingSetup(t, today, 2)
 	repo := cases.New(st, cases.Options{Now: clock, Rand: rand.New(rand.NewPCG(7, 7))})
 	// Cases opened 40 days ago, expired by now.
 	past := cases.New(st, cases.Options{Now: func() time.Time { return clock().AddDate(0, 0, -40) }, Rand: rand.New(rand.NewPCG(8, 8))})
 	g, err := scangen.New(scangen.Options{Seed: 77})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := ocr.NewPool(ocr.Options{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	eng, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(paddletest.Pool(t)).WithToday(clock), Today: func() time.Time { return today }})
 	if err != nil {
 		t.Fatal(err)
 	}

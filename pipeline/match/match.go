@@ -20,6 +20,7 @@ import (
 	"shinsei/forms"
 	"shinsei/pipeline"
 	"shinsei/pipeline/cases"
+	"shinsei/pipeline/text"
 	"shinsei/store"
 )
 
@@ -116,6 +117,10 @@ func (m *Matcher) Answer(ctx context.Context, rec *forms.Record, ev Evidence) er
 	}
 	link := &forms.CaseLink{ID: string(c.ID), Match: how, Status: string(c.Effective(m.now()))}
 	rec.Case = link
+	confirmed := confirmProxy(rec, *c)
+	if confirmed {
+		link.Confirmed = append(link.Confirmed, "proxy_name")
+	}
 	issue := func(field, code, msg string) {
 		rec.Issues = append(rec.Issues, forms.Issue{Field: field, Code: code, Message: msg})
 	}
@@ -139,8 +144,12 @@ func (m *Matcher) Answer(ctx context.Context, rec *forms.Record, ev Evidence) er
 			issue("answer_date", CodeAnswerBeforeSent, fmt.Sprintf("回答日 %s が照会書の作成日 %s より前です / the answer is dated %s, before the sheet was printed on %s", d, printed, d, printed))
 		}
 	}
-	if len(rec.Issues) > 0 {
+	switch {
+	case len(rec.Issues) > 0:
 		rec.Status = forms.NeedsReview
+	case confirmed:
+		// The proxy's name may have been all a person had to look at.
+		rec.Status = rec.Settled()
 	}
 	if !m.answerable(rec) || c.Effective(m.now()) != forms.CasePending {
 		return nil
@@ -190,6 +199,41 @@ func disagreements(rec *forms.Record, ev Evidence, c forms.Case) []forms.Issue {
 		}
 	}
 	return out
+}
+
+// confirmProxy makes the proxy's name written on the sheet sure when it
+// was read unsurely and is exactly the name of c's proxy: that name was
+// read surely from the proxy's own application (or set by a person), in
+// another hand on another page, so two readings agree to the character
+// where either alone might be wrong. Only a name held back for how it was
+// read (unsure, proposed from the lexicon, a confusable character, not a
+// known name) is confirmed; one with ink the reader did not use (faint,
+// past the box, a correction) or anything else found on it stays for a
+// person, as does a name read as anyone else's.
+func confirmProxy(rec *forms.Record, c forms.Case) bool {
+	fv, ok := rec.Fields["proxy_name"]
+	v, isText := fv.Value.(string)
+	if !ok || !fv.Review || !isText || v == "" || c.ProxyName == "" || forms.CompactText(v) != forms.CompactText(c.ProxyName) {
+		return false
+	}
+	for _, is := range rec.Issues {
+		if is.Field == "proxy_name" && !readingDoubt(is.Code) {
+			return false
+		}
+	}
+	rec.Issues = slices.DeleteFunc(rec.Issues, func(is forms.Issue) bool { return is.Field == "proxy_name" })
+	fv.Review = false
+	rec.Fields["proxy_name"] = fv
+	return true
+}
+
+// readingDoubt: code holds a name back only for how sure its reading is.
+func readingDoubt(code string) bool {
+	switch code {
+	case text.WhyUnsure, text.WhySecond, pipeline.CodeNameSuggested, pipeline.CodeNameConfusable, pipeline.CodeNameUnknown:
+		return true
+	}
+	return false
 }
 
 // answerable: every check that decides an answer was made surely and

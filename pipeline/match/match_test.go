@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -497,6 +498,61 @@ func TestAnswerAgreesWithSheet(t *testing.T) {
 						t.Errorf("message repeats personal data: %s", is.Message)
 					}
 				}
+			}
+		})
+	}
+}
+
+// A proxy's name read unsurely on the sheet is made sure by its case only
+// when it is the case's proxy to the character and nothing but the
+// reading held it back; the sheet answers its case either way.
+func TestAnswerConfirmsTheProxy(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		value   string
+		codes   []string // the proxy_name issues the reader raised
+		confirm bool
+	}{
+		{"the case's proxy, read unsurely", "山田花子", []string{"text_unsure"}, true},
+		{"the case's proxy, chosen by the second reader", "山田 花子", []string{"text_second_reader"}, true},
+		{"the case's proxy, a confusable character", "山田花子", []string{"name_confusable"}, true},
+		{"the case's proxy, proposed from the lexicon", "山田花子", []string{"text_unsure", "name_suggested"}, true},
+		{"another proxy, read unsurely", "田中修", []string{"text_unsure"}, false},
+		{"one character off the case's proxy", "山田華子", []string{"text_unsure"}, false},
+		{"the case's proxy, faint ink beside it", "山田花子", []string{"text_faint"}, false},
+		{"the case's proxy, unsure and past the box", "山田花子", []string{"text_unsure", "text_overrun"}, false},
+		{"the case's proxy, a PIN written on its line", "山田花子", []string{"text_unsure", "pin_outside_cells"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := storetest.Open(t, "file://"+t.TempDir(), func(string) string { return "" }).Store
+			r := repo(s)
+			c := openCase(t, r, person("鈴木 一郎", "東京都練馬区豊玉北6丁目12番1号"), "signature", "user")
+			m := New(r, "窓口1", func() time.Time { return now })
+			rec := sheet("doc-" + tc.name)
+			rec.Fields["proxy_name"] = forms.FieldValue{Value: tc.value, Confidence: 0.4, Review: true}
+			for _, code := range tc.codes {
+				rec.Issues = append(rec.Issues, forms.Issue{Field: "proxy_name", Code: code, Message: "-"})
+			}
+			rec.Status = forms.NeedsReview
+			if err := m.Answer(context.Background(), rec, Evidence{QRRef: string(c.ID), Name: "鈴木一郎"}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.Get(context.Background(), string(c.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != forms.CaseAnswered || rec.Case == nil {
+				t.Fatalf("case %s, link %+v, issues %q; want answered", got.Status, rec.Case, codes(rec))
+			}
+			fv := rec.Fields["proxy_name"]
+			if tc.confirm {
+				if fv.Review || rec.Status != forms.Accepted || len(rec.Issues) != 0 || !slices.Equal(rec.Case.Confirmed, []string{"proxy_name"}) || fv.Value != tc.value {
+					t.Errorf("proxy %v (review %v), status %s, issues %q, confirmed %v; want it sure, accepted, confirmed by the case", fv.Value, fv.Review, rec.Status, codes(rec), rec.Case.Confirmed)
+				}
+				return
+			}
+			if !fv.Review || rec.Status != forms.NeedsReview || len(rec.Issues) != len(tc.codes) || len(rec.Case.Confirmed) != 0 {
+				t.Errorf("proxy review %v, status %s, issues %q, confirmed %v; want it left for a person", fv.Review, rec.Status, codes(rec), rec.Case.Confirmed)
 			}
 		})
 	}

@@ -351,7 +351,7 @@ func (v *Service) Save(ctx context.Context, id, reviewer string, c Corrections) 
 	if rec.Issues == nil {
 		rec.Issues = []forms.Issue{}
 	}
-	rec.Status = status(rec)
+	rec.Status = rec.Settled()
 	if rematch {
 		ev := match.Evidence{Name: forms.NormalizeText(c.PersonName), Address: forms.NormalizeText(c.PersonAddress), AddressSure: c.PersonAddress != ""}
 		if base.Case != nil {
@@ -421,18 +421,6 @@ func (v *Service) store(ctx context.Context, rv archive.Review, action, why stri
 	}
 	v.log.Info("page reviewed", "document_id", rv.DocumentID, "reviewer", rv.Who, "action", rv.Action, "status", rv.Record.Status, "fields_changed", len(fields))
 	return rv, nil
-}
-
-func status(rec forms.Record) forms.Status {
-	if len(rec.Issues) > 0 {
-		return forms.NeedsReview
-	}
-	for _, fv := range rec.Fields {
-		if fv.Review {
-			return forms.NeedsReview
-		}
-	}
-	return forms.Accepted
 }
 
 // normalize checks a corrected value against its field and returns it as a

@@ -279,11 +279,12 @@ func (l *line) choose(tree Tree) Choice {
 	best, total := math.Inf(-1), math.Inf(-1)
 	// Summed in the keys' order, not the map's: a share, and so a
 	// record's confidence, is then the same to the last bit every run.
+	// Of equal masses the first key, the least, is kept.
 	keys := slices.Sorted(maps.Keys(mass))
 	for _, k := range keys {
 		v := mass[k]
 		total = logAdd(total, v)
-		if v > best || v == best && k < ch.Key {
+		if v > best {
 			best, ch.Key = v, k
 		}
 	}

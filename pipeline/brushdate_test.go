@@ -61,3 +61,56 @@ func TestBrushDates(t *testing.T) {
 		}
 	}
 }
+
+// TestBrushDatesByDigits reads three dates of a calibration corpus (seed
+// 103, standard, calibration hands) whose brush-written 年 was misread
+// (午, 笠), so that nothing parsed them, while their digits were read as
+// written. Their digits name one plausible day (forms.DayByDigits): an
+// unsure reading that both models of the second reader then confirmed,
+// so the first two are sure and right where before they went to a person
+// as proposals. The third was read 2026笠11月1日 where 2日 was written: the
+// same shape, a digit wrong, and the models did not confirm it; it must
+// stay for a person.
+func TestBrushDatesByDigits(t *testing.T) {
+	hs, err := scangen.HandsByUse(scangen.UseCalibrate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := scangen.New(scangen.Options{Seed: 103, Mix: scanfx.Standard, Hands: hs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := readingEngine(t, scangen.DefaultToday())
+	ctx := context.Background()
+	for _, c := range []struct {
+		doc   int
+		field string
+		sure  bool
+	}{
+		{2, "application_date", true},       // 2026午10月31日
+		{218, "applicant_birth_date", true}, // 昭和53午4月13日
+		{48, "application_date", false},     // 2026笠11月1日, 2日 written
+	} {
+		d, err := gen.Document(c.doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pt := d.Truth.Pages[0]
+		want, ok := pt.Fields[c.field]
+		if !ok || pt.Hand != "kouzan-t-brush" {
+			t.Fatalf("the generator no longer makes this page (%s: hand %q, %s %+v)", d.Name, pt.Hand, c.field, want)
+		}
+		pages := eng.Pages(ctx, d.Name, d.Data)
+		if len(pages) == 0 {
+			t.Fatalf("%s: no pages", d.Name)
+		}
+		fv := eng.Read(ctx, pages[0]).Fields[c.field]
+		// Generated people's dates: fine to show in a test.
+		switch {
+		case c.sure && (fv.Value != want.Value || fv.Review):
+			t.Errorf("%s %s: %v (review %v, confidence %.2f); want %v, sure", d.Name, c.field, fv.Value, fv.Review, fv.Confidence, want.Value)
+		case !c.sure && !fv.Review:
+			t.Errorf("%s %s: %v passed sure (confidence %.2f); %v was written", d.Name, c.field, fv.Value, fv.Confidence, want.Value)
+		}
+	}
+}

@@ -91,3 +91,34 @@ func TestJudgeDateNear(t *testing.T) {
 		}
 	}
 }
+
+// A reading that is no date only for the characters between its digits
+// (a brush's 年 read 午) is read by its digits, when they name one
+// plausible day: unsure, with that day, for the second reader to confirm
+// (confirmDay). A digit-like character among them, or an era the digits
+// leave open, and it is a proposal as before.
+func TestJudgeDateByDigits(t *testing.T) {
+	today := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	app := templates.Field{ID: "application_date", Kind: templates.Date}
+	birth := templates.Field{ID: "applicant_birth_date", Kind: templates.Date}
+	for _, c := range []struct {
+		f     templates.Field
+		raw   string
+		value any
+		why   string
+	}{
+		{app, "2026午10月31日", "2026-10-31", WhyUnsure},
+		{app, "信和8午10月31日", "2026-10-31", WhyUnsure},
+		{birth, "昭和53午4月13日", "1978-04-13", WhyUnsure},
+		{app, "令和8年1丿2日", "2026-10-02", WhyDateNear},     // 丿 may stand for a digit: not read by its digits, only proposed
+		{birth, "昌和42重8月16日", "1967-08-16", WhyDateNear}, // 昭和 or 明治 by the digits: NearestDate's proposal
+	} {
+		rd := judge(c.f, line(c.raw, 0.99), asOf{today: today})
+		if rd.Value != c.value || rd.Why != c.why || !rd.Review {
+			t.Errorf("%s %q: %v review %v why %q; want %v why %q, for review", c.f.ID, c.raw, rd.Value, rd.Review, rd.Why, c.value, c.why)
+		}
+		if rd.Confidence > 0.5 {
+			t.Errorf("%s %q: unsure with confidence %.2f", c.f.ID, c.raw, rd.Confidence)
+		}
+	}
+}

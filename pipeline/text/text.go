@@ -519,6 +519,14 @@ func judge(f templates.Field, res ocr.Result, at asOf) Reading {
 	case f.Kind == templates.Date:
 		d, _, err := forms.ParseDate(raw)
 		if err != nil {
+			if day, ok := forms.DayByDigits(raw, func(t time.Time) bool { return plausibleDate(f, t, at) }); ok {
+				// Only what stands between the digits was misread (a
+				// brush's 年 read 午): the digits, as read, name one
+				// plausible day. A reading, if an unsure one, that the
+				// second reader may confirm (confirmDay).
+				rd.Value, rd.Confidence, rd.Review, rd.Why = day.Format("2006-01-02"), min(conf, 0.5), true, WhyUnsure
+				return rd
+			}
 			rd.Value, rd.Confidence, rd.Review, rd.Why = nil, min(conf, 0.2), true, WhyDate
 			lo, hi := dateWindow(f, at)
 			if near, _, ok := forms.NearestDate(raw, lo, hi); ok {

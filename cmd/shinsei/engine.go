@@ -26,6 +26,9 @@ func newObservedEngine(e *env, workers int, keepCanvas bool, m *observe.Metrics)
 		// main (a test) gets here, and then each call may use every core.
 		e.log.Warn("OMP_THREAD_LIMIT is not 1: Tesseract may start a thread per core for every call")
 	}
+	if e.setHeapLimit != nil && e.getenv("GOMEMLIMIT") == "" {
+		e.setHeapLimit(goHeapLimit(workers))
+	}
 	opts := ocr.Options{Workers: workers}
 	cfg := pipeline.Config{KeepCanvas: keepCanvas}
 	if m != nil {
@@ -53,4 +56,16 @@ func newObservedEngine(e *env, workers int, keepCanvas bool, m *observe.Metrics)
 		return nil, nil, err
 	}
 	return eng, func() { pool.Close(); second.Close() }, nil
+}
+
+// goHeapLimit is the soft limit on the Go heap for workers reading pages
+// at once, unless GOMEMLIMIT sets one: a page's images, decoded and
+// registered, are tens of megabytes, garbage once it is read, and at Go's
+// default pace the heap grows to twice what is live before it is
+// collected. Tesseract's and ONNX Runtime's memory is outside it. Lower
+// limits cost time (the collector runs ever more often near the live
+// heap); the README's benchmark section has what this one saves and costs.
+func goHeapLimit(workers int) int64 {
+	const base, perWorker = 128 << 20, 48 << 20
+	return base + perWorker*int64(workers)
 }

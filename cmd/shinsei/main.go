@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -14,7 +15,8 @@ func main() {
 	limitOpenMP()
 	stderr := ownStderr()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, stderr)
+	e := &env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: stderr, setHeapLimit: debug.SetMemoryLimit}
+	err := runEnv(ctx, e, os.Args[1:])
 	stop()
 	os.Exit(exitCode(err, stderr))
 }

@@ -55,11 +55,14 @@ func exitCode(err error, stderr io.Writer) int {
 // tests can supply their own.
 type env struct {
 	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	log    *slog.Logger
-	global globalFlags
+	// setHeapLimit sets the process's soft Go heap limit
+	// (debug.SetMemoryLimit); nil leaves it alone.
+	setHeapLimit func(int64) int64
+	stdin        io.Reader
+	stdout       io.Writer
+	stderr       io.Writer
+	log          *slog.Logger
+	global       globalFlags
 }
 
 type globalFlags struct {
@@ -127,7 +130,13 @@ func findCommand(name string) *command {
 
 // run is the whole program: main only adds the process around it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	return runEnv(ctx, &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}, args)
+}
+
+// runEnv is run with the process's settings in e (main's: the Go heap
+// limit, which tests, sharing one process, leave alone).
+func runEnv(ctx context.Context, e *env, args []string) error {
+	getenv, stdout, stderr := e.getenv, e.stdout, e.stderr
 	fs := flag.NewFlagSet("shinsei", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported once, by exitCode
 	e.global.register(fs, globalDefaults(getenv))

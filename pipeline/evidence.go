@@ -25,6 +25,7 @@ const (
 	CodeNameSuggested       = "name_suggested"        // the 氏名 given is the known name nearest to what was read
 	CodeAddressSuggested    = "address_suggested"     // the address given is Japan Post's nearest to what was read
 	CodeKanaUnconfirmed     = "kana_unconfirmed"      // the フリガナ was read surely, but its 氏名 was not read, only proposed
+	CodeKanaVoicing         = "kana_voicing"          // the フリガナ would fit its 氏名 as well with a voicing mark lost or added (マエタ, マエダ)
 )
 
 // unsureCap is the highest confidence a value keeps once a cross-check has
@@ -98,6 +99,13 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template, settles fu
 				// Two recognisers trained apart from Tesseract, asked
 				// among every name, chose this spelling over its rivals.
 				rival = false
+			}
+			if !rival && kanaSure && e.names.VoicingRival(name, kana) {
+				// The 氏名 is not in doubt, only which of its readings
+				// the フリガナ holds: a voicing mark lost or added makes
+				// the other.
+				unsure(rec, kanaID)
+				rec.Issues = append(rec.Issues, forms.Issue{Field: kanaID, Code: CodeKanaVoicing, Message: fmt.Sprintf("フリガナの濁点・半濁点（タとダ、ハとバとパなど）は読み違えやすく、「%s」はどちらの読みとも合います / the reading in %q has a voicing mark (タ/ダ, ハ/バ/パ…) the reader loses or adds, and %q fits the reading with or without it — check the フリガナ against the form", fd.Label, kanaID, fd.ID)})
 			}
 			if rival {
 				// 太田 and 大田 are both オオタ: the lexicon cannot say

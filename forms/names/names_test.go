@@ -182,3 +182,25 @@ func BenchmarkSuggest(b *testing.B) {
 		l.Suggest(r[0], r[1])
 	}
 }
+
+func TestVoicingRival(t *testing.T) {
+	l, err := names.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, kana string
+		want       bool
+	}{
+		{"前田拓也", "マエタタクヤ", true}, // マエダ, with the mark lost
+		{"前田拓也", "マエダタクヤ", true}, // マエタ, with a mark added
+		{"山崎亮", "ヤマザキリョウ", true}, // ヤマサキ
+		{"鈴木翔太", "スズキショウタ", false},
+		{"佐藤花子", "サトウハナコ", false},
+		{"前田拓也", "", false},
+	} {
+		if got := l.VoicingRival(c.name, c.kana); got != c.want {
+			t.Errorf("VoicingRival(%s, %s) = %v, want %v", c.name, c.kana, got, c.want)
+		}
+	}
+}

@@ -68,9 +68,12 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template, settles fu
 				rec.Issues = append(rec.Issues, forms.Issue{Field: kanaID, Code: CodeKanaUnconfirmed, Message: fmt.Sprintf("「%s」が読み取れず（値は候補）、フリガナを確かめる手がかりがありません / %q was not read (its value is a proposal), so nothing confirms the reading in %q — check both against the form", fd.Label, fd.ID, kanaID)})
 				continue
 			}
-			if kanaSure && e.names.Check(read, kana) != names.Agrees {
+			switch {
+			case kanaSure && e.names.Check(read, kana) != names.Agrees:
 				unsure(rec, kanaID)
 				rec.Issues = append(rec.Issues, forms.Issue{Field: kanaID, Code: CodeNameReading, Message: fmt.Sprintf("フリガナが「%s」の読み取り結果と合いません / the reading in %q does not fit what was read in %q, which is unsure too — check both", fd.Label, kanaID, fd.ID)})
+			case kanaSure && e.names.VoicingRival(read, kana):
+				e.voicingDoubt(rec, fd, kanaID)
 			}
 			continue
 		}
@@ -102,10 +105,8 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template, settles fu
 			}
 			if !rival && kanaSure && e.names.VoicingRival(name, kana) {
 				// The 氏名 is not in doubt, only which of its readings
-				// the フリガナ holds: a voicing mark lost or added makes
-				// the other.
-				unsure(rec, kanaID)
-				rec.Issues = append(rec.Issues, forms.Issue{Field: kanaID, Code: CodeKanaVoicing, Message: fmt.Sprintf("フリガナの濁点・半濁点（タとダ、ハとバとパなど）は読み違えやすく、「%s」はどちらの読みとも合います / the reading in %q has a voicing mark (タ/ダ, ハ/バ/パ…) the reader loses or adds, and %q fits the reading with or without it — check the フリガナ against the form", fd.Label, kanaID, fd.ID)})
+				// the フリガナ holds.
+				e.voicingDoubt(rec, fd, kanaID)
 			}
 			if rival {
 				// 太田 and 大田 are both オオタ: the lexicon cannot say
@@ -130,6 +131,13 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template, settles fu
 			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeNameUnknown, Message: fmt.Sprintf("「%s」は名前の辞書にない読み取り結果です / what was read in %q is no name shinsei knows — check it (and its reading) against the form", fd.Label, fd.ID)})
 		}
 	}
+}
+
+// voicingDoubt sends a フリガナ to a person that would fit its 氏名 as
+// well with one voicing mark lost or added (names.Lexicon.VoicingRival).
+func (e *Engine) voicingDoubt(rec *forms.Record, fd templates.Field, kanaID string) {
+	unsure(rec, kanaID)
+	rec.Issues = append(rec.Issues, forms.Issue{Field: kanaID, Code: CodeKanaVoicing, Message: fmt.Sprintf("フリガナの濁点・半濁点（タとダ、ハとバとパなど）は読み違えやすく、「%s」はどちらの読みとも合います / the reading in %q has a voicing mark (タ/ダ, ハ/バ/パ…) the reader loses or adds, and %q fits the reading with or without it — check the フリガナ against the form", fd.Label, kanaID, fd.ID)})
 }
 
 // nameFields yields each 氏名 field of t with the id of its フリガナ field

@@ -58,6 +58,7 @@ func TestCheckNames(t *testing.T) {
 		// other; the name itself is not in doubt.
 		{"前田's kana, a voicing mark lost", app, map[string]forms.FieldValue{"applicant_name": sure("前田拓也"), "applicant_kana": sure("マエタタクヤ")}, []string{"applicant_kana"}, CodeKanaVoicing, ""},
 		{"前田's kana as written", app, map[string]forms.FieldValue{"proxy_name": sure("前田拓也"), "proxy_kana": sure("マエダタクヤ")}, []string{"proxy_kana"}, CodeKanaVoicing, ""},
+		{"name unsure, kana fits it but for a voicing mark", app, map[string]forms.FieldValue{"applicant_name": flagged("前田拓也"), "applicant_kana": sure("マエタタクヤ")}, []string{"applicant_name", "applicant_kana"}, CodeKanaVoicing, ""},
 		{"empty name", app, map[string]forms.FieldValue{"proxy_name": sure(""), "proxy_kana": sure("")}, nil, "", ""},
 		{"name proposed, kana fits it", app, map[string]forms.FieldValue{"applicant_name": flagged("山崎陽子"), "applicant_kana": sure("ヤマサキヨウコ")}, []string{"applicant_name", "applicant_kana"}, CodeKanaUnconfirmed, "applicant_name"},
 	} {

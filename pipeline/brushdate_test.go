@@ -4,8 +4,10 @@ import (
 	"context"
 	"testing"
 
+	"shinsei/forms"
 	"shinsei/internal/scanfx"
 	"shinsei/internal/scangen"
+	"shinsei/pipeline"
 )
 
 // TestBrushDates reads again two dates of the calibration corpus (seed
@@ -31,7 +33,6 @@ func TestBrushDates(t *testing.T) {
 		}
 	}
 	eng := readingEngine(t, scangen.DefaultToday())
-	ctx := context.Background()
 	for _, c := range []struct {
 		seed  uint64
 		doc   int
@@ -41,23 +42,10 @@ func TestBrushDates(t *testing.T) {
 		{101, 1, "application_date"},
 		{102, 147, "answer_date"},
 	} {
-		d, err := gens[c.seed].Document(c.doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pt := d.Truth.Pages[0]
-		want, ok := pt.Fields[c.field]
-		if !ok || pt.Hand != "kouzan-t-brush" {
-			t.Fatalf("the generator no longer makes this page (%s: hand %q, %s %+v)", d.Name, pt.Hand, c.field, want)
-		}
-		pages := eng.Pages(ctx, d.Name, d.Data)
-		if len(pages) == 0 {
-			t.Fatalf("%s: no pages", d.Name)
-		}
-		fv := eng.Read(ctx, pages[0]).Fields[c.field]
+		name, want, fv := readBrushDate(t, eng, gens[c.seed], c.doc, c.field)
 		// Generated people's dates: fine to show in a test.
-		if fv.Value != want.Value || !fv.Review {
-			t.Errorf("%s %s: %v (review %v, confidence %.2f); want %v proposed for a person", d.Name, c.field, fv.Value, fv.Review, fv.Confidence, want.Value)
+		if fv.Value != want || !fv.Review {
+			t.Errorf("%s %s: %v (review %v, confidence %.2f); want %v proposed for a person", name, c.field, fv.Value, fv.Review, fv.Confidence, want)
 		}
 	}
 }
@@ -81,7 +69,6 @@ func TestBrushDatesByDigits(t *testing.T) {
 		t.Fatal(err)
 	}
 	eng := readingEngine(t, scangen.DefaultToday())
-	ctx := context.Background()
 	for _, c := range []struct {
 		doc   int
 		field string
@@ -91,26 +78,34 @@ func TestBrushDatesByDigits(t *testing.T) {
 		{218, "applicant_birth_date", true}, // 昭和53午4月13日
 		{48, "application_date", false},     // 2026笠11月1日, 2日 written
 	} {
-		d, err := gen.Document(c.doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pt := d.Truth.Pages[0]
-		want, ok := pt.Fields[c.field]
-		if !ok || pt.Hand != "kouzan-t-brush" {
-			t.Fatalf("the generator no longer makes this page (%s: hand %q, %s %+v)", d.Name, pt.Hand, c.field, want)
-		}
-		pages := eng.Pages(ctx, d.Name, d.Data)
-		if len(pages) == 0 {
-			t.Fatalf("%s: no pages", d.Name)
-		}
-		fv := eng.Read(ctx, pages[0]).Fields[c.field]
+		name, want, fv := readBrushDate(t, eng, gen, c.doc, c.field)
 		// Generated people's dates: fine to show in a test.
 		switch {
-		case c.sure && (fv.Value != want.Value || fv.Review):
-			t.Errorf("%s %s: %v (review %v, confidence %.2f); want %v, sure", d.Name, c.field, fv.Value, fv.Review, fv.Confidence, want.Value)
+		case c.sure && (fv.Value != want || fv.Review):
+			t.Errorf("%s %s: %v (review %v, confidence %.2f); want %v, sure", name, c.field, fv.Value, fv.Review, fv.Confidence, want)
 		case !c.sure && !fv.Review:
-			t.Errorf("%s %s: %v passed sure (confidence %.2f); %v was written", d.Name, c.field, fv.Value, fv.Confidence, want.Value)
+			t.Errorf("%s %s: %v passed sure (confidence %.2f); %v was written", name, c.field, fv.Value, fv.Confidence, want)
 		}
 	}
+}
+
+// readBrushDate reads field of the first page of gen's document doc, a
+// kouzan-t-brush page, with what was written there.
+func readBrushDate(t *testing.T, eng *pipeline.Engine, gen *scangen.Generator, doc int, field string) (name string, want any, fv forms.FieldValue) {
+	t.Helper()
+	d, err := gen.Document(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := d.Truth.Pages[0]
+	truth, ok := pt.Fields[field]
+	if !ok || pt.Hand != "kouzan-t-brush" {
+		t.Fatalf("the generator no longer makes this page (%s: hand %q, %s %+v)", d.Name, pt.Hand, field, truth)
+	}
+	ctx := context.Background()
+	pages := eng.Pages(ctx, d.Name, d.Data)
+	if len(pages) == 0 {
+		t.Fatalf("%s: no pages", d.Name)
+	}
+	return d.Name, truth.Value, eng.Read(ctx, pages[0]).Fields[field]
 }

@@ -322,12 +322,15 @@ func (l *Lexicon) KanjiRivals(name string) []string {
 // with (中島: ナカシマ, ナカジマ). Evidence on the kanji settles nothing
 // here. False when kana is "".
 func (l *Lexicon) KanaRival(name, kana string) bool {
-	if kana == "" {
-		return false
-	}
+	return l.fitsSwapped(name, kana, l.rivals)
+}
+
+// fitsSwapped reports whether name fits kana with one of kana's
+// characters swapped for one of alts of it (false when kana is "").
+func (l *Lexicon) fitsSwapped(name, kana string, alts func(rune) []rune) bool {
 	krs := []rune(katakanaOf(kana))
 	for i, r := range krs {
-		for _, alt := range l.rivals(r) {
+		for _, alt := range alts(r) {
 			if l.Check(name, string(krs[:i])+string(alt)+string(krs[i+1:])) == Agrees {
 				return true
 			}
@@ -344,15 +347,7 @@ func (l *Lexicon) KanaRival(name, kana string) bool {
 // added). Then the lexicon cannot say which was written. False when kana
 // is "".
 func (l *Lexicon) VoicingRival(name, kana string) bool {
-	krs := []rune(katakanaOf(kana))
-	for i, r := range krs {
-		for _, alt := range pairedWith(r, voicingPairs) {
-			if l.Check(name, string(krs[:i])+string(alt)+string(krs[i+1:])) == Agrees {
-				return true
-			}
-		}
-	}
-	return false
+	return l.fitsSwapped(name, kana, func(r rune) []rune { return pairedWith(r, voicingPairs) })
 }
 
 // voicingPairs are katakana two by two that differ by a voicing mark or

@@ -434,11 +434,17 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 	var flagged []Reading // reads that need a person but have a value
 	for i, v := range views {
 		sp.Mode = v.mode
-		res, err := r.ocr.Recognize(ctx, v.image(img), sp)
+		im := v.image(img)
+		res, err := r.ocr.Recognize(ctx, im, sp)
 		if err != nil {
 			return Reading{}, fmt.Errorf("text: reading %q: %w", f.ID, err)
 		}
 		rd := judge(f, res, at)
+		if rd.Value != nil && (rd.Why == "" || rd.Why == WhyUnsure) && skipsWriting(im, res) {
+			// Whatever else would make it sure reads the value, not the
+			// writing left out of it.
+			rd.Confidence, rd.Review, rd.Why = min(rd.Confidence, 0.5), true, WhySkipped
+		}
 		if i == 0 {
 			first = rd
 		}

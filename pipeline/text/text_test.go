@@ -45,6 +45,18 @@ func line(s string, conf float64) ocr.Result {
 	return ocr.Result{Text: s, Words: []ocr.Word{w}}
 }
 
+// shifted moves every character of res dx px to the right.
+func shifted(res ocr.Result, dx int) ocr.Result {
+	for i := range res.Words {
+		w := &res.Words[i]
+		w.Box = w.Box.Add(image.Pt(dx, 0))
+		for j := range w.Symbols {
+			w.Symbols[j].Box = w.Symbols[j].Box.Add(image.Pt(dx, 0))
+		}
+	}
+	return res
+}
+
 // page is a canvas with some ink in box b, so Prepare finds writing.
 func page(b templates.Box) *image.Gray {
 	img := image.NewGray(image.Rect(0, 0, 2480, 3508))
@@ -130,6 +142,10 @@ func TestRead(t *testing.T) {
 		{"no date at all", applied, line("2026711701", 0.99), nil, true, WhyDate},
 		{"a case reference", caseRef, line("4991-7264-0", 0.99), "4991-7264-0", false, ""},
 		{"a case reference with a misread digit", caseRef, line("4991-7284-0", 0.99), nil, true, WhyShape},
+		// Every character read lies right of the page's ink: the read
+		// passed over it (長谷川 愛 read 長谷 愛).
+		{"a name read beside its writing", name, shifted(line("長谷 愛", 0.99), 200), "長谷愛", true, WhySkipped},
+		{"a date read beside its writing", applied, shifted(line("2026/11/20", 0.99), 200), "2026-11-20", true, WhySkipped},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fake := &fakeOCR{res: c.ocr}

@@ -65,47 +65,10 @@ func prepareAt(ink *image.Gray, b templates.Box, below uint8) Prepared {
 	if w <= 0 || h <= 0 {
 		return Prepared{}
 	}
-	lab := make([]int32, w*h)
-	for y := range h {
-		row := ink.Pix[ink.PixOffset(r.Min.X, r.Min.Y+y):]
-		for x := range w {
-			if row[x] < below {
-				lab[y*w+x] = -1
-			}
-		}
-	}
+	lab, comps := label(w, h, func(i int) bool { return ink.Pix[ink.PixOffset(r.Min.X+i%w, r.Min.Y+i/w)] < below })
 	// A speck is under 0.35 mm across: smaller than any stroke of a
 	// written character's dot (濁点, the dot of ・) at the sizes people write.
 	speck := int(math.Ceil(0.35 * pxPerMM))
-	type comp struct{ minX, minY, maxX, maxY, area int }
-	var comps []comp
-	var stack []int32
-	for i := range lab {
-		if lab[i] != -1 {
-			continue
-		}
-		id := int32(len(comps) + 1)
-		c := comp{minX: w, minY: h, maxX: -1, maxY: -1}
-		lab[i] = id
-		stack = append(stack[:0], int32(i))
-		for len(stack) > 0 {
-			p := int(stack[len(stack)-1])
-			stack = stack[:len(stack)-1]
-			x, y := p%w, p/w
-			c.area++
-			c.minX, c.maxX = min(c.minX, x), max(c.maxX, x)
-			c.minY, c.maxY = min(c.minY, y), max(c.maxY, y)
-			for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
-				for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
-					if q := yy*w + xx; lab[q] == -1 {
-						lab[q] = id
-						stack = append(stack, int32(q))
-					}
-				}
-			}
-		}
-		comps = append(comps, c)
-	}
 	keep := make([]bool, len(comps)+1)
 	bx := image.Rectangle{}
 	inkPx, edgePx := 0, 0
@@ -200,37 +163,17 @@ func hasFaintWriting(ink *image.Gray, b templates.Box) bool {
 	if w <= 0 || h <= 0 {
 		return false
 	}
-	seen := make([]bool, w*h)
-	at := func(x, y int) uint8 { return ink.Pix[ink.PixOffset(r.Min.X+x, r.Min.Y+y)] }
-	var stack []int
-	for i := range seen {
-		if seen[i] || at(i%w, i/w) >= faintBelow {
-			continue
+	at := func(i int) uint8 { return ink.Pix[ink.PixOffset(r.Min.X+i%w, r.Min.Y+i/w)] }
+	lab, comps := label(w, h, func(i int) bool { return at(i) < faintBelow })
+	dark := make([]bool, len(comps))
+	for i, l := range lab {
+		if l > 0 && at(i) < inkBelow {
+			dark[l-1] = true
 		}
-		minX, minY, maxX, maxY := w, h, -1, -1
-		dark := false
-		seen[i] = true
-		stack = append(stack[:0], i)
-		for len(stack) > 0 {
-			p := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			x, y := p%w, p/w
-			if at(x, y) < inkBelow {
-				dark = true
-			}
-			minX, maxX = min(minX, x), max(maxX, x)
-			minY, maxY = min(minY, y), max(maxY, y)
-			for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
-				for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
-					if q := yy*w + xx; !seen[q] && at(xx, yy) < faintBelow {
-						seen[q] = true
-						stack = append(stack, q)
-					}
-				}
-			}
-		}
-		edge := minX == 0 || minY == 0 || maxX == w-1 || maxY == h-1
-		if !dark && writingSized(float64(maxX-minX+1), float64(maxY-minY+1), edge, pxPerMM) {
+	}
+	for i, c := range comps {
+		edge := c.minX == 0 || c.minY == 0 || c.maxX == w-1 || c.maxY == h-1
+		if !dark[i] && writingSized(float64(c.maxX-c.minX+1), float64(c.maxY-c.minY+1), edge, pxPerMM) {
 			return true
 		}
 	}
@@ -264,29 +207,14 @@ func hasBrokenWriting(ink *image.Gray, b templates.Box) bool {
 			}
 		}
 	}
-	seen := make([]bool, len(boxes))
-	var stack []int
-	for i := range boxes {
-		if boxes[i].Empty() || seen[i] {
-			continue
+	lab, comps := label(gw, gh, func(i int) bool { return !boxes[i].Empty() })
+	bbs := make([]image.Rectangle, len(comps))
+	for i, l := range lab {
+		if l > 0 {
+			bbs[l-1] = bbs[l-1].Union(boxes[i])
 		}
-		bb := image.Rectangle{}
-		seen[i] = true
-		stack = append(stack[:0], i)
-		for len(stack) > 0 {
-			p := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			bb = bb.Union(boxes[p])
-			x, y := p%gw, p/gw
-			for yy := max(0, y-1); yy <= min(gh-1, y+1); yy++ {
-				for xx := max(0, x-1); xx <= min(gw-1, x+1); xx++ {
-					if q := yy*gw + xx; !boxes[q].Empty() && !seen[q] {
-						seen[q] = true
-						stack = append(stack, q)
-					}
-				}
-			}
-		}
+	}
+	for _, bb := range bbs {
 		edge := bb.Min.X == 0 || bb.Min.Y == 0 || bb.Max.X == w || bb.Max.Y == h
 		if writingSized(float64(bb.Dx()), float64(bb.Dy()), edge, pxPerMM) {
 			return true
@@ -315,4 +243,48 @@ func zone(ink *image.Gray, b templates.Box) (float64, image.Rectangle) {
 		int(math.Round((b.X+insetMM)*pxPerMM)), int(math.Round((b.Y+insetMM)*pxPerMM)),
 		int(math.Round((b.X+b.W-insetMM)*pxPerMM)), int(math.Round((b.Y+b.H-insetMM)*pxPerMM)),
 	).Add(ink.Rect.Min).Intersect(ink.Rect)
+}
+
+// piece is one 8-connected piece of ink: its bounding box, corners
+// included, and its number of pixels.
+type piece struct{ minX, minY, maxX, maxY, area int }
+
+// label finds the 8-connected pieces of a w×h grid whose cells isInk
+// (given y*w+x) says are ink, and numbers each cell with its piece in lab,
+// from 1 (0: no ink).
+func label(w, h int, isInk func(i int) bool) (lab []int32, pieces []piece) {
+	lab = make([]int32, w*h)
+	for i := range lab {
+		if isInk(i) {
+			lab[i] = -1
+		}
+	}
+	var stack []int
+	for i := range lab {
+		if lab[i] != -1 {
+			continue
+		}
+		id := int32(len(pieces) + 1)
+		c := piece{minX: w, minY: h, maxX: -1, maxY: -1}
+		lab[i] = id
+		stack = append(stack[:0], i)
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := p%w, p/w
+			c.area++
+			c.minX, c.maxX = min(c.minX, x), max(c.maxX, x)
+			c.minY, c.maxY = min(c.minY, y), max(c.maxY, y)
+			for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
+				for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
+					if q := yy*w + xx; lab[q] == -1 {
+						lab[q] = id
+						stack = append(stack, q)
+					}
+				}
+			}
+		}
+		pieces = append(pieces, c)
+	}
+	return lab, pieces
 }

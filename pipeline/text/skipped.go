@@ -28,7 +28,8 @@ const (
 )
 
 // skipsWriting says whether res, Tesseract's reading of img (a view of a
-// prepared field: dark ink on white), left out a piece of the writing.
+// prepared field: dark ink on white), left out a piece of the writing. A
+// pixel under mid-grey is ink, so a halved view's grey edges count half.
 func skipsWriting(img *image.Gray, res ocr.Result) bool {
 	var boxes []image.Rectangle
 	for _, w := range res.Words {
@@ -56,45 +57,14 @@ func skipsWriting(img *image.Gray, res ocr.Result) bool {
 			return c.Min.X < max(b.Max.X+m, mid+half) && min(b.Min.X-m, mid-half) < c.Max.X
 		})
 	}
-	for _, c := range inkPieces(img) {
+	r := img.Rect
+	w := r.Dx()
+	_, pieces := label(w, r.Dy(), func(i int) bool { return img.Pix[img.PixOffset(r.Min.X+i%w, r.Min.Y+i/w)] < 128 })
+	for _, p := range pieces {
+		c := image.Rect(r.Min.X+p.minX, r.Min.Y+p.minY, r.Min.X+p.maxX+1, r.Min.Y+p.maxY+1)
 		if float64(max(c.Dx(), c.Dy())) >= skippedSize*h && !near(c) {
 			return true
 		}
 	}
 	return false
-}
-
-// inkPieces are the bounding boxes of img's 8-connected pieces of ink
-// (pixels under mid-grey, so a halved view's grey edges count half).
-func inkPieces(img *image.Gray) []image.Rectangle {
-	r := img.Rect
-	w, h := r.Dx(), r.Dy()
-	seen := make([]bool, w*h)
-	isInk := func(i int) bool { return img.Pix[img.PixOffset(r.Min.X+i%w, r.Min.Y+i/w)] < 128 }
-	var out []image.Rectangle
-	var stack []int
-	for i := range seen {
-		if seen[i] || !isInk(i) {
-			continue
-		}
-		seen[i] = true
-		b := image.Rect(i%w, i/w, i%w+1, i/w+1)
-		stack = append(stack[:0], i)
-		for len(stack) > 0 {
-			p := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			x, y := p%w, p/w
-			b = b.Union(image.Rect(x, y, x+1, y+1))
-			for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
-				for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
-					if q := yy*w + xx; !seen[q] && isInk(q) {
-						seen[q] = true
-						stack = append(stack, q)
-					}
-				}
-			}
-		}
-		out = append(out, b.Add(r.Min))
-	}
-	return out
 }

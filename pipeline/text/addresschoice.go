@@ -210,7 +210,7 @@ func (r *Reader) chooseAddress(ctx context.Context, img *image.Gray, rd Reading)
 		return rd, nil
 	}
 	switch rd.Why {
-	case WhyUnsure, WhyShape, WhyNotAllowed:
+	case WhyUnsure, WhyShape, WhyNotAllowed, WhySkipped:
 	default:
 		// Faint, overrun: for a person whatever is read. Sure: Japan
 		// Post's list and the digits read again check it (below, and

@@ -332,7 +332,7 @@ func (r *Reader) chooseName(ctx context.Context, img *image.Gray, rd Reading) (R
 		return rd, nil
 	}
 	switch rd.Why {
-	case "", WhyUnsure, WhyShape, WhyNotAllowed:
+	case "", WhyUnsure, WhyShape, WhyNotAllowed, WhySkipped:
 	default:
 		return rd, nil // faint, overrun: for a person whatever is read
 	}

@@ -118,7 +118,7 @@ func (r *Reader) chooseRelation(ctx context.Context, img *image.Gray, f template
 		return rd, nil
 	}
 	switch rd.Why {
-	case "", WhyUnsure, WhyShape, WhyNotAllowed:
+	case "", WhyUnsure, WhyShape, WhyNotAllowed, WhySkipped:
 	default:
 		return rd, nil // faint, overrun: for a person whatever is read
 	}

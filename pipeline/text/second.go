@@ -84,7 +84,7 @@ func (r *Reader) secondOpinion(ctx context.Context, img *image.Gray, f templates
 		return rd, false, nil
 	}
 	switch rd.Why {
-	case "", WhyUnsure, WhyDateNear, WhyPhoneNear, WhyDate, WhyShape:
+	case "", WhyUnsure, WhyDateNear, WhyPhoneNear, WhyDate, WhyShape, WhySkipped:
 	default:
 		return rd, false, nil
 	}

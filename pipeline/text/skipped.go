@@ -10,7 +10,8 @@ import (
 // WhySkipped: Tesseract read the field, but passed over a stroke of its
 // writing that no character it read covers, so the value may be missing a
 // character (長谷川 愛 read 長谷 愛 at 0.97, the 川 between them left out:
-// a known name all the same).
+// a known name all the same). The second reader may propose another value
+// for it (text_second_reader); nothing makes it sure.
 const WhySkipped = "text_skipped"
 
 // Writing a read passed over: a piece of ink at least skippedSize of the

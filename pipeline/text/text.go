@@ -420,14 +420,17 @@ func digitsOf(s string) string {
 // agree on. Its confidence is the share of reads that agree times their
 // mean confidence: three reads that agree at 0.97 give 0.97, two of three
 // give 0.65 — under any threshold, so a split vote always goes to a person.
+// A value whose every read passed over some of the writing (skipsWriting)
+// goes to a person too.
 func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, printed bool) (Reading, error) {
 	views := reads(f)
 	sp := spec(f, printed)
 	at := r.asOf()
 	type group struct {
-		rd    Reading
-		n     int
-		confs float64
+		rd       Reading
+		n        int
+		confs    float64
+		skipping int // reads that passed over some of the writing
 	}
 	var groups []*group
 	var first Reading
@@ -440,10 +443,9 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 			return Reading{}, fmt.Errorf("text: reading %q: %w", f.ID, err)
 		}
 		rd := judge(f, res, at)
-		if rd.Value != nil && (rd.Why == "" || rd.Why == WhyUnsure) && skipsWriting(im, res) {
-			// Whatever else would make it sure reads the value, not the
-			// writing left out of it.
-			rd.Confidence, rd.Review, rd.Why = min(rd.Confidence, 0.5), true, WhySkipped
+		skipping := rd.Value != nil && (rd.Why == "" || rd.Why == WhyUnsure) && skipsWriting(im, res)
+		if skipping && rd.Review {
+			rd = skipped(rd)
 		}
 		if i == 0 {
 			first = rd
@@ -467,6 +469,9 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 		}
 		g.n++
 		g.confs += rd.Confidence
+		if skipping {
+			g.skipping++
+		}
 	}
 	if len(groups) == 0 {
 		return unsureVote(first, flagged), nil
@@ -479,7 +484,20 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 	}
 	rd := best.rd
 	rd.Confidence = float64(best.n) / float64(len(views)) * best.confs / float64(best.n)
+	if best.skipping == best.n {
+		// Every read of the value passed over some of the writing: a
+		// character may be missing from each alike.
+		rd = skipped(rd)
+	}
 	return rd, nil
+}
+
+// skipped sends a reading that passed over some of the writing to a
+// person. The rules after the vote weigh the value read, which cannot show
+// what it left out, so none of them makes it sure.
+func skipped(rd Reading) Reading {
+	rd.Confidence, rd.Review, rd.Why = min(rd.Confidence, 0.5), true, WhySkipped
+	return rd
 }
 
 // unsureVote is the reading handed to a person when no read was sure: the

@@ -393,6 +393,7 @@ func (s *seqOCR) Recognize(context.Context, *image.Gray, ocr.Spec) (ocr.Result, 
 func TestVote(t *testing.T) {
 	name := field("applicant_name", templates.Text, templates.Kanji, true)
 	right, wrong, junk := line("佐藤 花子", 0.99), line("佐藤 花千", 0.99), line("12 ab", 0.99)
+	beside := shifted(line("佐藤 花子", 0.99), 200)
 	for _, c := range []struct {
 		name   string
 		reads  []ocr.Result
@@ -405,6 +406,10 @@ func TestVote(t *testing.T) {
 		{"one sensible read", []ocr.Result{junk, junk, right}, "佐藤花子", true, WhyUnsure},
 		{"all different", []ocr.Result{wrong, right, junk}, "佐藤花千", true, WhyUnsure},
 		{"nonsense only", []ocr.Result{junk, junk, junk}, nil, true, WhyNotAllowed},
+		// A read beside the writing passed over all of it (text_skipped).
+		{"every read passed over writing", []ocr.Result{beside, beside, beside}, "佐藤花子", true, WhySkipped},
+		{"one of three passed over writing", []ocr.Result{beside, right, right}, "佐藤花子", false, ""},
+		{"the only sensible read passed over writing", []ocr.Result{junk, junk, beside}, "佐藤花子", true, WhySkipped},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := &seqOCR{res: c.reads}

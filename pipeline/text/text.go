@@ -494,7 +494,8 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 
 // skipped sends a reading that passed over some of the writing to a
 // person. The rules after the vote weigh the value read, which cannot show
-// what it left out, so none of them makes it sure.
+// what it left out: the second reader may propose another value, but
+// nothing makes this one sure.
 func skipped(rd Reading) Reading {
 	rd.Confidence, rd.Review, rd.Why = min(rd.Confidence, 0.5), true, WhySkipped
 	return rd

@@ -95,7 +95,7 @@ const (
 	markLongestMM = 1.45 // a mark has a stroke at least this long
 	// No empty box of the calibration corpora has any ink in its ring;
 	// 1.0 mm² let a hurried tick with 0.9 there pass as an empty box on
-	// the held-out scanner (TestHeldOutScannerTick).
+	// the held-out scanner (TestHeldOutScanner).
 	ringMarkMM2   = 0.5 // this much stroke ink just outside an empty box …
 	ringLongestMM = 2.0 // … in strokes this long is a mark beside it
 	denseFill     = 0.6 // fills and scribbles; circles stay below ~0.55

@@ -1,13 +1,9 @@
 package pipeline_test
 
 import (
-	"context"
 	"testing"
 
-	"shinsei/forms"
-	"shinsei/internal/scanfx"
 	"shinsei/internal/scangen"
-	"shinsei/pipeline"
 )
 
 // TestBrushDates reads again two dates of the calibration corpus (seed
@@ -22,15 +18,9 @@ import (
 // (text.Reader.WithEarliest). Each must be proposed, right, and for a
 // person.
 func TestBrushDates(t *testing.T) {
-	hs, err := scangen.HandsByUse(scangen.UseCalibrate)
-	if err != nil {
-		t.Fatal(err)
-	}
 	gens := map[uint64]*scangen.Generator{}
 	for _, seed := range []uint64{101, 102} {
-		if gens[seed], err = scangen.New(scangen.Options{Seed: seed, Mix: scanfx.Standard, Hands: hs}); err != nil {
-			t.Fatal(err)
-		}
+		gens[seed] = generator(t, seed, scangen.UseCalibrate)
 	}
 	eng := readingEngine(t, scangen.DefaultToday())
 	for _, c := range []struct {
@@ -42,7 +32,7 @@ func TestBrushDates(t *testing.T) {
 		{101, 1, "application_date"},
 		{102, 147, "answer_date"},
 	} {
-		name, want, fv := readBrushDate(t, eng, gens[c.seed], c.doc, c.field)
+		name, want, fv := readGenerated(t, eng, gens[c.seed], c.doc, "kouzan-t-brush", c.field)
 		// Generated people's dates: fine to show in a test.
 		if fv.Value != want || !fv.Review {
 			t.Errorf("%s %s: %v (review %v, confidence %.2f); want %v proposed for a person", name, c.field, fv.Value, fv.Review, fv.Confidence, want)
@@ -60,14 +50,7 @@ func TestBrushDates(t *testing.T) {
 // same shape, a digit wrong, and the models did not confirm it; it must
 // stay for a person.
 func TestBrushDatesByDigits(t *testing.T) {
-	hs, err := scangen.HandsByUse(scangen.UseCalibrate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen, err := scangen.New(scangen.Options{Seed: 103, Mix: scanfx.Standard, Hands: hs})
-	if err != nil {
-		t.Fatal(err)
-	}
+	gen := generator(t, 103, scangen.UseCalibrate)
 	eng := readingEngine(t, scangen.DefaultToday())
 	for _, c := range []struct {
 		doc   int
@@ -78,7 +61,7 @@ func TestBrushDatesByDigits(t *testing.T) {
 		{218, "applicant_birth_date", true}, // 昭和53午4月13日
 		{48, "application_date", false},     // 2026笠11月1日, 2日 written
 	} {
-		name, want, fv := readBrushDate(t, eng, gen, c.doc, c.field)
+		name, want, fv := readGenerated(t, eng, gen, c.doc, "kouzan-t-brush", c.field)
 		// Generated people's dates: fine to show in a test.
 		switch {
 		case c.sure && (fv.Value != want || fv.Review):
@@ -87,25 +70,4 @@ func TestBrushDatesByDigits(t *testing.T) {
 			t.Errorf("%s %s: %v passed sure (confidence %.2f); %v was written", name, c.field, fv.Value, fv.Confidence, want)
 		}
 	}
-}
-
-// readBrushDate reads field of the first page of gen's document doc, a
-// kouzan-t-brush page, with what was written there.
-func readBrushDate(t *testing.T, eng *pipeline.Engine, gen *scangen.Generator, doc int, field string) (name string, want any, fv forms.FieldValue) {
-	t.Helper()
-	d, err := gen.Document(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pt := d.Truth.Pages[0]
-	truth, ok := pt.Fields[field]
-	if !ok || pt.Hand != "kouzan-t-brush" {
-		t.Fatalf("the generator no longer makes this page (%s: hand %q, %s %+v)", d.Name, pt.Hand, field, truth)
-	}
-	ctx := context.Background()
-	pages := eng.Pages(ctx, d.Name, d.Data)
-	if len(pages) == 0 {
-		t.Fatalf("%s: no pages", d.Name)
-	}
-	return d.Name, truth.Value, eng.Read(ctx, pages[0]).Fields[field]
 }

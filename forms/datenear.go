@@ -18,17 +18,34 @@ import (
 // less doubt (a day that parsed but is implausible). What it proposes is a
 // guess for a person to confirm against the form, never a reading.
 func NearestDate(s string, lo, hi time.Time) (day time.Time, cost float64, ok bool) {
+	return NearestDateBesides(s, lo, hi, time.Time{}, time.Time{})
+}
+
+// NearestDateBesides is NearestDate where the days from rivalLo to rivalHi
+// (none when rivalLo is zero) compete with the window's but are never
+// proposed: when one of them is as near to s as the window's nearest, or
+// nearly, ok is false. A form's own date read 令和8年1月18日 is a
+// confusable digit from 10月18日, in the window, and no change at all
+// from the same day of an old form.
+func NearestDateBesides(s string, lo, hi, rivalLo, rivalHi time.Time) (day time.Time, cost float64, ok bool) {
 	read := []rune(CompactText(s))
 	lo, hi = dayOf(lo), dayOf(hi)
 	if len(read) == 0 || hi.Before(lo) || hi.Year()-lo.Year() > maxNearestYears {
 		return time.Time{}, 0, false
 	}
-	n := nearest{read: read, lo: lo, hi: hi, costs: map[time.Time]float64{}}
-	for y := lo.Year(); y <= hi.Year(); y++ {
-		n.year(y)
+	costs := map[time.Time]float64{}
+	walk := func(lo, hi time.Time) {
+		n := nearest{read: read, lo: lo, hi: hi, costs: costs}
+		for y := lo.Year(); y <= hi.Year(); y++ {
+			n.year(y)
+		}
+	}
+	walk(lo, hi)
+	if !rivalLo.IsZero() && !rivalHi.Before(rivalLo) && rivalHi.Year()-rivalLo.Year() <= maxNearestYears {
+		walk(dayOf(rivalLo), dayOf(rivalHi))
 	}
 	best, second := maxDateCost+minDateMargin, maxDateCost+minDateMargin
-	for d, c := range n.costs {
+	for d, c := range costs {
 		switch {
 		case c < best || c == best && d.Before(day):
 			best, second, day = c, best, d
@@ -36,7 +53,7 @@ func NearestDate(s string, lo, hi time.Time) (day time.Time, cost float64, ok bo
 			second = c
 		}
 	}
-	if best > maxDateCost+costSlack || second-best < minDateMargin-costSlack {
+	if best > maxDateCost+costSlack || second-best < minDateMargin-costSlack || day.Before(lo) || day.After(hi) {
 		return time.Time{}, 0, false
 	}
 	return day, best, true

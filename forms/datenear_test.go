@@ -45,6 +45,33 @@ func TestNearestDate(t *testing.T) {
 	}
 }
 
+// The days of an old form compete with the window's and are never
+// proposed: a date as near to one of them gets no proposal.
+func TestNearestDateBesides(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	today := day(2026, 11, 2)
+	window := today.AddDate(0, 0, -90)
+	before := window.AddDate(-1, 0, 0)
+	last := window.AddDate(0, 0, -1)
+	for _, tc := range []struct {
+		read string
+		want time.Time // zero: nothing proposed
+	}{
+		{"2026年18月19日", day(2026, 10, 19)}, // as NearestDate: no old day is as near
+		{"2926/19/22", day(2026, 10, 22)},  // nor here
+		{"2026年2月28日", time.Time{}},        // itself, an old form's day; 8月28日 is a confusable digit off
+		{"令和8年1月18目", time.Time{}},         // 1月18日 one change off, 10月18日 two
+		{"令和8年1丿2日", time.Time{}},          // 10月2日, or 1月2日 with a stray stroke
+		{"2025年5月33日", time.Time{}},        // 5月3日 of an old form, or nothing
+		{"信和8年11月1日", day(2026, 11, 1)},    // the old form's 2025年11月1日 is further
+	} {
+		got, _, ok := forms.NearestDateBesides(tc.read, window, today, before, last)
+		if ok != !tc.want.IsZero() || ok && !got.Equal(tc.want) {
+			t.Errorf("NearestDateBesides(%q) = %s, %v; want %s", tc.read, got.Format(time.DateOnly), ok, tc.want.Format(time.DateOnly))
+		}
+	}
+}
+
 func BenchmarkNearestDateBirth(b *testing.B) {
 	today := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	born := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -75,10 +75,21 @@ func TestScenarios(t *testing.T) {
 					// fine to show in a test of generated pages.
 					t.Errorf("%s: %s read %q at %.3f, not flagged; the truth is %q", d.Name, id, fv.Value, fv.Confidence, want)
 				}
+				if sc == "stale-date" && inWindow(fv.Value, scangen.DefaultToday()) {
+					t.Errorf("%s: an application dated %v read as %v, a day of the window (review %v)", d.Name, want, fv.Value, fv.Review)
+				}
 			}
 			t.Logf("%s: %d pages, %d read right, %d sent to a person %v", sc, n, right, flagged, why)
 		})
 	}
+}
+
+// inWindow says v is a day a form's own date may bear, read on today:
+// one of the last text.DateWindowDays.
+func inWindow(v any, today time.Time) bool {
+	s, _ := v.(string)
+	d, err := time.Parse("2006-01-02", s)
+	return err == nil && !d.After(today) && !d.Before(today.AddDate(0, 0, -text.DateWindowDays))
 }
 
 // readingEngine is the pipeline as shinsei reads pages — Tesseract and

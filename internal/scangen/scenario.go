@@ -31,17 +31,21 @@ import (
 //	fullwidth   a phone number spelled with full-width digits and dashes
 //	stray-line  one pen line across an empty box
 //	fold-shadow the grey shadow of a fold across an empty box
+//	stale-date  an application dated four months to a year before the scan,
+//	            which no clerk may accept: its day is outside every window a
+//	            reader may choose a day from, so a reader that "corrects" a
+//	            date into the window hides it
 //
 // The truth of the field the scenario is about is what the person meant:
 // a reader must read it, or say that a person must look; never pass
 // something else as sure.
-var Scenarios = []string{"faint", "faint-proxy", "faint-dithered", "pencil", "overrun", "correction", "nospace", "fullwidth", "stray-line", "fold-shadow"}
+var Scenarios = []string{"faint", "faint-proxy", "faint-dithered", "pencil", "overrun", "correction", "nospace", "fullwidth", "stray-line", "fold-shadow", "stale-date"}
 
 // ScenarioField is the field each scenario is about.
 var ScenarioField = map[string]string{
 	"faint": "applicant_address", "faint-proxy": "proxy_name", "faint-dithered": "proxy_name", "pencil": "applicant_address", "overrun": "applicant_address",
 	"correction": "applicant_phone", "nospace": "applicant_name", "fullwidth": "applicant_phone",
-	"stray-line": "proxy_name", "fold-shadow": "proxy_address",
+	"stray-line": "proxy_name", "fold-shadow": "proxy_address", "stale-date": "application_date",
 }
 
 // Scenario makes an application filled in by one person without a proxy,
@@ -92,7 +96,11 @@ func (g *Generator) Scenario(name string, i int) (Doc, error) {
 	}
 	w.check(t, "applicant_sex_male", person.Male)
 	w.check(t, "applicant_sex_female", !person.Male)
-	if err := w.date(t, "application_date", g.opts.Today.AddDate(0, 0, -rng.IntN(3))); err != nil {
+	applied := g.opts.Today.AddDate(0, 0, -rng.IntN(3))
+	if name == "stale-date" {
+		applied = g.opts.Today.AddDate(0, 0, -120-rng.IntN(246))
+	}
+	if err := w.date(t, "application_date", applied); err != nil {
 		return Doc{}, err
 	}
 	if err := w.signature(t, "applicant_signature", person.Name, true); err != nil {

@@ -39,7 +39,8 @@ func (r *Reader) readDateOnly(ctx context.Context, img *image.Gray, f templates.
 		// one.
 		j := judge(f, res, at)
 		d, _ := j.Value.(string)
-		if d == "" || j.Why != "" && j.Why != WhyDateNear {
+		old := j.Why == WhyShape && stale(f, d, at)
+		if d == "" || j.Why != "" && j.Why != WhyDateNear && !old {
 			continue
 		}
 		if day != "" && d != day {
@@ -47,7 +48,7 @@ func (r *Reader) readDateOnly(ctx context.Context, img *image.Gray, f templates.
 		}
 		day = d
 	}
-	if day != "" {
+	if day != "" && !stale(f, day, at) { // an old form's day vetoes a proposal, and is none
 		rd.Value, rd.Why = day, WhyDateNear
 		rd.Confidence = min(rd.Confidence, 0.2)
 	}

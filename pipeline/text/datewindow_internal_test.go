@@ -78,9 +78,17 @@ func TestJudgeDateNear(t *testing.T) {
 		// from every one, the day stays as read.
 		{app, "2086年11月1日", "2026-11-01", WhyDateNear},
 		{app, "令和68年11月2日", "2026-11-02", WhyDateNear},
-		{birth, "2992年1月12日", "2992-01-12", WhyShape},  // 2002 or 1992
-		{app, "2626年1月31日", "2026-10-31", WhyDateNear}, // a 0 lost: 1月 for 10月
+		{birth, "2992年1月12日", "2992-01-12", WhyShape}, // 2002 or 1992
+		{app, "2086年10月31日", "2026-10-31", WhyDateNear},
 		{app, "2025年5月3日", "2025-05-03", WhyShape},
+		// A day of the year before the window (an old form) stays as
+		// read, and one near it is proposed no more: 2月28日 is one
+		// confusable digit from 8月28日, 1月31日 a lost 0 from 10月31日.
+		{app, "2026年2月28日", "2026-02-28", WhyShape},
+		{app, "令和8年1月18日", "2026-01-18", WhyShape},
+		{app, "2626年1月31日", "2626-01-31", WhyShape}, // 2026年1月31日 or 10月31日
+		{app, "令和8年1月2日", "2026-01-02", WhyShape},
+		{app, "令和8年1月18目", nil, WhyDate}, // 10月18日, or 1月18日 of an old form
 	} {
 		rd := judge(c.f, line(c.raw, 0.99), asOf{today: today})
 		if rd.Value != c.value || rd.Why != c.why || rd.Review != (c.why != "") {
@@ -110,7 +118,8 @@ func TestJudgeDateByDigits(t *testing.T) {
 		{app, "2026午10月31日", "2026-10-31", WhyUnsure},
 		{app, "信和8午10月31日", "2026-10-31", WhyUnsure},
 		{birth, "昭和53午4月13日", "1978-04-13", WhyUnsure},
-		{app, "令和8年1丿2日", "2026-10-02", WhyDateNear},     // 丿 may stand for a digit: not read by its digits, only proposed
+		{app, "2026年10丿月2日", "2026-10-02", WhyDateNear},  // 丿 may stand for a digit: not read by its digits, only proposed
+		{app, "令和8年1丿2日", nil, WhyDate},                  // as near to 1月2日 of an old form as to 10月2日
 		{birth, "昌和42重8月16日", "1967-08-16", WhyDateNear}, // 昭和 or 明治 by the digits: NearestDate's proposal
 	} {
 		rd := judge(c.f, line(c.raw, 0.99), asOf{today: today})

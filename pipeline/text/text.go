@@ -553,11 +553,12 @@ func judge(f templates.Field, res ocr.Result, at asOf) Reading {
 				return rd
 			}
 			rd.Value, rd.Confidence, rd.Review, rd.Why = nil, min(conf, 0.2), true, WhyDate
-			lo, hi := dateWindow(f, at)
-			if near, _, ok := forms.NearestDate(raw, lo, hi); ok {
+			if near, _, ok := nearDay(f, raw, at); ok {
 				// A digit misread into a day that does not exist (10月
 				// read 16月): the one plausible day it is nearest to is a
-				// proposal for the reviewer, never a reading.
+				// proposal for the reviewer, never a reading. The days of
+				// an old form compete too: 令和8年1月18日 misread is
+				// nearer to itself than to 10月18日.
 				rd.Value, rd.Why = near.Format("2006-01-02"), WhyDateNear
 			}
 			return rd
@@ -565,12 +566,13 @@ func judge(f templates.Field, res ocr.Result, at asOf) Reading {
 		rd.Value = d.Format("2006-01-02")
 		if !plausibleDate(f, d, at) {
 			rd.Confidence, rd.Review, rd.Why = min(conf, 0.3), true, WhyShape
-			// 2026 read 2086, 10月 read 1月: a real day, but one the form
-			// cannot bear. The plausible day it is nearest to, if one
-			// clearly is, is the better proposal; a day far from every
-			// plausible one (an old form) stays as read.
-			lo, hi := dateWindow(f, at)
-			if near, cost, ok := forms.NearestDate(raw, lo, hi); ok && cost <= maxImplausibleCost {
+			// 2026 read 2086: a real day, but one the form cannot bear.
+			// The plausible day it is nearest to, if one clearly is, is
+			// the better proposal; a day far from every plausible one,
+			// or in the year before the window (stale: an old form, or
+			// 10月 read 1月, which the text alone cannot tell apart), stays as
+			// read.
+			if near, cost, ok := nearDay(f, raw, at); ok && cost <= maxImplausibleCost {
 				rd.Value, rd.Why = near.Format("2006-01-02"), WhyDateNear
 			}
 		} else if er, err := forms.ParseDateSure(raw, func(t time.Time) bool { return plausibleDate(f, t, at) }); err == nil && !er.Sure {
@@ -747,6 +749,43 @@ func (r *Reader) WithEarliest(day time.Time) *Reader {
 	c := *r
 	c.earliest = day
 	return &c
+}
+
+// stale says v, a day read in f (as an ISO day), is a form's own date
+// (申請日, 回答日) in the year before the window (staleDays): the date of a
+// form handed in months late, which no clerk may accept. Such a day is
+// never replaced by one of the window on the strength of the text read
+// alone (nearDay, readDateOnly): 令和8年2月28日, read right, is one
+// confusable digit from 8月28日, and a day proposed in the window would
+// hide that the form is too old.
+func stale(f templates.Field, v any, at asOf) bool {
+	s, _ := v.(string)
+	d, err := time.Parse("2006-01-02", s)
+	from, to, ok := staleDays(f, at)
+	return err == nil && ok && !d.Before(from) && !d.After(to)
+}
+
+// staleDays are the days of the year before f's window, for a form's own
+// date (the window of DateWindowDays, whatever the 作成日); ok is false
+// for a birth date, whose window has no such days.
+func staleDays(f templates.Field, at asOf) (from, to time.Time, ok bool) {
+	if strings.Contains(f.ID, "birth") {
+		return time.Time{}, time.Time{}, false
+	}
+	lo, _ := dateWindow(f, asOf{today: at.today})
+	return lo.AddDate(-1, 0, 0), lo.AddDate(0, 0, -1), true
+}
+
+// nearDay is the plausible day of f that a date read as raw is clearly
+// nearest to (forms.NearestDate); for a form's own date the stale days
+// compete too, and are never proposed.
+func nearDay(f templates.Field, raw string, at asOf) (time.Time, float64, bool) {
+	lo, hi := dateWindow(f, at)
+	from, to, ok := staleDays(f, at)
+	if !ok {
+		return forms.NearestDate(raw, lo, hi)
+	}
+	return forms.NearestDateBesides(raw, lo, hi, from, to)
 }
 
 // maxImplausibleCost is how near (in forms.NearestDate's distance) a

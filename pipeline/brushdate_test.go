@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"testing"
 
+	"shinsei/internal/scanfx"
 	"shinsei/internal/scangen"
 )
 
@@ -20,7 +21,7 @@ import (
 func TestBrushDates(t *testing.T) {
 	gens := map[uint64]*scangen.Generator{}
 	for _, seed := range []uint64{101, 102} {
-		gens[seed] = generator(t, seed, scangen.UseCalibrate)
+		gens[seed] = generator(t, seed, scanfx.Standard, scangen.UseCalibrate)
 	}
 	eng := readingEngine(t, scangen.DefaultToday())
 	for _, c := range []struct {
@@ -50,7 +51,7 @@ func TestBrushDates(t *testing.T) {
 // same shape, a digit wrong, and the models did not confirm it; it must
 // stay for a person.
 func TestBrushDatesByDigits(t *testing.T) {
-	gen := generator(t, 103, scangen.UseCalibrate)
+	gen := generator(t, 103, scanfx.Standard, scangen.UseCalibrate)
 	eng := readingEngine(t, scangen.DefaultToday())
 	for _, c := range []struct {
 		doc   int

@@ -5,6 +5,7 @@ import (
 	"image"
 	"iter"
 	"strings"
+	"unicode"
 
 	"shinsei/forms"
 	"shinsei/forms/address"
@@ -176,12 +177,15 @@ func (e *Engine) checkAddresses(rec *forms.Record, t *templates.Template) {
 			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeAddressUnknown, Message: fmt.Sprintf("「%s」の市区町村または町域が住所の一覧にありません / the municipality or town read in %q is not in Japan Post's list (%v) — a misreading, or written in a way the list does not know: check it against the form", fd.Label, fd.ID, v)})
 			continue
 		}
-		if strings.ContainsAny(a, halfVoiced) {
+		if strings.ContainsAny(a, halfVoiced) || mixesKana(building(a)) {
 			// A building's name (コーポ, パレス) is in no list, and the
 			// small circle of パ and the two strokes of バ are what a
-			// thin pen or a scan loses or adds (コーポ read コーボ).
+			// thin pen or a scan loses or adds (コーポ read コーボ). A
+			// hiragana read beside its katakana (ハイツ read へイツ) is
+			// a misread letter too: people write a building's word in
+			// one script.
 			unsure(rec, fd.ID)
-			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeAddressConfusable, Message: fmt.Sprintf("「%s」の建物名などに濁点・半濁点（バとパなど）の読み違えやすい文字があります / %q holds kana the reader confuses (バ/パ, ボ/ポ…) where no list can check them, such as a building's name — check it against the form", fd.Label, fd.ID)})
+			rec.Issues = append(rec.Issues, forms.Issue{Field: fd.ID, Code: CodeAddressConfusable, Message: fmt.Sprintf("「%s」の建物名などに読み違えやすいかな（バとパ、ひらがなとカタカナの混在など）があります / %q holds kana the reader confuses (バ/パ, ボ/ポ…, or hiragana read among katakana) where no list can check them, such as a building's name — check it against the form", fd.Label, fd.ID)})
 		}
 	}
 }
@@ -231,6 +235,39 @@ func (e *Engine) suggest(rec *forms.Record, t *templates.Template) {
 
 // halfVoiced are the kana of the は row with a voicing mark (バ) or a
 // semi-voicing circle (パ): one is read for the other as surely as right.
+// building is what an address holds after its block number's 号
+// (18号ハイツ208号室: ハイツ208号室), where no list checks it; "" when no
+// digit stands before a 号.
+func building(a string) string {
+	rs := []rune(a)
+	for i := 1; i < len(rs); i++ {
+		if rs[i] == '号' && unicode.IsDigit(rs[i-1]) {
+			return string(rs[i+1:])
+		}
+	}
+	return ""
+}
+
+// mixesKana says s puts a hiragana right beside a katakana (へイツ), as
+// no one spells one word. Place names do (つつじケ丘, ニセコひらふ), so it
+// is asked only of a building's part of an address.
+func mixesKana(s string) bool {
+	var prev rune
+	for _, r := range s {
+		if prev != 0 && (isHiragana(prev) && isKatakana(r) || isKatakana(prev) && isHiragana(r)) {
+			return true
+		}
+		prev = r
+	}
+	return false
+}
+
+func isHiragana(r rune) bool { return r >= 'ぁ' && r <= 'ゖ' }
+
+// isKatakana is a katakana letter; the long-vowel mark ー goes with either
+// script.
+func isKatakana(r rune) bool { return r >= 'ァ' && r <= 'ヺ' }
+
 const halfVoiced = "バビブベボパピプペポばびぶべぼぱぴぷぺぽ"
 
 // checkRelationship holds a proxy's relationship read surely against the

@@ -159,6 +159,9 @@ func TestCheckAddresses(t *testing.T) {
 		{"埼玉県ふじ野市川崎1丁目2番3号", true, CodeAddressUnknown},            // ふじみ野市 lost its み
 		{"長野県松本市中央5丁目5番15号コーポ405号室", true, CodeAddressConfusable}, // パ and バ are confused, and no list knows buildings
 		{"長野県松本市中央5丁目5番15号ハイツ405号室", false, ""},
+		{"北海道札幌市中央区宮の森3丁目30番18号へイツ208号室", true, CodeAddressConfusable}, // ハ read as a hiragana へ
+		{"千葉県佐倉市ユーカリが丘4丁目1番1号", false, ""},                             // a town may mix scripts
+		{"千葉県佐倉市ユーカリが丘4丁目1番1号ひまわり荘", false, ""},                        // a building in hiragana alone
 		{"", false, ""}, // empty is the reader's business
 	} {
 		rec := forms.Record{Fields: map[string]forms.FieldValue{

@@ -10,15 +10,15 @@ import (
 	"shinsei/pipeline"
 )
 
-// generator makes the standard-damage corpus of seed written by the
-// hands kept for use, as shinsei-gen -seed seed -hands use does.
-func generator(t *testing.T, seed uint64, use string) *scangen.Generator {
+// generator makes the corpus of seed, scanned with mix and written by the
+// hands kept for use, as shinsei-gen -seed seed -mix mix -hands use does.
+func generator(t *testing.T, seed uint64, mix scanfx.Mix, use string) *scangen.Generator {
 	t.Helper()
 	hs, err := scangen.HandsByUse(use)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen, err := scangen.New(scangen.Options{Seed: seed, Mix: scanfx.Standard, Hands: hs})
+	gen, err := scangen.New(scangen.Options{Seed: seed, Mix: mix, Hands: hs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"testing"
 
+	"shinsei/internal/scanfx"
 	"shinsei/internal/scangen"
 )
 
@@ -13,7 +14,7 @@ import (
 // フリガナ to hold it against; the strokes no character read covers
 // (text.WhySkipped) must send it to a person.
 func TestSkippedCharacter(t *testing.T) {
-	gen := generator(t, 306, scangen.UseHoldout)
+	gen := generator(t, 306, scanfx.Standard, scangen.UseHoldout)
 	eng := readingEngine(t, scangen.DefaultToday())
 	const field = "proxy_name"
 	name, want, fv := readGenerated(t, eng, gen, 298, "soseki-brush", field)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"shinsei/internal/scanfx"
 	"shinsei/internal/scangen"
 )
 
@@ -15,7 +16,7 @@ import (
 // The date may go to a person, or be read as written; never be moved
 // into the window.
 func TestStaleDate(t *testing.T) {
-	gen := generator(t, 111, scangen.UseCalibrate)
+	gen := generator(t, 111, scanfx.Standard, scangen.UseCalibrate)
 	eng := readingEngine(t, scangen.DefaultToday())
 	ctx := context.Background()
 	const field = "application_date"

@@ -20,7 +20,8 @@ import (
 // is plausible, or the one day it is clearly near), if they name only
 // one, is proposed, never sure: masking the other characters hides
 // the model's doubt from its confidence, so this reading has none worth
-// keeping.
+// keeping. A view that reads an old form's day (stale) names a day too:
+// never proposed, it leaves nothing to propose.
 func (r *Reader) readDateOnly(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, at asOf) (Reading, error) {
 	if f.Kind != templates.Date || rd.Value != nil || rd.Why != WhyDate {
 		return rd, nil

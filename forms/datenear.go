@@ -24,9 +24,9 @@ func NearestDate(s string, lo, hi time.Time) (day time.Time, cost float64, ok bo
 // NearestDateBesides is NearestDate where the days from rivalLo to rivalHi
 // (none when rivalLo is zero) compete with the window's but are never
 // proposed: when one of them is as near to s as the window's nearest, or
-// nearly, ok is false. A form's own date read 令和8年1月18日 is a
-// confusable digit from 10月18日, in the window, and no change at all
-// from the same day of an old form.
+// nearly, ok is false. A form's own date read 令和8年1月18日 is a lost 0
+// from 10月18日, in the window, and no change at all from the same day of
+// an old form.
 func NearestDateBesides(s string, lo, hi, rivalLo, rivalHi time.Time) (day time.Time, cost float64, ok bool) {
 	read := []rune(CompactText(s))
 	lo, hi = dayOf(lo), dayOf(hi)

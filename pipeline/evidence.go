@@ -233,8 +233,6 @@ func (e *Engine) suggest(rec *forms.Record, t *templates.Template) {
 	}
 }
 
-// halfVoiced are the kana of the は row with a voicing mark (バ) or a
-// semi-voicing circle (パ): one is read for the other as surely as right.
 // building is what an address holds after its block number's 号
 // (18号ハイツ208号室: ハイツ208号室), where no list checks it; "" when no
 // digit stands before a 号.
@@ -268,6 +266,8 @@ func isHiragana(r rune) bool { return r >= 'ぁ' && r <= 'ゖ' }
 // script.
 func isKatakana(r rune) bool { return r >= 'ァ' && r <= 'ヺ' }
 
+// halfVoiced are the kana of the は row with a voicing mark (バ) or a
+// semi-voicing circle (パ): one is read for the other as surely as right.
 const halfVoiced = "バビブベボパピプペポばびぶべぼぱぴぷぺぽ"
 
 // checkRelationship holds a proxy's relationship read surely against the

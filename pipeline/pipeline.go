@@ -567,7 +567,7 @@ func textMessage(f templates.Field, why string) string {
 		return fmt.Sprintf("「%s」の数字を二つの読み取りで確認できません / the digits in %q were read differently by a second recogniser — check them on the form", f.Label, f.ID)
 	case text.WhyShape:
 		if f.Kind == templates.Date {
-			return fmt.Sprintf("「%s」はこの欄にありえない日付です（書類の日付なら読み取り日の%d日より前か読み取り日より後、生年月日なら未来） / %q is a day the form cannot bear (a form's own date more than %d days before the scan, or after it; a birth date in the future) — check it on the form: if the form says so, it is too old to accept", f.Label, text.DateWindowDays, f.ID, text.DateWindowDays)
+			return fmt.Sprintf("「%s」はこの欄にありえない日付です（書類の日付なら読み取り日の%d日より前か読み取り日より後、生年月日なら未来）。用紙の日付がそうなら受け付けられません / %q is a day the form cannot bear (a form's own date more than %d days before the scan, or after it; a birth date in the future) — check it on the form: a form that bears such a day cannot be accepted", f.Label, text.DateWindowDays, f.ID, text.DateWindowDays)
 		}
 		return fmt.Sprintf("「%s」の読み取り結果が欄の形式に合いません / what was read in %q does not look like such a field", f.Label, f.ID)
 	case text.WhyNotAllowed:

@@ -570,8 +570,8 @@ func judge(f templates.Field, res ocr.Result, at asOf) Reading {
 			// The plausible day it is nearest to, if one clearly is, is
 			// the better proposal; a day far from every plausible one,
 			// or in the year before the window (stale: an old form, or
-			// 10月 read 1月, which the text alone cannot tell apart), stays as
-			// read.
+			// 10月 read 1月, which the text alone cannot tell apart),
+			// stays as read.
 			if near, cost, ok := nearDay(f, raw, at); ok && cost <= maxImplausibleCost {
 				rd.Value, rd.Why = near.Format("2006-01-02"), WhyDateNear
 			}

@@ -40,8 +40,7 @@ func (r *Reader) readDateOnly(ctx context.Context, img *image.Gray, f templates.
 		// one.
 		j := judge(f, res, at)
 		d, _ := j.Value.(string)
-		old := j.Why == WhyShape && stale(f, d, at)
-		if d == "" || j.Why != "" && j.Why != WhyDateNear && !old {
+		if d == "" || j.Why != "" && j.Why != WhyDateNear && !stale(f, d, at) {
 			continue
 		}
 		if day != "" && d != day {

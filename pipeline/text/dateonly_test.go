@@ -52,6 +52,11 @@ func TestReadDateOnly(t *testing.T) {
 		{"two views, two days", applied, garbled, []ocr.Result{line("令和8年11月20日", 0.6), line("令和8年11月23日", 0.6), line("和和", 0.6)}, nil, WhyDate, true},
 		{"every view another day", applied, garbled, []ocr.Result{line("令和8年11月20日", 0.6), line("令和8年11月23日", 0.6), line("令和8年10月4日", 0.6)}, nil, WhyDate, true},
 		{"a day far outside the window", applied, garbled, []ocr.Result{line("令和7年5月20日", 0.9)}, nil, WhyDate, true},
+		// 2026-02-28 is in the year before the window (an old form's
+		// date): a view that reads it leaves no day to propose.
+		{"an old form's day", applied, garbled, []ocr.Result{line("令和8年2月28日", 0.9)}, nil, WhyDate, true},
+		{"an old form's day, then one of the window", applied, garbled, []ocr.Result{line("令和8年2月28日", 0.9), line("令和8年10月28日", 0.6)}, nil, WhyDate, true},
+		{"a day of the window, then an old form's", applied, garbled, []ocr.Result{line("令和8年10月28日", 0.6), line("令和8年2月28日", 0.9)}, nil, WhyDate, true},
 		{"still no date", applied, garbled, []ocr.Result{line("和和和", 0.9)}, nil, WhyDate, true},
 		{"a birth date", birth, line("昭和42午8月1b臼", 0.9), []ocr.Result{line("昭和42年8月16日", 0.9)}, "1967-08-16", WhyDateNear, true},
 		{"a date read is not read again", applied, line("令和8年11月20日", 0.99), []ocr.Result{line("令和8年11月21日", 0.9)}, "2026-11-20", "", false},

@@ -772,8 +772,7 @@ func staleDays(f templates.Field, at asOf) (from, to time.Time, ok bool) {
 	if strings.Contains(f.ID, "birth") {
 		return time.Time{}, time.Time{}, false
 	}
-	y, m, d := at.today.Date()
-	lo := time.Date(y, m, d-DateWindowDays, 0, 0, 0, 0, time.UTC)
+	lo, _ := dateWindow(f, asOf{today: at.today})
 	return lo.AddDate(-1, 0, 0), lo.AddDate(0, 0, -1), true
 }
 

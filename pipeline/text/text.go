@@ -714,6 +714,10 @@ func plausibleDate(f templates.Field, d time.Time, at asOf) bool {
 	return !d.Before(lo) && !d.After(hi)
 }
 
+// birthDate says f is a person's birth date (申請者生年月日), whose window
+// runs from 1900 to today, rather than a form's own date (申請日, 回答日).
+func birthDate(f templates.Field) bool { return strings.Contains(f.ID, "birth") }
+
 // dateWindow is the first and last day plausibleDate accepts.
 func dateWindow(f templates.Field, at asOf) (lo, hi time.Time) {
 	day := func(t time.Time) time.Time {
@@ -721,7 +725,7 @@ func dateWindow(f templates.Field, at asOf) (lo, hi time.Time) {
 		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
 	hi = day(at.today)
-	if strings.Contains(f.ID, "birth") {
+	if birthDate(f) {
 		return time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), hi
 	}
 	lo = hi.AddDate(0, 0, -DateWindowDays)
@@ -769,7 +773,7 @@ func stale(f templates.Field, v any, at asOf) bool {
 // date (the window of DateWindowDays, whatever the 作成日); ok is false
 // for a birth date, whose window has no such days.
 func staleDays(f templates.Field, at asOf) (from, to time.Time, ok bool) {
-	if strings.Contains(f.ID, "birth") {
+	if birthDate(f) {
 		return time.Time{}, time.Time{}, false
 	}
 	lo, _ := dateWindow(f, asOf{today: at.today})

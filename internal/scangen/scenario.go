@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"golang.org/x/text/width"
 
@@ -35,17 +36,22 @@ import (
 //	            which no clerk may accept: its day is outside every window a
 //	            reader may choose a day from, so a reader that "corrects" a
 //	            date into the window hides it
+//	small-digit the application's date with the last digit of its day
+//	            written small (squeezed in before 日), every other page
+//	            scanned by the copier in black and white, where it is left
+//	            as a few dots that every reader may read as another digit
 //
 // The truth of the field the scenario is about is what the person meant:
 // a reader must read it, or say that a person must look; never pass
 // something else as sure.
-var Scenarios = []string{"faint", "faint-proxy", "faint-dithered", "pencil", "overrun", "correction", "nospace", "fullwidth", "stray-line", "fold-shadow", "stale-date"}
+var Scenarios = []string{"faint", "faint-proxy", "faint-dithered", "pencil", "overrun", "correction", "nospace", "fullwidth", "stray-line", "fold-shadow", "stale-date", "small-digit"}
 
 // ScenarioField is the field each scenario is about.
 var ScenarioField = map[string]string{
 	"faint": "applicant_address", "faint-proxy": "proxy_name", "faint-dithered": "proxy_name", "pencil": "applicant_address", "overrun": "applicant_address",
 	"correction": "applicant_phone", "nospace": "applicant_name", "fullwidth": "applicant_phone",
 	"stray-line": "proxy_name", "fold-shadow": "proxy_address", "stale-date": "application_date",
+	"small-digit": "application_date",
 }
 
 // Scenario makes an application filled in by one person without a proxy,
@@ -100,7 +106,11 @@ func (g *Generator) Scenario(name string, i int) (Doc, error) {
 	if name == "stale-date" {
 		applied = g.opts.Today.AddDate(0, 0, -120-rng.IntN(246))
 	}
-	if err := w.date(t, "application_date", applied); err != nil {
+	write := w.date
+	if name == "small-digit" {
+		write = w.smallDigit
+	}
+	if err := write(t, "application_date", applied); err != nil {
 		return Doc{}, err
 	}
 	if err := w.signature(t, "applicant_signature", person.Name, true); err != nil {
@@ -109,12 +119,13 @@ func (g *Generator) Scenario(name string, i int) (Doc, error) {
 	w.blanks(t)
 
 	mix := g.opts.Mix
-	if name == "faint-dithered" {
+	dithered := name == "faint-dithered" || name == "small-digit" && i%2 == 1
+	if dithered {
 		mix = scanfx.Copier
 	}
 	params := scanfx.RandomParams(rng, mix)
 	params.Rotate90 = 0
-	if name == "faint-dithered" {
+	if dithered {
 		params.Bilevel, params.Dither, params.Sharpen, params.JPEGQuality = true, true, 0, 0
 	} else {
 		// Grey, not fax-mode: a fixed cut would turn faint ink into
@@ -199,4 +210,50 @@ func (w *writer) scenario(t *templates.Template, name, id, s string) error {
 		return nil
 	}
 	return fmt.Errorf("scangen: scenario %q has no writer", name)
+}
+
+// smallDigit writes date d into field id as w.date does, but with the last
+// digit of the day (the last digit of every spelling) at about half the
+// height of the others, as a writer who ran out of room before 日 squeezes
+// it in.
+func (w *writer) smallDigit(t *templates.Template, id string, d time.Time) error {
+	s, _ := SpellDate(w.rng, d)
+	w.fields[id] = FieldTruth{Value: d.Format("2006-01-02"), Written: s, Style: "small-digit"}
+	i := strings.LastIndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' })
+	head, digit, tail := s[:i], s[i:i+1], s[i+1:]
+	b := w.box(t, id)
+	p := w.pen
+	size := b.H * (0.52 + w.rng.Float64()*0.18)
+	x := b.X + 1.2 + w.rng.Float64()*3
+	for ; size > 2; size *= 0.93 {
+		adv, err := p.measure(s, size, 1)
+		if err != nil {
+			return err
+		}
+		if adv <= b.X+b.W-1.5-x {
+			break
+		}
+	}
+	small := size * (0.45 + w.rng.Float64()*0.15)
+	// The same pen writes the small digit: its strokes are as wide as the
+	// others', not thinned with the glyph (a face's stroke is about a
+	// fourteenth of its size; the weight thickens each side).
+	thick := p
+	thick.hand.WeightMM += (size - small) / 14 / 2
+	baseline := b.Y + b.H/2 + size*0.36
+	for _, part := range []struct {
+		s    string
+		size float64
+		pen  pen
+	}{{head, size, p}, {digit, small, thick}, {tail, size, p}} {
+		if err := part.pen.line(w.img, x, baseline, part.s, part.size, 1, w.rng); err != nil {
+			return err
+		}
+		adv, err := part.pen.measure(part.s, part.size, 1)
+		if err != nil {
+			return err
+		}
+		x += adv
+	}
+	return nil
 }

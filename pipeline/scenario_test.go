@@ -21,10 +21,11 @@ import (
 // TestScenarios reads the generator's scenarios — faint and pencil ink,
 // writing past the box, a value struck through and rewritten above, a name
 // without its space, full-width digits, a stray line or a fold shadow in an
-// empty box, an application dated months before the scan — and holds the
-// reader to the one rule that matters: the field the scenario is about is
-// read right, or sent to a person. Never a wrong value passed as sure; and
-// an old form's date never put in as a day of the window, sure or not.
+// empty box, an application dated months before the scan, a day's last
+// digit written small — and holds the reader to the one rule that
+// matters: the field the scenario is about is read right, or sent to a
+// person. Never a wrong value passed as sure; and an old form's date
+// never put in as a day of the window, sure or not.
 // make test reads 2 pages of each; more with
 //
 //	SHINSEI_SCENARIO_PAGES=20 OMP_THREAD_LIMIT=1 go test -run Scenarios -v ./pipeline/ -timeout 60m

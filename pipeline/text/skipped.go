@@ -4,14 +4,16 @@ import (
 	"image"
 	"slices"
 
+	"shinsei/forms"
 	"shinsei/ocr"
 )
 
 // WhySkipped: Tesseract read the field, but passed over a stroke of its
 // writing that no character it read covers, so the value may be missing a
 // character (長谷川 愛 read 長谷 愛 at 0.97, the 川 between them left out:
-// a known name all the same). The second reader may propose another value
-// for it (text_second_reader); nothing makes it sure.
+// a known name all the same), or read fewer digits in a date's day than
+// its writing holds (31 with a small 1, read 3). The second reader may
+// propose another value for it (text_second_reader); nothing makes it sure.
 const WhySkipped = "text_skipped"
 
 // Writing a read passed over: a piece of ink at least skippedSize of the
@@ -32,40 +34,130 @@ const (
 // prepared field: dark ink on white), left out a piece of the writing. A
 // pixel under mid-grey is ink, so a halved view's grey edges count half.
 func skipsWriting(img *image.Gray, res ocr.Result) bool {
-	var boxes []image.Rectangle
-	for _, w := range res.Words {
-		if len(w.Symbols) == 0 {
-			boxes = append(boxes, w.Box)
-			continue
-		}
-		for _, s := range w.Symbols {
-			boxes = append(boxes, s.Box)
-		}
-	}
-	if len(boxes) == 0 {
+	syms := symbols(res)
+	if len(syms) == 0 {
 		return false
 	}
-	hs := make([]int, len(boxes))
-	for i, b := range boxes {
-		hs[i] = b.Dy()
-	}
-	slices.Sort(hs)
-	h := float64(hs[len(hs)/2])
+	h := medianHeight(syms)
 	m, half := int(skippedMargin*h+0.5), int(skippedCell*h+0.5)
 	near := func(c image.Rectangle) bool {
-		return slices.ContainsFunc(boxes, func(b image.Rectangle) bool {
+		return slices.ContainsFunc(syms, func(s ocr.Symbol) bool {
+			b := s.Box
 			mid := (b.Min.X + b.Max.X) / 2
 			return c.Min.X < max(b.Max.X+m, mid+half) && min(b.Min.X-m, mid-half) < c.Max.X
 		})
 	}
+	return slices.ContainsFunc(inkPieces(img), func(c image.Rectangle) bool {
+		return float64(max(c.Dx(), c.Dy())) >= skippedSize*h && !near(c)
+	})
+}
+
+// skipsDigit says whether res, read from img as a date, read fewer digits
+// in its last number (the day) than the writing between the characters
+// around it holds: pieces of ink at least skippedSize of the writing's
+// height (inkHeight) tall, joined where they overlap or touch along the
+// line, each one a digit (not also within a tenth of the height: a small
+// 1 two pixels from its 3 was one digit with it then). A digit written
+// small (the 1 of 31 squeezed in before 日) is passed over by every view
+// and by both models alike, and 10月3日 is a day of the window;
+// skipsWriting's cell around each character, there for boxes that are
+// approximate, holds it.
+func skipsDigit(img *image.Gray, res ocr.Result) bool {
+	syms := symbols(res)
+	isDigit := func(i int) bool {
+		t := forms.NormalizeText(syms[i].Text)
+		return len(t) == 1 && t[0] >= '0' && t[0] <= '9'
+	}
+	last := len(syms) - 1
+	for last >= 0 && !isDigit(last) {
+		last--
+	}
+	if last < 0 {
+		return false
+	}
+	first := last
+	for first > 0 && isDigit(first-1) {
+		first--
+	}
+	lo, hi := img.Rect.Min.X, img.Rect.Max.X
+	if first > 0 {
+		lo = syms[first-1].Box.Max.X
+	}
+	if last+1 < len(syms) {
+		hi = syms[last+1].Box.Min.X
+	}
+	pieces := inkPieces(img)
+	h := inkHeight(pieces)
+	var xs [][2]int // the day's pieces along the line
+	for _, c := range pieces {
+		if mid := (c.Min.X + c.Max.X) / 2; float64(c.Dy()) >= skippedSize*h && lo <= mid && mid < hi {
+			xs = append(xs, [2]int{c.Min.X, c.Max.X})
+		}
+	}
+	slices.SortFunc(xs, func(a, b [2]int) int { return a[0] - b[0] })
+	n, end := 0, 0
+	for i, x := range xs {
+		if i == 0 || x[0] > end {
+			n++
+		}
+		end = max(end, x[1])
+	}
+	return n > last-first+1
+}
+
+// inkHeight is the median height of pieces at least a quarter as tall as
+// the tallest: the height of a character as written. Tesseract's boxes
+// say it less well: in a view at full size they can span the whole line's
+// height, and a small digit is then under a third of it.
+func inkHeight(pieces []image.Rectangle) float64 {
+	tallest := 0
+	for _, c := range pieces {
+		tallest = max(tallest, c.Dy())
+	}
+	var hs []int
+	for _, c := range pieces {
+		if 4*c.Dy() >= tallest {
+			hs = append(hs, c.Dy())
+		}
+	}
+	if len(hs) == 0 {
+		return 0
+	}
+	slices.Sort(hs)
+	return float64(hs[len(hs)/2])
+}
+
+// symbols is every character res read, a word without characters as one.
+func symbols(res ocr.Result) []ocr.Symbol {
+	var out []ocr.Symbol
+	for _, w := range res.Words {
+		if len(w.Symbols) == 0 {
+			out = append(out, ocr.Symbol{Text: w.Text, Confidence: w.Confidence, Box: w.Box})
+			continue
+		}
+		out = append(out, w.Symbols...)
+	}
+	return out
+}
+
+// medianHeight is the median height of syms' boxes.
+func medianHeight(syms []ocr.Symbol) float64 {
+	hs := make([]int, len(syms))
+	for i, s := range syms {
+		hs[i] = s.Box.Dy()
+	}
+	slices.Sort(hs)
+	return float64(hs[len(hs)/2])
+}
+
+// inkPieces is the bounds of img's 8-connected pieces of ink.
+func inkPieces(img *image.Gray) []image.Rectangle {
 	r := img.Rect
 	w := r.Dx()
 	_, pieces := label(w, r.Dy(), func(i int) bool { return img.Pix[img.PixOffset(r.Min.X+i%w, r.Min.Y+i/w)] < 128 })
-	for _, p := range pieces {
-		c := image.Rect(r.Min.X+p.minX, r.Min.Y+p.minY, r.Min.X+p.maxX+1, r.Min.Y+p.maxY+1)
-		if float64(max(c.Dx(), c.Dy())) >= skippedSize*h && !near(c) {
-			return true
-		}
+	out := make([]image.Rectangle, len(pieces))
+	for i, p := range pieces {
+		out[i] = image.Rect(r.Min.X+p.minX, r.Min.Y+p.minY, r.Min.X+p.maxX+1, r.Min.Y+p.maxY+1)
 	}
-	return false
+	return out
 }

@@ -55,3 +55,65 @@ func TestSkipsWriting(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipsDigit draws the pieces of a date's writing and hands skipsDigit
+// the characters a read put round them.
+func TestSkipsDigit(t *testing.T) {
+	rect := image.Rect
+	type sym struct {
+		text string
+		box  image.Rectangle
+	}
+	read := func(ss ...sym) ocr.Result {
+		var w ocr.Word
+		for _, s := range ss {
+			w.Symbols = append(w.Symbols, ocr.Symbol{Text: s.text, Confidence: 0.97, Box: s.box})
+		}
+		return ocr.Result{Words: []ocr.Word{w}}
+	}
+	// 10月3日 at 80 px high: 1, 0, 月, 3, 日; the small 1 of 31 is 40 px
+	// high, 12 px right of the 3.
+	one, zero, tsuki, three, nichi := rect(20, 20, 30, 100), rect(45, 20, 95, 100), rect(110, 20, 190, 100), rect(205, 20, 255, 100), rect(320, 20, 400, 100)
+	small := rect(267, 60, 273, 100)
+	day := []sym{{"1", one}, {"0", zero}, {"月", tsuki}, {"3", three}, {"日", nichi}}
+	for _, c := range []struct {
+		name string
+		ink  []image.Rectangle
+		res  ocr.Result
+		want bool
+	}{
+		{"every digit read", []image.Rectangle{one, zero, tsuki, three, nichi}, read(day...), false},
+		{"a small digit passed over", []image.Rectangle{one, zero, tsuki, three, small, nichi}, read(day...), true},
+		{"a small digit inside the box of the digit before it", []image.Rectangle{one, zero, tsuki, three, small, nichi},
+			read(sym{"1", one}, sym{"0", zero}, sym{"月", tsuki}, sym{"3", rect(205, 20, 274, 100)}, sym{"日", nichi}), true},
+		{"a small digit read", []image.Rectangle{one, zero, tsuki, three, small, nichi},
+			read(sym{"1", one}, sym{"0", zero}, sym{"月", tsuki}, sym{"3", three}, sym{"1", small}, sym{"日", nichi}), false},
+		{"a small digit, the boxes the line's height", []image.Rectangle{one, zero, tsuki, three, rect(267, 70, 273, 100), nichi},
+			read(sym{"1", rect(20, 0, 30, 120)}, sym{"0", rect(45, 0, 95, 120)}, sym{"月", rect(110, 0, 190, 120)}, sym{"3", rect(205, 0, 255, 120)}, sym{"日", rect(320, 0, 400, 120)}), true},
+		{"a small digit passed over, the day read in full width", []image.Rectangle{one, zero, tsuki, three, small, nichi},
+			read(sym{"1", one}, sym{"0", zero}, sym{"月", tsuki}, sym{"３", three}, sym{"日", nichi}), true},
+		{"a small digit at the end of the line", []image.Rectangle{one, zero, tsuki, three, small}, read(day[:4]...), true},
+		{"a digit in two strokes, one above the other", []image.Rectangle{one, zero, tsuki, rect(205, 20, 255, 55), rect(210, 58, 255, 100), nichi}, read(day...), false},
+		{"a digit in two strokes side by side, touching", []image.Rectangle{one, zero, tsuki, rect(205, 20, 232, 100), rect(232, 20, 255, 100), nichi}, read(day...), false},
+		{"a small digit two pixels from the digit before it", []image.Rectangle{one, zero, tsuki, three, rect(257, 60, 263, 100), nichi}, read(day...), true},
+		{"a speck after the day", []image.Rectangle{one, zero, tsuki, three, rect(267, 90, 273, 100), nichi}, read(day...), false},
+		{"a small digit in the month", []image.Rectangle{one, zero, rect(100, 60, 106, 100), tsuki, three, nichi}, read(day...), false},
+		{"no digit read", []image.Rectangle{tsuki, nichi}, read(sym{"月", tsuki}, sym{"日", nichi}), false},
+		{"nothing read", []image.Rectangle{one}, ocr.Result{}, false},
+	} {
+		img := image.NewGray(rect(0, 0, 420, 120))
+		for i := range img.Pix {
+			img.Pix[i] = 255
+		}
+		for _, b := range c.ink {
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					img.Pix[img.PixOffset(x, y)] = 0
+				}
+			}
+		}
+		if got := skipsDigit(img, c.res); got != c.want {
+			t.Errorf("%s: skipsDigit = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

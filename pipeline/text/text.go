@@ -443,7 +443,7 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 			return Reading{}, fmt.Errorf("text: reading %q: %w", f.ID, err)
 		}
 		rd := judge(f, res, at)
-		skipping := rd.Value != nil && (rd.Why == "" || rd.Why == WhyUnsure) && skipsWriting(im, res)
+		skipping := rd.Value != nil && (rd.Why == "" || rd.Why == WhyUnsure) && (skipsWriting(im, res) || f.Kind == templates.Date && skipsDigit(im, res))
 		if skipping && rd.Review {
 			rd = skipped(rd)
 		}
@@ -668,14 +668,7 @@ func ocrConfidence(res ocr.Result) float64 {
 // space when it is wider than half a character's height and twice the
 // line's usual gap between characters (佐々木 太郎).
 func joined(res ocr.Result) string {
-	var syms []ocr.Symbol
-	for _, w := range res.Words {
-		if len(w.Symbols) == 0 {
-			syms = append(syms, ocr.Symbol{Text: w.Text, Confidence: w.Confidence, Box: w.Box})
-			continue
-		}
-		syms = append(syms, w.Symbols...)
-	}
+	syms := symbols(res)
 	if len(syms) == 0 {
 		return ""
 	}

@@ -39,18 +39,7 @@ func TestSkipsWriting(t *testing.T) {
 		{"a word without symbols", chars, ocr.Result{Words: []ocr.Word{{Text: "字字", Box: rect(20, 20, 200, 100)}}}, false},
 		{"nothing read", chars, ocr.Result{}, false},
 	} {
-		img := image.NewGray(rect(0, 0, 320, 120))
-		for i := range img.Pix {
-			img.Pix[i] = 255
-		}
-		for _, b := range c.ink {
-			for y := b.Min.Y; y < b.Max.Y; y++ {
-				for x := b.Min.X; x < b.Max.X; x++ {
-					img.Pix[img.PixOffset(x, y)] = 0
-				}
-			}
-		}
-		if got := skipsWriting(img, c.res); got != c.want {
+		if got := skipsWriting(inked(rect(0, 0, 320, 120), c.ink), c.res); got != c.want {
 			t.Errorf("%s: skipsWriting = %v, want %v", c.name, got, c.want)
 		}
 	}
@@ -101,19 +90,24 @@ func TestSkipsDigit(t *testing.T) {
 		{"no digit read", []image.Rectangle{tsuki, nichi}, read(sym{"月", tsuki}, sym{"日", nichi}), false},
 		{"nothing read", []image.Rectangle{one}, ocr.Result{}, false},
 	} {
-		img := image.NewGray(rect(0, 0, 420, 120))
-		for i := range img.Pix {
-			img.Pix[i] = 255
-		}
-		for _, b := range c.ink {
-			for y := b.Min.Y; y < b.Max.Y; y++ {
-				for x := b.Min.X; x < b.Max.X; x++ {
-					img.Pix[img.PixOffset(x, y)] = 0
-				}
-			}
-		}
-		if got := skipsDigit(img, c.res); got != c.want {
+		if got := skipsDigit(inked(rect(0, 0, 420, 120), c.ink), c.res); got != c.want {
 			t.Errorf("%s: skipsDigit = %v, want %v", c.name, got, c.want)
 		}
 	}
+}
+
+// inked is a white image of bounds r with ink in every rectangle of ink.
+func inked(r image.Rectangle, ink []image.Rectangle) *image.Gray {
+	img := image.NewGray(r)
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for _, b := range ink {
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				img.Pix[img.PixOffset(x, y)] = 0
+			}
+		}
+	}
+	return img
 }

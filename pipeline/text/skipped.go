@@ -30,10 +30,10 @@ const (
 	skippedCell   = 0.6
 )
 
-// skipsWriting says whether res, Tesseract's reading of img (a view of a
-// prepared field: dark ink on white), left out a piece of the writing. A
-// pixel under mid-grey is ink, so a halved view's grey edges count half.
-func skipsWriting(img *image.Gray, res ocr.Result) bool {
+// skipsWriting says whether res, Tesseract's reading of a view of a
+// prepared field whose pieces of ink are pieces (inkPieces), left out a
+// piece of the writing.
+func skipsWriting(pieces []image.Rectangle, res ocr.Result) bool {
 	syms := symbols(res)
 	if len(syms) == 0 {
 		return false
@@ -47,12 +47,13 @@ func skipsWriting(img *image.Gray, res ocr.Result) bool {
 			return c.Min.X < max(b.Max.X+m, mid+half) && min(b.Min.X-m, mid-half) < c.Max.X
 		})
 	}
-	return slices.ContainsFunc(inkPieces(img), func(c image.Rectangle) bool {
+	return slices.ContainsFunc(pieces, func(c image.Rectangle) bool {
 		return float64(max(c.Dx(), c.Dy())) >= skippedSize*h && !near(c)
 	})
 }
 
-// skipsDigit says whether res, read from img as a date, read fewer digits
+// skipsDigit says whether res, read as a date from a view of bounds r whose
+// pieces of ink are pieces (inkPieces), read fewer digits
 // in its last number (the day) than the writing between the characters
 // around it holds: pieces of ink at least skippedSize of the writing's
 // height (inkHeight) tall, joined where they overlap or touch along the
@@ -62,7 +63,7 @@ func skipsWriting(img *image.Gray, res ocr.Result) bool {
 // and by both models alike, and 10月3日 is a day of the window;
 // skipsWriting's cell around each character, there for boxes that are
 // approximate, holds it.
-func skipsDigit(img *image.Gray, res ocr.Result) bool {
+func skipsDigit(r image.Rectangle, pieces []image.Rectangle, res ocr.Result) bool {
 	syms := symbols(res)
 	isDigit := func(i int) bool {
 		t := forms.NormalizeText(syms[i].Text)
@@ -79,14 +80,13 @@ func skipsDigit(img *image.Gray, res ocr.Result) bool {
 	for first > 0 && isDigit(first-1) {
 		first--
 	}
-	lo, hi := img.Rect.Min.X, img.Rect.Max.X
+	lo, hi := r.Min.X, r.Max.X
 	if first > 0 {
 		lo = syms[first-1].Box.Max.X
 	}
 	if last+1 < len(syms) {
 		hi = syms[last+1].Box.Min.X
 	}
-	pieces := inkPieces(img)
 	h := inkHeight(pieces)
 	var xs [][2]int // the day's pieces along the line
 	for _, c := range pieces {
@@ -150,7 +150,9 @@ func medianHeight(syms []ocr.Symbol) float64 {
 	return float64(hs[len(hs)/2])
 }
 
-// inkPieces is the bounds of img's 8-connected pieces of ink.
+// inkPieces is the bounds of img's 8-connected pieces of ink (a view of a
+// prepared field: dark ink on white). A pixel under mid-grey is ink, so a
+// halved view's grey edges count half.
 func inkPieces(img *image.Gray) []image.Rectangle {
 	r := img.Rect
 	w := r.Dx()

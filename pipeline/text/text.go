@@ -443,7 +443,11 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 			return Reading{}, fmt.Errorf("text: reading %q: %w", f.ID, err)
 		}
 		rd := judge(f, res, at)
-		skipping := rd.Value != nil && (rd.Why == "" || rd.Why == WhyUnsure) && (skipsWriting(im, res) || f.Kind == templates.Date && skipsDigit(im, res))
+		skipping := false
+		if rd.Value != nil && (rd.Why == "" || rd.Why == WhyUnsure) {
+			pieces := inkPieces(im)
+			skipping = skipsWriting(pieces, res) || f.Kind == templates.Date && skipsDigit(im.Rect, pieces, res)
+		}
 		if skipping && rd.Review {
 			rd = skipped(rd)
 		}

@@ -134,17 +134,28 @@ func (p pen) write(img *image.Gray, b templates.Box, s string, rng *rand.Rand) e
 	left := 1.2 + rng.Float64()*3
 	avail := b.W - left - 1.5
 	spacing := 1.0 + rng.Float64()*0.12
+	size, err := p.fit(s, size, spacing, avail)
+	if err != nil {
+		return err
+	}
+	baseline := b.Y + b.H/2 + size*0.36 + (rng.Float64()*2-1)*b.H*0.06
+	return p.line(img, b.X+left, baseline, s, size, spacing, rng)
+}
+
+// fit is the size, from size down by 7% at a time, at which s fits in
+// avail millimetres, or the last size tried above 2 mm: a writer who runs
+// short of room writes smaller.
+func (p pen) fit(s string, size, spacing, avail float64) (float64, error) {
 	for ; size > 2; size *= 0.93 {
 		w, err := p.measure(s, size, spacing)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if w <= avail {
 			break
 		}
 	}
-	baseline := b.Y + b.H/2 + size*0.36 + (rng.Float64()*2-1)*b.H*0.06
-	return p.line(img, b.X+left, baseline, s, size, spacing, rng)
+	return size, nil
 }
 
 // centred writes one character in the middle of a cell (PIN boxes).

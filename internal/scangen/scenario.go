@@ -225,14 +225,9 @@ func (w *writer) smallDigit(t *templates.Template, id string, d time.Time) error
 	p := w.pen
 	size := b.H * (0.52 + w.rng.Float64()*0.18)
 	x := b.X + 1.2 + w.rng.Float64()*3
-	for ; size > 2; size *= 0.93 {
-		adv, err := p.measure(s, size, 1)
-		if err != nil {
-			return err
-		}
-		if adv <= b.X+b.W-1.5-x {
-			break
-		}
+	size, err := p.fit(s, size, 1, b.X+b.W-1.5-x)
+	if err != nil {
+		return err
 	}
 	small := size * (0.45 + w.rng.Float64()*0.15)
 	// The same pen writes the small digit: its strokes are as wide as the

@@ -646,24 +646,16 @@ func notAllowed(rd Reading) Reading {
 // ocrConfidence is min and mean of the characters' confidences, blended:
 // one doubtful character is enough to make a name wrong.
 func ocrConfidence(res ocr.Result) float64 {
-	n, sum, lo := 0, 0.0, 1.0
-	for _, w := range res.Words {
-		if len(w.Symbols) == 0 {
-			n++
-			sum += w.Confidence
-			lo = min(lo, w.Confidence)
-			continue
-		}
-		for _, s := range w.Symbols {
-			n++
-			sum += s.Confidence
-			lo = min(lo, s.Confidence)
-		}
-	}
-	if n == 0 {
+	syms := symbols(res)
+	if len(syms) == 0 {
 		return 0
 	}
-	return 0.5*lo + 0.5*sum/float64(n)
+	sum, lo := 0.0, 1.0
+	for _, s := range syms {
+		sum += s.Confidence
+		lo = min(lo, s.Confidence)
+	}
+	return 0.5*lo + 0.5*sum/float64(len(syms))
 }
 
 // joined rebuilds the line from Tesseract's characters, putting a space

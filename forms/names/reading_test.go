@@ -69,6 +69,40 @@ func TestReadsNear(t *testing.T) {
 	}
 }
 
+func TestReadsOther(t *testing.T) {
+	l, err := names.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, kana string
+		want       bool
+	}{
+		// Held-out pages (seed 311): the 氏名 misread and sure, its
+		// フリガナ read right but unsurely, near enough for ReadsNear.
+		{"山本千年", "ヤマモトチヒロ", true}, // 山本千尋
+		{"高藤愛", "サイトウアイ", true},   // 斎藤愛
+		// Calibration pages (seed 111): the 氏名 right, its フリガナ
+		// misread into another name's reading one kana away.
+		{"加藤彩", "カトウアア", false},
+		{"山下浩二", "ヤマシタコウシ", false},
+		{"石川誠", "オシカワマコト", false},
+		// Two kana away, but spelling no name.
+		{"山本花子", "ヤマモトパナ", false},
+		{"石川美咲", "イシカワニジサキ", false},
+		// One of its readings, or nothing read.
+		{"山本千尋", "ヤマモトチヒロ", false},
+		{"山本千年", "", false},
+	} {
+		if !l.ReadsNear(c.name, c.kana) && c.kana != "" {
+			t.Fatalf("ReadsNear(%q, %q) is false: the case tests nothing of ReadsOther", c.name, c.kana)
+		}
+		if got := l.ReadsOther(c.name, c.kana); got != c.want {
+			t.Errorf("ReadsOther(%q, %q) = %v, want %v", c.name, c.kana, got, c.want)
+		}
+	}
+}
+
 func TestNamesRead(t *testing.T) {
 	l, err := names.Load()
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 // Issue codes of the cross-checks, which weigh a value against evidence
 // that does not come from the recognizer agreeing with itself.
 const (
-	CodeNameReading         = "name_reading_mismatch" // 氏名 and フリガナ do not fit each other (a フリガナ read unsurely: not even nearly)
+	CodeNameReading         = "name_reading_mismatch" // 氏名 and フリガナ do not fit each other (a フリガナ read unsurely: not even nearly, or spelling another name)
 	CodeNameUnknown         = "name_unknown"          // the 氏名 read is no known family and given name
 	CodeNameConfusable      = "name_confusable"       // a character the reader confuses swapped makes a name that fits as well
 	CodeAddressUnknown      = "address_unknown"       // the municipality or town read is in no list of Japan Post's

@@ -67,9 +67,9 @@ func (l *Lexicon) ReadsNear(name, kana string) bool {
 	return false
 }
 
-// ReadsOther reports whether kana, a フリガナ read unsurely, is exactly the
-// reading of some known name while two kana or more from every reading of
-// name. A misread フリガナ seldom spells a name; one that does is evidence
+// ReadsOther reports whether name is a known name and kana, a フリガナ read
+// unsurely, is exactly the reading of some known name while two kana or
+// more from every reading of name. A misread フリガナ seldom spells a name; one that does is evidence
 // of the name written, and here it is not name: 山本千年 (ヤマモトチトシ)
 // beside ヤマモトチヒロ, 山本千尋's, is as near by count (two of seven kana)
 // as ムラカミニチト is to 村上湊, yet those two kana are the whole given name.
@@ -77,7 +77,7 @@ func (l *Lexicon) ReadsNear(name, kana string) bool {
 // another name often (カトウアア, 加藤ああ, under 加藤彩).
 func (l *Lexicon) ReadsOther(name, kana string) bool {
 	read := katakanaOf(kana)
-	if read == "" {
+	if read == "" || !l.Known(name) {
 		return false
 	}
 	for r := range l.readings(name) {

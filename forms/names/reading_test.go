@@ -44,61 +44,45 @@ func TestNearestReading(t *testing.T) {
 	}
 }
 
+// TestReadsNear holds ReadsNear and ReadsOther on the same pairs: a
+// フリガナ read unsurely beside a 氏名 read surely.
 func TestReadsNear(t *testing.T) {
 	l, err := names.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		name, kana string
-		want       bool
+		name, kana  string
+		near, other bool
 	}{
 		// Read on the calibration hands: the kanji right, the kana not.
-		{"村上湊", "ムラカミニチト", true},   // 2 of 7 kana from ムラカミミナト
-		{"後藤節子", "ゴトウセンコ", true},   // 1 of 6
-		{"後藤節子", "ゴトウセツコ", true},   // one of its readings
-		{"長谷川直子", "ハルセガナオコ", true}, // 2 of 7
+		{"村上湊", "ムラカミニチト", true, false},   // 2 of 7 kana from ムラカミミナト
+		{"後藤節子", "ゴトウセンコ", true, false},   // 1 of 6
+		{"後藤節子", "ゴトウセツコ", true, false},   // one of its readings
+		{"長谷川直子", "ハルセガナオコ", true, false}, // 2 of 7
+		// Calibration pages (seed 111): the kana misread into another
+		// name's reading one kana away (加藤ああ), or two kana away into
+		// none.
+		{"加藤彩", "カトウアア", true, false},
+		{"山下浩二", "ヤマシタコウシ", true, false},
+		{"石川誠", "オシカワマコト", true, false},
+		{"山本花子", "ヤマモトパナ", true, false},
+		{"石川美咲", "イシカワニジサキ", true, false},
+		// Held-out pages (seed 311): the kanji misread, the kana right,
+		// near by count but spelling the name written (山本千尋, 斎藤愛).
+		{"山本千年", "ヤマモトチヒロ", true, true},
+		{"高藤愛", "サイトウアイ", true, true},
 		// Too far: 木村愛 read as キムトラアオ is 2 of 5 kana from キムラアイ.
-		{"木村愛", "キムトラアオ", false},
-		{"後藤節子", "ヤマダハナコ", false},
-		{"後藤节子", "ゴトウセツコ", false}, // no known name
+		{"木村愛", "キムトラアオ", false, false},
+		{"後藤節子", "ヤマダハナコ", false, true},
+		{"後藤节子", "ゴトウセツコ", false, false}, // no known name
+		{"山本千年", "", false, false},
 	} {
-		if got := l.ReadsNear(c.name, c.kana); got != c.want {
-			t.Errorf("ReadsNear(%q, %q) = %v, want %v", c.name, c.kana, got, c.want)
+		if got := l.ReadsNear(c.name, c.kana); got != c.near {
+			t.Errorf("ReadsNear(%q, %q) = %v, want %v", c.name, c.kana, got, c.near)
 		}
-	}
-}
-
-func TestReadsOther(t *testing.T) {
-	l, err := names.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		name, kana string
-		want       bool
-	}{
-		// Held-out pages (seed 311): the 氏名 misread and sure, its
-		// フリガナ read right but unsurely, near enough for ReadsNear.
-		{"山本千年", "ヤマモトチヒロ", true}, // 山本千尋
-		{"高藤愛", "サイトウアイ", true},   // 斎藤愛
-		// Calibration pages (seed 111): the 氏名 right, its フリガナ
-		// misread into another name's reading one kana away.
-		{"加藤彩", "カトウアア", false},
-		{"山下浩二", "ヤマシタコウシ", false},
-		{"石川誠", "オシカワマコト", false},
-		// Two kana away, but spelling no name.
-		{"山本花子", "ヤマモトパナ", false},
-		{"石川美咲", "イシカワニジサキ", false},
-		// One of its readings, or nothing read.
-		{"山本千尋", "ヤマモトチヒロ", false},
-		{"山本千年", "", false},
-	} {
-		if !l.ReadsNear(c.name, c.kana) && c.kana != "" {
-			t.Fatalf("ReadsNear(%q, %q) is false: the case tests nothing of ReadsOther", c.name, c.kana)
-		}
-		if got := l.ReadsOther(c.name, c.kana); got != c.want {
-			t.Errorf("ReadsOther(%q, %q) = %v, want %v", c.name, c.kana, got, c.want)
+		if got := l.ReadsOther(c.name, c.kana); got != c.other {
+			t.Errorf("ReadsOther(%q, %q) = %v, want %v", c.name, c.kana, got, c.other)
 		}
 	}
 }

@@ -312,19 +312,6 @@ func TestWatchKill9(t *testing.T) {
 		}
 	}
 
-	finished := func() bool {
-		des, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, de := range des {
-			if !de.IsDir() {
-				return false
-			}
-		}
-		j, _ := os.ReadDir(filepath.Join(dir, ".shinsei", "journal"))
-		return len(j) == 0
-	}
 	start := func(log io.Writer) *exec.Cmd {
 		cmd := exec.Command(bin, "--store", storeDir, "--log-level", "info", "watch", "-j", "2", "--poll", "500ms", "--settle", "500ms", dir)
 		cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1", "SHINSEI_STATION=kill-test")
@@ -347,6 +334,10 @@ func TestWatchKill9(t *testing.T) {
 			}
 		}
 		return n
+	}
+	finished := func() bool {
+		j, _ := os.ReadDir(filepath.Join(dir, ".shinsei", "journal"))
+		return left() == 0 && len(j) == 0
 	}
 	var logs bytes.Buffer
 	kills := 0

@@ -145,22 +145,54 @@ export SHINSEI_TEST_MINIO_BIN="$bin/minio"
 # --- tests --------------------------------------------------------------
 report="$repo/.cache/test-report.json"
 status=0
-# Every package runs under the race detector but two. cmd/shinsei's tests
-# drive the whole program end to end (the privacy batch of 52 files through
-# two stores, the demo on a fresh clone), and under the race detector they
-# take 14 minutes instead of 2. pipeline's tests read pages one at a time
-# through Tesseract and both models, and the race detector, instrumenting
-# every pixel loop, makes them about nine times slower (README, "Tests")
-# while there is nothing concurrent in them to find; its one test that reads from several goroutines at once,
-# TestEngineConcurrent, does run under it. The rest of the concurrency —
-# the worker pool, the archive, the case store's compare-and-swap — is
-# raced in the packages that own it.
+# The race detector finds races only where goroutines share memory, and it
+# makes instrumented code several times slower: image code, looping over
+# every pixel, about nine times (README, "The two commands"). So it runs
+# where there is concurrency to find, and not elsewhere:
+#   - cmd/shinsei's end-to-end tests drive whole batches through the
+#     program (the privacy batch of 52 files through two stores, the demo
+#     on a fresh clone): 14 minutes instead of 2 under it. The concurrency
+#     they exercise is raced in the packages that own it.
+#   - The packages in $serial: their code starts no goroutine and takes no
+#     lock (checked below, so one that starts to comes back under it).
+#     Their code as several workers run it at once is raced all the same,
+#     instrumented inside TestEngineConcurrent's test binary.
+#   - pipeline's tests read pages one at a time but TestEngineConcurrent,
+#     which reads from several goroutines with one engine: only it runs
+#     under the race detector.
+#   - pipeline/match's TestProxyConfirmedByCase reads its sheets one at a
+#     time into one case store: it runs without; the rest of match (the
+#     case store's compare-and-swap, TestDecoys' two readers) with it.
 e2e=shinsei/cmd/shinsei
 pipe=shinsei/pipeline
-"$bin/gotestsum" --format testname --jsonfile "$report" -- -race -count=1 -timeout 20m $(go list ./... | grep -vx -e "$e2e" -e "$pipe") || status=$?
-"$bin/gotestsum" --format testname --jsonfile "$report.race" -- -race -count=1 -timeout 20m -run '^TestEngineConcurrent$' "$pipe" || status=$?
-"$bin/gotestsum" --format testname --jsonfile "$report.e2e" -- -count=1 -timeout 20m "$pipe" "$e2e" || status=$?
-cat "$report.race" "$report.e2e" >>"$report"
+match=shinsei/pipeline/match
+serial="shinsei/pipeline/marks shinsei/pipeline/decode shinsei/pipeline/deskew shinsei/pipeline/register shinsei/templates shinsei/internal/scangen shinsei/internal/scanfx"
+race_only='^TestEngineConcurrent$'     # of pipeline
+norace_only='^TestProxyConfirmedByCase$' # of pipeline/match
+for p in $serial; do
+	files="$(go list -f '{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}} {{end}}{{range .CgoFiles}}{{$d}}/{{.}} {{end}}' "$p")"
+	[ -n "$files" ] || { log "$p: no Go files (moved? see \$serial in scripts/test.sh)"; exit 1; }
+	if found="$(grep -nE '(^|[^[:alnum:]_.])go (func|[[:alnum:]_.]+\()|"sync(/atomic)?"' $files)"; then
+		log "$p runs without the race detector because its code had no goroutine and no lock; now it has:"
+		echo "$found" >&2
+		log "take it out of \$serial in scripts/test.sh"
+		exit 1
+	fi
+done
+others="$(go list ./... | grep -vx -e "$e2e" -e "$pipe" $(printf -- '-e %s ' $serial))"
+"$bin/gotestsum" --format testname --jsonfile "$report" -- -race -count=1 -timeout 20m -skip "$norace_only" $others || status=$?
+"$bin/gotestsum" --format testname --jsonfile "$report.race" -- -race -count=1 -timeout 20m -run "$race_only" "$pipe" || status=$?
+"$bin/gotestsum" --format testname --jsonfile "$report.plain" -- -count=1 -timeout 20m -skip "$race_only" "$pipe" $serial "$e2e" || status=$?
+"$bin/gotestsum" --format testname --jsonfile "$report.match" -- -count=1 -timeout 20m -run "$norace_only" "$match" || status=$?
+cat "$report.race" "$report.plain" "$report.match" >>"$report"
+# A test renamed would leave its -run pattern matching nothing, and go test
+# passes a run of no tests.
+for t in TestEngineConcurrent TestProxyConfirmedByCase; do
+	if ! grep -q "\"Action\":\"pass\",.*\"Test\":\"$t\"" "$report"; then
+		log "$t did not pass (renamed? scripts/test.sh runs it by name)"
+		status=1
+	fi
+done
 
 # --- fuzzing ------------------------------------------------------------
 # The decoders' fuzz targets (pipeline/decode/fuzz_test.go) each run for

@@ -7,40 +7,21 @@ import (
 	"reflect"
 	"sync"
 	"testing"
-	"time"
 
 	"shinsei/forms"
 	"shinsei/internal/scangen"
-	"shinsei/ocr"
-	"shinsei/ocr/paddle/paddletest"
 	"shinsei/pipeline"
-	"shinsei/pipeline/text"
-	"shinsei/templates"
 )
 
 // TestEngineConcurrent reads three pages of three forms, each twice, all
 // at once with one engine, as the workers of shinsei scan share it: the
 // drop-out masks built on each form's first page, two Tesseract clients
-// for six readers, one PaddleOCR session for all. Each record must be the one
-// a reader alone makes. make test runs this package's tests without
-// the race detector but for this one (scripts/test.sh): it is the only
-// test here that reads pages from more than one goroutine.
+// for six readers, one session of each PaddleOCR model for all. Each
+// record must be the one a reader alone makes. make test runs this
+// package's tests without the race detector but for this one
+// (scripts/test.sh): it is the only test here that reads pages from more
+// than one goroutine.
 func TestEngineConcurrent(t *testing.T) {
-	today := scangen.DefaultToday()
-	clock := func() time.Time { return today }
-	second := paddletest.Pool(t)
-	newEngine := func(workers int) *pipeline.Engine {
-		pool, err := ocr.NewPool(ocr.Options{Workers: workers})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { pool.Close() })
-		e, err := pipeline.New(templates.Builtin(), pipeline.Config{Text: text.NewReader(pool).WithSecond(second).WithToday(clock), Today: clock})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e
-	}
 	ctx := context.Background()
 	names := []string{"0015-answer.png", "0025-revocation.jpg", "0026-application.tif"}
 	files := make([][]byte, len(names))
@@ -64,7 +45,7 @@ func TestEngineConcurrent(t *testing.T) {
 
 	// Each page twice at once: two readers of one form reach its masks
 	// together, before either has taken a Tesseract client.
-	shared := newEngine(2)
+	shared := readingEngineOf(t, scangen.DefaultToday(), 2)
 	got := make([][2]forms.Record, len(names))
 	var wg sync.WaitGroup
 	for i := range names {
@@ -74,7 +55,7 @@ func TestEngineConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 
-	alone := newEngine(1)
+	alone := readingEngine(t, scangen.DefaultToday())
 	for i, name := range names {
 		want := read(alone, i)
 		if want.Template == nil {

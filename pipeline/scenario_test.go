@@ -99,8 +99,14 @@ func inWindow(v any, today time.Time) bool {
 // both PaddleOCR models — judging dates as of today.
 func readingEngine(t *testing.T, today time.Time) *pipeline.Engine {
 	t.Helper()
+	return readingEngineOf(t, today, 1)
+}
+
+// readingEngineOf is readingEngine with workers Tesseract clients.
+func readingEngineOf(t *testing.T, today time.Time, workers int) *pipeline.Engine {
+	t.Helper()
 	clock := func() time.Time { return today }
-	pool, err := ocr.NewPool(ocr.Options{Workers: 1})
+	pool, err := ocr.NewPool(ocr.Options{Workers: workers})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,19 +13,28 @@ import (
 // with its 1 squeezed in before 日. Each was read 10月3日, a day of the
 // window, and passed as sure: every view and both of the second reader's
 // models lost the small 1 alike. The date must be read right, or go to a
-// person.
+// person. Seed 6's page 25 lost its 1 in the one view that read a day (a
+// proposal, 10月3日), and both PaddleOCR models read 10月3日 too.
 func TestSmallDigit(t *testing.T) {
-	gen := generator(t, 2, scanfx.Standard, scangen.UseCalibrate)
 	eng := readingEngine(t, scangen.DefaultToday())
 	ctx := context.Background()
 	const field = "application_date"
-	for _, i := range []int{12, 29} {
-		d, err := gen.Scenario("small-digit", i)
+	for _, c := range []struct {
+		seed    uint64
+		i       int
+		written string
+	}{
+		{2, 12, "2026年10月31日"},
+		{2, 29, "2026年10月31日"},
+		{6, 25, "2026 年 10 月 31 日"},
+	} {
+		gen := generator(t, c.seed, scanfx.Standard, scangen.UseCalibrate)
+		d, err := gen.Scenario("small-digit", c.i)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := d.Truth.Pages[0].Fields[field]
-		if want.Written != "2026年10月31日" {
+		if want.Written != c.written {
 			t.Fatalf("%s: the generator now writes %q: the page this test is about is gone", d.Name, want.Written)
 		}
 		pages := eng.Pages(ctx, d.Name, d.Data)

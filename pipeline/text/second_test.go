@@ -160,6 +160,10 @@ func TestSecondOpinion(t *testing.T) {
 		{"sure date both models read so", applied, sure, second("令和8年11月20日", "令和8年11月20日"), "2026-11-20", false, ""},
 		{"one model reads otherwise", applied, split, second("令和8年11月20日", "令和8年11月28日"), "2026-11-20", true, WhyUnsure},
 		{"first model reads otherwise", applied, split, second("令和8年11月28日", "令和8年11月20日"), "2026-11-20", true, WhyUnsure},
+		{"a proposed day both models read so", applied, []ocr.Result{date("2016/11/20"), date("2016/11/20"), date("2016/11/20")}, second("令和8年11月20日", "2026/11/20"), "2026-11-20", false, ""},
+		// Every read passed over writing (31日 with a small 1, read 3日):
+		// the models lose it alike, so they cannot make the day sure.
+		{"a proposed day read beside its writing, both models read so", applied, []ocr.Result{shifted(date("2016/11/20"), 200), shifted(date("2016/11/20"), 200), shifted(date("2016/11/20"), 200)}, second("令和8年11月20日", "2026/11/20"), "2026-11-20", true, WhySkipped},
 		{"both read another day", applied, split, second("令和8年11月26日", "令和8年11月26日"), "2026-11-26", true, WhySecond},
 		{"both read another day than a sure value", applied, sure, second("令和8年11月26日", "令和8年11月26日"), "2026-11-26", true, WhySecond},
 		{"unreadable date, both read a day", applied, badDate, second("令和8年11月20日", "2026年11月20日"), "2026-11-20", true, WhySecond},

@@ -444,7 +444,10 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 		}
 		rd := judge(f, res, at)
 		skipping := false
-		if rd.Value != nil && (rd.Why == "" || rd.Why == WhyUnsure) {
+		// A day proposed from a garbled read is looked at too: the second
+		// reader makes one sure when its models read the same day, and
+		// they lose a small digit as Tesseract does (10月3日 for 31日).
+		if rd.Value != nil && (rd.Why == "" || rd.Why == WhyUnsure || rd.Why == WhyDateNear) {
 			pieces := inkPieces(im)
 			skipping = skipsWriting(pieces, res) || f.Kind == templates.Date && skipsDigit(im.Rect, pieces, res)
 		}
@@ -508,7 +511,11 @@ func skipped(rd Reading) Reading {
 // unsureVote is the reading handed to a person when no read was sure: the
 // value most of the unsure reads hold (the first of them on a tie), so the
 // reviewer starts from what the views agree on, or the first read, which
-// says why, when none holds a value.
+// says why, when none holds a value. Of the reads that hold it, one that
+// passed over no writing is kept when there is one: as with sure reads, a
+// value is skipped (text_skipped) when every read of it passed over
+// writing, not when the first did (和 of 令和 left out by one view,
+// read by the others).
 func unsureVote(first Reading, flagged []Reading) Reading {
 	best, bestN := first, 0
 	for _, rd := range flagged {
@@ -518,7 +525,8 @@ func unsureVote(first Reading, flagged []Reading) Reading {
 				n++
 			}
 		}
-		if n > bestN {
+		unskipped := n == bestN && best.Why == WhySkipped && rd.Why != WhySkipped && fmt.Sprint(rd.Value) == fmt.Sprint(best.Value)
+		if n > bestN || unskipped {
 			best, bestN = rd, n
 		}
 	}

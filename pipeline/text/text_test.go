@@ -146,6 +146,7 @@ func TestRead(t *testing.T) {
 		// passed over it (長谷川 愛 read 長谷 愛).
 		{"a name read beside its writing", name, shifted(line("長谷 愛", 0.99), 200), "長谷愛", true, WhySkipped},
 		{"a date read beside its writing", applied, shifted(line("2026/11/20", 0.99), 200), "2026-11-20", true, WhySkipped},
+		{"a day proposed from a read beside its writing", applied, shifted(line("2016/11/20", 0.99), 200), "2026-11-20", true, WhySkipped},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fake := &fakeOCR{res: c.ocr}
@@ -438,6 +439,36 @@ func TestVoteUnsureOnly(t *testing.T) {
 	}
 	if rd.Value != "2026-10-31" || !rd.Review || rd.Why != WhyDateNear {
 		t.Errorf("got %#v review %v why %q; want the proposal 2026-10-31", rd.Value, rd.Review, rd.Why)
+	}
+}
+
+// When no read is sure, a value is passed over writing (text_skipped)
+// only when every read that holds it passed over writing: a proposal from
+// a view that left out a character (the 和 of 令和) stays a proposal when
+// the other views read the same day beside all the writing, and becomes
+// text_skipped when they read no day at all.
+func TestVoteUnsureSkipped(t *testing.T) {
+	date := field("application_date", templates.Date, "", true)
+	beside := shifted(line("2016/11/20", 0.99), 200) // proposes 2026-11-20
+	unsure := line("令和8午11月20日", 0.99)               // 2026-11-20 by its digits, unsure
+	for _, c := range []struct {
+		name  string
+		reads []ocr.Result
+		why   string
+	}{
+		{"the others read the day", []ocr.Result{beside, unsure, unsure}, WhyUnsure},
+		{"the others read no day", []ocr.Result{beside, line("令和", 0.99), line("令和", 0.99)}, WhySkipped},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := &seqOCR{res: c.reads}
+			rd, err := NewReader(s).WithToday(func() time.Time { return today }).Read(context.Background(), page(date.Box), date)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rd.Value != "2026-11-20" || !rd.Review || rd.Why != c.why {
+				t.Errorf("got %#v review %v why %q; want 2026-11-20 for a person, %q", rd.Value, rd.Review, rd.Why, c.why)
+			}
+		})
 	}
 }
 

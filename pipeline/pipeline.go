@@ -561,6 +561,8 @@ func textMessage(f templates.Field, why string) string {
 		return fmt.Sprintf("「%s」の記入が枠からはみ出しています / the writing in %q runs out of its box (or stands beside it) and may be cut — check the whole entry on the form", f.Label, f.ID)
 	case text.WhySkipped:
 		return fmt.Sprintf("「%s」の記入の一部が読み取られていません（文字が抜けている可能性があります） / part of the writing in %q was passed over by the reader, so a character may be missing from the value — check it against the form", f.Label, f.ID)
+	case text.WhySmallDigit:
+		return fmt.Sprintf("「%s」の日の数字が他の数字より小さく書かれていて、確実に読めません / a digit of the day in %q is written much smaller than the digits before it, and every reader misreads such digits alike — check the day on the form", f.Label, f.ID)
 	case text.WhyFaint:
 		return fmt.Sprintf("「%s」の記入が薄いか点状に途切れていて、確実に読めません / the writing in %q is too faint or too broken to read surely (pencil, a worn pen, or a black-and-white scan that broke it into dots) — check it on the form, and scan in grey next time", f.Label, f.ID)
 	case text.WhyDigits:

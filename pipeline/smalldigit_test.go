@@ -9,12 +9,13 @@ import (
 )
 
 // TestSmallDigit reads applications whose day's last digit is written
-// small (the small-digit scenario, in calibration hands): 2026年10月31日
-// with its 1 squeezed in before 日. Each was read 10月3日, a day of the
-// window, and passed as sure: every view and both of the second reader's
-// models lost the small 1 alike. The date must be read right, or go to a
-// person. Seed 6's page 25 lost its 1 in the one view that read a day (a
-// proposal, 10月3日), and both PaddleOCR models read 10月3日 too.
+// small (the small-digit scenario, in calibration hands); each was passed
+// as sure and wrong. Seed 2's pages 12 and 29 (2026年10月31日, its 1
+// squeezed in before 日) were read 10月3日, a day of the window: every view
+// and both of the second reader's models lost the small 1 alike. Seed 6's
+// page 25 lost it in the one view that read a day (a proposal), and both
+// models read 10月3日 too; its page 8 has a small 2 that every reader read
+// as 1 (11月1日, at 0.76). The date must be read right, or go to a person.
 func TestSmallDigit(t *testing.T) {
 	eng := readingEngine(t, scangen.DefaultToday())
 	ctx := context.Background()
@@ -27,6 +28,7 @@ func TestSmallDigit(t *testing.T) {
 		{2, 12, "2026年10月31日"},
 		{2, 29, "2026年10月31日"},
 		{6, 25, "2026 年 10 月 31 日"},
+		{6, 8, "令和8年11月2日"},
 	} {
 		gen := generator(t, c.seed, scanfx.Standard, scangen.UseCalibrate)
 		d, err := gen.Scenario("small-digit", c.i)

@@ -84,7 +84,7 @@ func (r *Reader) secondOpinion(ctx context.Context, img *image.Gray, f templates
 		return rd, false, nil
 	}
 	switch rd.Why {
-	case "", WhyUnsure, WhyDateNear, WhyPhoneNear, WhyDate, WhyShape, WhySkipped:
+	case "", WhyUnsure, WhyDateNear, WhyPhoneNear, WhyDate, WhyShape, WhySkipped, WhySmallDigit:
 	default:
 		return rd, false, nil
 	}

@@ -2,6 +2,7 @@ package text
 
 import (
 	"image"
+	"slices"
 	"testing"
 
 	"shinsei/ocr"
@@ -49,17 +50,6 @@ func TestSkipsWriting(t *testing.T) {
 // the characters a read put round them.
 func TestSkipsDigit(t *testing.T) {
 	rect := image.Rect
-	type sym struct {
-		text string
-		box  image.Rectangle
-	}
-	read := func(ss ...sym) ocr.Result {
-		var w ocr.Word
-		for _, s := range ss {
-			w.Symbols = append(w.Symbols, ocr.Symbol{Text: s.text, Confidence: 0.97, Box: s.box})
-		}
-		return ocr.Result{Words: []ocr.Word{w}}
-	}
 	// 10月3日 at 80 px high: 1, 0, 月, 3, 日; the small 1 of 31 is 40 px
 	// high, 12 px right of the 3.
 	one, zero, tsuki, three, nichi := rect(20, 20, 30, 100), rect(45, 20, 95, 100), rect(110, 20, 190, 100), rect(205, 20, 255, 100), rect(320, 20, 400, 100)
@@ -95,6 +85,58 @@ func TestSkipsDigit(t *testing.T) {
 			t.Errorf("%s: skipsDigit = %v, want %v", c.name, got, c.want)
 		}
 	}
+}
+
+// TestSmallDigit draws the pieces of 2026年11月2日 (digits 80 px high) and
+// hands smallDigit the characters a read put round them.
+func TestSmallDigit(t *testing.T) {
+	rect := image.Rect
+	digit := func(i int) image.Rectangle { return rect(10+i*40, 20, 40+i*40, 100) } // 2026 at 0–3, 11 at 5–6
+	nen, tsuki, nichi := rect(170, 15, 200, 105), rect(290, 15, 320, 105), rect(390, 15, 420, 105)
+	before := []sym{{"2", digit(0)}, {"0", digit(1)}, {"2", digit(2)}, {"6", digit(3)}, {"年", nen}, {"1", digit(5)}, {"1", digit(6)}, {"月", tsuki}}
+	ink := []image.Rectangle{digit(0), digit(1), digit(2), digit(3), nen, digit(5), digit(6), tsuki, nichi}
+	with := func(day ...image.Rectangle) []image.Rectangle { return append(slices.Clone(ink), day...) }
+	readAs := func(day ...sym) ocr.Result {
+		return read(append(append(slices.Clone(before), day...), sym{"日", nichi})...)
+	}
+	for _, c := range []struct {
+		name string
+		ink  []image.Rectangle
+		res  ocr.Result
+		want bool
+	}{
+		{"a day as tall as the digits before it", with(rect(340, 20, 370, 100)), readAs(sym{"2", rect(340, 20, 370, 100)}), false},
+		{"a day half as tall", with(rect(345, 60, 365, 100)), readAs(sym{"1", rect(345, 60, 365, 100)}), true},
+		{"a day three quarters as tall", with(rect(345, 40, 365, 100)), readAs(sym{"2", rect(345, 40, 365, 100)}), false},
+		{"the second digit of the day small, read", with(rect(330, 20, 350, 100), rect(358, 60, 364, 100)), readAs(sym{"3", rect(330, 20, 350, 100)}, sym{"1", rect(358, 60, 364, 100)}), true},
+		{"a small digit in the month", append(slices.Clone(ink[:6]), rect(255, 60, 262, 100), tsuki, nichi, rect(340, 20, 370, 100)),
+			read(before[0], before[1], before[2], before[3], before[4], before[5], sym{"1", rect(255, 60, 262, 100)}, before[7], sym{"2", rect(340, 20, 370, 100)}, sym{"日", nichi}), false},
+		{"two digits before the day", []image.Rectangle{digit(5), digit(6), tsuki, rect(345, 60, 365, 100), nichi},
+			read(before[5], before[6], before[7], sym{"1", rect(345, 60, 365, 100)}, sym{"日", nichi}), false},
+		{"the digits' boxes hold other characters too", with(rect(345, 60, 365, 100)),
+			read(sym{"2026年", rect(10, 0, 200, 120)}, sym{"1", rect(210, 0, 330, 120)}, sym{"1", rect(230, 0, 330, 120)}, sym{"月", tsuki}, sym{"1", rect(345, 60, 365, 100)}, sym{"日", nichi}), false},
+		{"nothing read", with(rect(345, 60, 365, 100)), ocr.Result{}, false},
+	} {
+		img := inked(rect(0, 0, 440, 120), c.ink)
+		if got := smallDigit(img.Rect, inkPieces(img), c.res); got != c.want {
+			t.Errorf("%s: smallDigit = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// sym is a character read, with its box.
+type sym struct {
+	text string
+	box  image.Rectangle
+}
+
+// read is a read of the characters ss.
+func read(ss ...sym) ocr.Result {
+	var w ocr.Word
+	for _, s := range ss {
+		w.Symbols = append(w.Symbols, ocr.Symbol{Text: s.text, Confidence: 0.97, Box: s.box})
+	}
+	return ocr.Result{Words: []ocr.Word{w}}
 }
 
 // inked is a white image of bounds r with ink in every rectangle of ink.

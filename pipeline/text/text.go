@@ -421,7 +421,8 @@ func digitsOf(s string) string {
 // mean confidence: three reads that agree at 0.97 give 0.97, two of three
 // give 0.65 — under any threshold, so a split vote always goes to a person.
 // A value whose every read passed over some of the writing (skipsWriting)
-// goes to a person too.
+// goes to a person too, and so does a date whose every read saw a digit
+// of its day written small (smallDigit).
 func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, printed bool) (Reading, error) {
 	views := reads(f)
 	sp := spec(f, printed)
@@ -431,6 +432,7 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 		n        int
 		confs    float64
 		skipping int // reads that passed over some of the writing
+		small    int // reads of a day with a digit written small
 	}
 	var groups []*group
 	var first Reading
@@ -443,16 +445,20 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 			return Reading{}, fmt.Errorf("text: reading %q: %w", f.ID, err)
 		}
 		rd := judge(f, res, at)
-		skipping := false
+		skipping, small := false, false
 		// A day proposed from a garbled read is looked at too: the second
 		// reader makes one sure when its models read the same day, and
 		// they lose a small digit as Tesseract does (10月3日 for 31日).
 		if rd.Value != nil && (rd.Why == "" || rd.Why == WhyUnsure || rd.Why == WhyDateNear) {
 			pieces := inkPieces(im)
 			skipping = skipsWriting(pieces, res) || f.Kind == templates.Date && skipsDigit(im.Rect, pieces, res)
+			small = !skipping && f.Kind == templates.Date && smallDigit(im.Rect, pieces, res)
 		}
-		if skipping && rd.Review {
+		switch {
+		case skipping && rd.Review:
 			rd = skipped(rd)
+		case small && rd.Review:
+			rd = smallDay(rd)
 		}
 		if i == 0 {
 			first = rd
@@ -479,6 +485,9 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 		if skipping {
 			g.skipping++
 		}
+		if small {
+			g.small++
+		}
 	}
 	if len(groups) == 0 {
 		return unsureVote(first, flagged), nil
@@ -491,12 +500,24 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 	}
 	rd := best.rd
 	rd.Confidence = float64(best.n) / float64(len(views)) * best.confs / float64(best.n)
-	if best.skipping == best.n {
+	switch {
+	case best.skipping == best.n:
 		// Every read of the value passed over some of the writing: a
 		// character may be missing from each alike.
 		rd = skipped(rd)
+	case best.skipping+best.small == best.n:
+		// Every read of it saw a small digit in the day (or passed over
+		// writing): a small digit is misread by every reader alike.
+		rd = smallDay(rd)
 	}
 	return rd, nil
+}
+
+// smallDay sends a date whose day holds a digit written small to a
+// person (WhySmallDigit); nothing then makes it sure.
+func smallDay(rd Reading) Reading {
+	rd.Confidence, rd.Review, rd.Why = min(rd.Confidence, 0.5), true, WhySmallDigit
+	return rd
 }
 
 // skipped sends a reading that passed over some of the writing to a
@@ -511,11 +532,12 @@ func skipped(rd Reading) Reading {
 // unsureVote is the reading handed to a person when no read was sure: the
 // value most of the unsure reads hold (the first of them on a tie), so the
 // reviewer starts from what the views agree on, or the first read, which
-// says why, when none holds a value. Of the reads that hold it, one that
-// passed over no writing is kept when there is one: as with sure reads, a
-// value is skipped (text_skipped) when every read of it passed over
-// writing, not when the first did (和 of 令和 left out by one view,
-// read by the others).
+// says why, when none holds a value. A value one of its reads passed over
+// writing for is skipped (text_skipped), whichever read comes first: a
+// view that saw no writing left out may have given it to a character it
+// misread (the small 1 of 31日 read into 日 as 販), so the view that saw it
+// is believed: else the steps after the vote could make the day sure. A
+// day one of its reads saw a small digit in is WhySmallDigit so.
 func unsureVote(first Reading, flagged []Reading) Reading {
 	best, bestN := first, 0
 	for _, rd := range flagged {
@@ -525,10 +547,27 @@ func unsureVote(first Reading, flagged []Reading) Reading {
 				n++
 			}
 		}
-		unskipped := n == bestN && best.Why == WhySkipped && rd.Why != WhySkipped && fmt.Sprint(rd.Value) == fmt.Sprint(best.Value)
-		if n > bestN || unskipped {
+		if n > bestN {
 			best, bestN = rd, n
 		}
+	}
+	if best.Why != WhyUnsure && best.Why != WhyDateNear {
+		return best // skipped already, or for a person whatever is read
+	}
+	small := false
+	for _, o := range flagged {
+		if fmt.Sprint(o.Value) != fmt.Sprint(best.Value) {
+			continue
+		}
+		switch o.Why {
+		case WhySkipped:
+			return skipped(best)
+		case WhySmallDigit:
+			small = true
+		}
+	}
+	if small {
+		return smallDay(best)
 	}
 	return best
 }

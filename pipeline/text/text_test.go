@@ -443,21 +443,24 @@ func TestVoteUnsureOnly(t *testing.T) {
 }
 
 // When no read is sure, a value is passed over writing (text_skipped)
-// only when every read that holds it passed over writing: a proposal from
-// a view that left out a character (the 和 of 令和) stays a proposal when
-// the other views read the same day beside all the writing, and becomes
-// text_skipped when they read no day at all.
+// when any read that holds it passed over writing, whichever view it was:
+// another view may have given the ink it left out to a character it
+// misread (the small 1 of 31日 read into 日 as 販).
 func TestVoteUnsureSkipped(t *testing.T) {
 	date := field("application_date", templates.Date, "", true)
-	beside := shifted(line("2016/11/20", 0.99), 200) // proposes 2026-11-20
-	unsure := line("令和8午11月20日", 0.99)               // 2026-11-20 by its digits, unsure
+	beside := shifted(line("2016/11/20", 0.99), 200)      // proposes 2026-11-20
+	besideOther := shifted(line("2016/11/21", 0.99), 200) // proposes 2026-11-21
+	unsure := line("令和8午11月20日", 0.99)                    // 2026-11-20 by its digits, unsure
 	for _, c := range []struct {
 		name  string
 		reads []ocr.Result
 		why   string
 	}{
-		{"the others read the day", []ocr.Result{beside, unsure, unsure}, WhyUnsure},
-		{"the others read no day", []ocr.Result{beside, line("令和", 0.99), line("令和", 0.99)}, WhySkipped},
+		{"no read passed over writing", []ocr.Result{unsure, unsure, unsure}, WhyUnsure},
+		{"the first read passed over writing", []ocr.Result{beside, unsure, unsure}, WhySkipped},
+		{"the last read passed over writing", []ocr.Result{unsure, unsure, beside}, WhySkipped},
+		{"the only read with a value passed over writing", []ocr.Result{beside, line("令和", 0.99), line("令和", 0.99)}, WhySkipped},
+		{"a read of another day passed over writing", []ocr.Result{besideOther, unsure, unsure}, WhyUnsure},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := &seqOCR{res: c.reads}

@@ -77,8 +77,8 @@ const WhySmallDigit = "date_small_digit"
 // smallDigitShare is the height, as a share of the median height of the
 // digits read before the day, under which a digit of the day is small.
 // The small-digit scenario writes it at 45–60%; on the calibration pages
-// (seeds 101, 102, 111 and 121) this share sent no date read surely to a
-// person.
+// (seeds 101, 102, 111 and 121) this share sent one right date of the 841
+// read surely to a person.
 const smallDigitShare = 0.7
 
 // smallDigit says whether res, read as a date from a view of bounds r whose

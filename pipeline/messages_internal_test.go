@@ -21,7 +21,7 @@ func TestTextMessages(t *testing.T) {
 			t.Errorf("%s: the generic message %q", why, m)
 		}
 		if !strings.Contains(m, f.Label) || !strings.Contains(m, f.ID) {
-			t.Errorf("%s: %q names neither the field's label nor its id", why, m)
+			t.Errorf("%s: %q does not name both the field's label and its id", why, m)
 		}
 		if other, ok := seen[m]; ok {
 			t.Errorf("%s and %s share the message %q", why, other, m)

@@ -225,24 +225,43 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 // even on an answer sheet whose 作成日 was read (asOf.earliest): fewer
 // days to choose among raise the share of each, and a 作成日 misread later
 // than it is must not leave a wrong day alone to be made sure.
+//
+// A day read unsurely that both models choose otherwise, as clearly, goes
+// to a person with their day in its place (text_second_reader), never sure:
+// on the calibration hands their day was right five times as often as
+// Tesseract's where the two differed (docs/evaluation.md). A day Tesseract
+// read surely whose digits jpn disputed keeps Tesseract's: there the
+// models' other day was the wrong one.
 func (r *Reader) confirmDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, at asOf) (Reading, error) {
 	v, _ := rd.Value.(string)
 	if r.second == nil || f.Kind != templates.Date || rd.Why != WhyDigits && rd.Why != WhyUnsure || v == "" {
 		return rd, nil
 	}
 	lo, hi := dateWindow(f, asOf{today: at.today})
-	mine := func(c paddle.Choice) bool {
-		return c.Key == v && c.Share >= minChoiceShare && c.Fit >= minChoiceFit
+	clearly := func(c paddle.Choice) bool {
+		return c.Key != "" && c.Share >= minChoiceShare && c.Fit >= minChoiceFit
 	}
-	choices, err := r.second.ChooseUntil(ctx, img, chooseCharset(f, lo, hi), dateTree(lo, hi), mine)
+	mine := func(c paddle.Choice) bool { return c.Key == v && clearly(c) }
+	next := mine
+	if rd.Why == WhyUnsure {
+		next = clearly // the second model's word on another day counts too
+	}
+	choices, err := r.second.ChooseUntil(ctx, img, chooseCharset(f, lo, hi), dateTree(lo, hi), next)
 	if err != nil {
 		return Reading{}, fmt.Errorf("text: choosing the day of %q: %w", f.ID, err)
 	}
-	if len(choices) < 2 || !mine(choices[0]) || !mine(choices[1]) {
+	if len(choices) < 2 {
 		return rd, nil
 	}
-	rd.Review, rd.Why = false, ""
-	rd.Confidence = max(rd.Confidence, min(choices[0].Share, choices[1].Share))
+	a, b := choices[0], choices[1]
+	switch {
+	case mine(a) && mine(b):
+		rd.Review, rd.Why = false, ""
+		rd.Confidence = max(rd.Confidence, min(a.Share, b.Share))
+	case rd.Why == WhyUnsure && clearly(a) && clearly(b) && a.Key == b.Key:
+		rd.Value, rd.Why = a.Key, WhySecond
+		rd.Confidence = min(rd.Confidence, 0.5)
+	}
 	return rd, nil
 }
 
@@ -270,8 +289,9 @@ func chooseCharset(f templates.Field, lo, hi time.Time) string {
 
 // minChoiceShare and minChoiceFit are how clearly a model must prefer its
 // day to the others, and how well the day must fit the line next to the
-// model's own reading, for chooseDay to propose it (and confirmDay to
-// make Tesseract's day sure): chosen on the calibration hands.
+// model's own reading, for confirmDay to make Tesseract's day sure (or, for
+// one read unsurely, to propose the models' other day): chosen on the
+// calibration hands.
 const (
 	minChoiceShare = 0.95
 	minChoiceFit   = -3.0

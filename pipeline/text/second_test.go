@@ -253,7 +253,7 @@ func TestChooseDay(t *testing.T) {
 		why    string
 	}{
 		{"both pick a day", applied, garbled, clear, "2026-11-20", WhySecond},
-		{"Tesseract's unsure day is kept", applied, unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-20", WhyUnsure},
+		{"Tesseract's unsure day is kept: another is only clear enough to propose for no day", applied, unsure, []choice{pick("令和8年11月21日", 0.9, -0.5), pick("2026/11/21", 0.9, -1)}, "2026-11-20", WhyUnsure},
 		{"both pick another day than the near one proposed", applied, []ocr.Result{line("令和8年11月2o日", 0.9)}, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-21", WhySecond},
 		{"they pick different days", applied, garbled, []choice{pick("令和8年11月20日", 0.75, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, nil, WhyDate},
 		{"they pick different days, the first very clearly", applied, garbled, []choice{pick("令和8年11月20日", 0.85, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, "2026-11-20", WhySecond},
@@ -287,7 +287,9 @@ func TestChooseDay(t *testing.T) {
 
 // A date read surely whose digits jpn read otherwise, or read unsurely, is
 // made sure when both models, asked which day of the window it is, clearly
-// choose it; otherwise it stays for a person, Tesseract's day kept.
+// choose it; otherwise it stays for a person, Tesseract's day kept — but
+// for a day read unsurely that both clearly choose another day of, which
+// is put in its place, for a person still.
 func TestConfirmDay(t *testing.T) {
 	applied := field("application_date", templates.Date, "", true)
 	// Three sure reads, then jpn's check (the fourth read) with 26 for 20.
@@ -301,17 +303,23 @@ func TestConfirmDay(t *testing.T) {
 		name   string
 		reads  []ocr.Result
 		choose []choice
+		value  string
 		review bool
 		why    string
 	}{
-		{"disputed, both choose it", disputed, clear, false, ""},
-		{"disputed, both choose another day", disputed, []choice{pick("令和8年11月26日", 0.97, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, true, WhyDigits},
-		{"disputed, one not clear", disputed, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, true, WhyDigits},
-		{"disputed, one fits badly", disputed, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.97, -5)}, true, WhyDigits},
-		{"disputed, one model only", disputed, clear[:1], true, WhyDigits},
-		{"unsure, both choose it", unsure, clear, false, ""},
-		{"unsure, both choose another day", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, true, WhyUnsure},
-		{"unsure, one not clear", unsure, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, true, WhyUnsure},
+		{"disputed, both choose it", disputed, clear, "2026-11-20", false, ""},
+		{"disputed, both choose another day", disputed, []choice{pick("令和8年11月26日", 0.97, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, "2026-11-20", true, WhyDigits},
+		{"disputed, one not clear", disputed, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, "2026-11-20", true, WhyDigits},
+		{"disputed, one fits badly", disputed, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.97, -5)}, "2026-11-20", true, WhyDigits},
+		{"disputed, one model only", disputed, clear[:1], "2026-11-20", true, WhyDigits},
+		{"unsure, both choose it", unsure, clear, "2026-11-20", false, ""},
+		{"unsure, both choose another day", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-21", true, WhySecond},
+		{"unsure, both choose another day, one not clear", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.9, -1)}, "2026-11-20", true, WhyUnsure},
+		{"unsure, both choose another day, one fits badly", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -5)}, "2026-11-20", true, WhyUnsure},
+		{"unsure, each chooses another day", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/27", 0.99, -1)}, "2026-11-20", true, WhyUnsure},
+		{"unsure, one chooses it, one another day", unsure, []choice{pick("令和8年11月20日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-20", true, WhyUnsure},
+		{"unsure, another day, one model only", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5)}, "2026-11-20", true, WhyUnsure},
+		{"unsure, one not clear", unsure, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, "2026-11-20", true, WhyUnsure},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s2 := second("11", "11")
@@ -320,8 +328,8 @@ func TestConfirmDay(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rd.Value != "2026-11-20" || rd.Review != c.review || rd.Why != c.why {
-				t.Errorf("got %#v review %v why %q; want 2026-11-20 review %v why %q", rd.Value, rd.Review, rd.Why, c.review, c.why)
+			if rd.Value != c.value || rd.Review != c.review || rd.Why != c.why {
+				t.Errorf("got %#v review %v why %q; want %s review %v why %q", rd.Value, rd.Review, rd.Why, c.value, c.review, c.why)
 			}
 		})
 	}

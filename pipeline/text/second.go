@@ -230,8 +230,9 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 // to a person with their day in its place (text_second_reader), never sure:
 // on the calibration hands their day was right five times as often as
 // Tesseract's where the two differed (docs/evaluation.md). A day Tesseract
-// read surely whose digits jpn disputed keeps Tesseract's: there the
-// models' other day was the wrong one.
+// read surely whose digits jpn disputed keeps Tesseract's: on those hands
+// the models never chose another so clearly, and the one other day they
+// chose less clearly was wrong.
 func (r *Reader) confirmDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, at asOf) (Reading, error) {
 	v, _ := rd.Value.(string)
 	if r.second == nil || f.Kind != templates.Date || rd.Why != WhyDigits && rd.Why != WhyUnsure || v == "" {

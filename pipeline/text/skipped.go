@@ -52,20 +52,32 @@ func skipsWriting(pieces []image.Rectangle, res ocr.Result) bool {
 	})
 }
 
-// skipsDigit says whether res, read as a date from a view of bounds r whose
-// pieces of ink are pieces (inkPieces), read fewer digits
-// in its last number (the day) than the writing between the characters
-// around it holds (dayInk): each of its pieces of ink, joined where they
-// overlap or touch along the line, is a digit (not also within a tenth of
-// the height: a small 1 two pixels from its 3 was one digit with it then).
-// A digit written small (the 1 of 31 squeezed in before 日) is passed over
+// dayWriting says, of res, read as a date from a view of bounds r whose
+// pieces of ink are pieces (inkPieces), whether it read fewer digits in
+// its last number (the day) than the writing between the characters
+// around it holds (skips), or else whether a digit of the day is written
+// small (small). Both weigh the same pieces of the day (dayInk).
+func dayWriting(r image.Rectangle, pieces []image.Rectangle, res ocr.Result) (skips, small bool) {
+	syms := symbols(res)
+	d, ok := dayInk(r, pieces, syms)
+	if !ok {
+		return false, false
+	}
+	if d.skipsDigit() {
+		return true, false
+	}
+	return false, d.smallDigit(pieces, syms)
+}
+
+// skipsDigit says whether the read gave the day fewer digits than its
+// writing holds: each of its pieces of ink, joined where they overlap or
+// touch along the line, is a digit (not also within a tenth of the
+// height: a small 1 two pixels from its 3 was one digit with it then). A
+// digit written small (the 1 of 31 squeezed in before 日) is passed over
 // by every view and by both models alike, and 10月3日 is a day of the
 // window; skipsWriting's cell around each character, there for boxes that
 // are approximate, holds it.
-func skipsDigit(r image.Rectangle, pieces []image.Rectangle, res ocr.Result) bool {
-	d, ok := dayInk(r, pieces, symbols(res))
-	return ok && len(d.groups) > d.read
-}
+func (d day) skipsDigit() bool { return len(d.groups) > d.read }
 
 // WhySmallDigit: a digit of a date's day is written much smaller than the
 // digits before it (squeezed in before 日 for want of room). Every reader,
@@ -81,18 +93,13 @@ const WhySmallDigit = "date_small_digit"
 // read surely to a person.
 const smallDigitShare = 0.7
 
-// smallDigit says whether res, read as a date from a view of bounds r whose
-// pieces of ink are pieces, holds a day with a digit written small: a
-// piece of the day's writing (dayInk) less than smallDigitShare as tall as
-// the median of the pieces that lie in the box of a digit read before the
-// day and in no other character's (three at least; a date written without
-// them says nothing of its digits' height).
-func smallDigit(r image.Rectangle, pieces []image.Rectangle, res ocr.Result) bool {
-	syms := symbols(res)
-	d, ok := dayInk(r, pieces, syms)
-	if !ok {
-		return false
-	}
+// smallDigit says whether the day, read as syms from a view whose pieces
+// of ink are pieces, holds a digit written small: a piece of its writing
+// less than smallDigitShare as tall as the median of the pieces that lie
+// in the box of a digit read before the day and in no other character's
+// (three at least; a date written without them says nothing of its
+// digits' height).
+func (d day) smallDigit(pieces []image.Rectangle, syms []ocr.Symbol) bool {
 	var hs []int
 	for _, c := range pieces {
 		if float64(c.Dy()) < skippedSize*d.height {

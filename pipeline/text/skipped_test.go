@@ -46,7 +46,7 @@ func TestSkipsWriting(t *testing.T) {
 	}
 }
 
-// TestSkipsDigit draws the pieces of a date's writing and hands skipsDigit
+// TestSkipsDigit draws the pieces of a date's writing and hands dayWriting
 // the characters a read put round them.
 func TestSkipsDigit(t *testing.T) {
 	rect := image.Rect
@@ -81,14 +81,14 @@ func TestSkipsDigit(t *testing.T) {
 		{"nothing read", []image.Rectangle{one}, ocr.Result{}, false},
 	} {
 		img := inked(rect(0, 0, 420, 120), c.ink)
-		if got := skipsDigit(img.Rect, inkPieces(img), c.res); got != c.want {
-			t.Errorf("%s: skipsDigit = %v, want %v", c.name, got, c.want)
+		if got, _ := dayWriting(img.Rect, inkPieces(img), c.res); got != c.want {
+			t.Errorf("%s: skips = %v, want %v", c.name, got, c.want)
 		}
 	}
 }
 
 // TestSmallDigit draws the pieces of 2026年11月2日 (digits 80 px high) and
-// hands smallDigit the characters a read put round them.
+// hands dayWriting the characters a read put round them.
 func TestSmallDigit(t *testing.T) {
 	rect := image.Rect
 	digit := func(i int) image.Rectangle { return rect(10+i*40, 20, 40+i*40, 100) } // 2026 at 0–3, 11 at 5–6
@@ -118,8 +118,8 @@ func TestSmallDigit(t *testing.T) {
 		{"nothing read", with(rect(345, 60, 365, 100)), ocr.Result{}, false},
 	} {
 		img := inked(rect(0, 0, 440, 120), c.ink)
-		if got := smallDigit(img.Rect, inkPieces(img), c.res); got != c.want {
-			t.Errorf("%s: smallDigit = %v, want %v", c.name, got, c.want)
+		if skips, got := dayWriting(img.Rect, inkPieces(img), c.res); skips || got != c.want {
+			t.Errorf("%s: skips %v, small = %v; want no skip, small %v", c.name, skips, got, c.want)
 		}
 	}
 }
@@ -155,9 +155,9 @@ func inked(r image.Rectangle, ink []image.Rectangle) *image.Gray {
 	return img
 }
 
-// BenchmarkSkipsDigit is the check on one view of a date at full size
-// (800 × 130 px, ten characters), given the pieces of ink skipsWriting
-// found already: what it adds to reading a date's view.
+// BenchmarkSkipsDigit is the checks of the day's writing on one view of a
+// date at full size (800 × 130 px, ten characters), given the pieces of ink
+// skipsWriting found already: what they add to reading a date's view.
 func BenchmarkSkipsDigit(b *testing.B) {
 	var ink []image.Rectangle
 	var w ocr.Word
@@ -170,6 +170,6 @@ func BenchmarkSkipsDigit(b *testing.B) {
 	pieces := inkPieces(img)
 	res := ocr.Result{Words: []ocr.Word{w}}
 	for b.Loop() {
-		skipsDigit(img.Rect, pieces, res)
+		dayWriting(img.Rect, pieces, res)
 	}
 }

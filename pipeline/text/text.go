@@ -451,8 +451,10 @@ func (r *Reader) vote(ctx context.Context, img *image.Gray, f templates.Field, p
 		// they lose a small digit as Tesseract does (10月3日 for 31日).
 		if rd.Value != nil && (rd.Why == "" || rd.Why == WhyUnsure || rd.Why == WhyDateNear) {
 			pieces := inkPieces(im)
-			skipping = skipsWriting(pieces, res) || f.Kind == templates.Date && skipsDigit(im.Rect, pieces, res)
-			small = !skipping && f.Kind == templates.Date && smallDigit(im.Rect, pieces, res)
+			skipping = skipsWriting(pieces, res)
+			if f.Kind == templates.Date && !skipping {
+				skipping, small = dayWriting(im.Rect, pieces, res)
+			}
 		}
 		switch {
 		case skipping && rd.Review:

@@ -289,9 +289,13 @@ func TestChooseDay(t *testing.T) {
 // made sure when both models, asked which day of the window it is, clearly
 // choose it; otherwise it stays for a person, Tesseract's day kept — but
 // for a day read unsurely that both clearly choose another day of, which
-// is put in its place, for a person still.
+// is put in its place, for a person still. A birth date read unsurely is
+// never made sure so.
 func TestConfirmDay(t *testing.T) {
 	applied := field("application_date", templates.Date, "", true)
+	birth := field("applicant_birth_date", templates.Date, "", true)
+	birthUnsure := []ocr.Result{line("1943/07/12", 0.4)}
+	birthDisputed := []ocr.Result{line("1943/07/12", 0.99), line("1943/07/12", 0.99), line("1943/07/12", 0.99), line("1943/01/12", 0.99)}
 	// Three sure reads, then jpn's check (the fourth read) with 26 for 20.
 	disputed := []ocr.Result{line("令和8年11月20日", 0.99), line("令和8年11月20日", 0.99), line("令和8年11月20日", 0.99), line("令和8年11月26日", 0.99)}
 	unsure := []ocr.Result{line("令和8年11月20日", 0.4)}
@@ -301,30 +305,35 @@ func TestConfirmDay(t *testing.T) {
 	clear := []choice{pick("令和8年11月20日", 0.97, -0.5), pick("2026年11月20日", 0.96, -1)}
 	for _, c := range []struct {
 		name   string
+		f      templates.Field
 		reads  []ocr.Result
 		choose []choice
 		value  string
 		review bool
 		why    string
 	}{
-		{"disputed, both choose it", disputed, clear, "2026-11-20", false, ""},
-		{"disputed, both choose another day", disputed, []choice{pick("令和8年11月26日", 0.97, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, "2026-11-20", true, WhyDigits},
-		{"disputed, one not clear", disputed, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, "2026-11-20", true, WhyDigits},
-		{"disputed, one fits badly", disputed, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.97, -5)}, "2026-11-20", true, WhyDigits},
-		{"disputed, one model only", disputed, clear[:1], "2026-11-20", true, WhyDigits},
-		{"unsure, both choose it", unsure, clear, "2026-11-20", false, ""},
-		{"unsure, both choose another day", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-21", true, WhySecond},
-		{"unsure, both choose another day, one not clear", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.9, -1)}, "2026-11-20", true, WhyUnsure},
-		{"unsure, both choose another day, one fits badly", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -5)}, "2026-11-20", true, WhyUnsure},
-		{"unsure, each chooses another day", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/27", 0.99, -1)}, "2026-11-20", true, WhyUnsure},
-		{"unsure, one chooses it, one another day", unsure, []choice{pick("令和8年11月20日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-20", true, WhyUnsure},
-		{"unsure, another day, one model only", unsure, []choice{pick("令和8年11月21日", 0.99, -0.5)}, "2026-11-20", true, WhyUnsure},
-		{"unsure, one not clear", unsure, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, "2026-11-20", true, WhyUnsure},
+		{"a birth date read unsurely, both choose it", birth, birthUnsure, []choice{pick("1943/07/12", 0.99, -0.5), pick("昭和18年7月12日", 0.99, -1)}, "1943-07-12", true, WhyUnsure},
+		{"a birth date read unsurely, both choose another day", birth, birthUnsure, []choice{pick("1943/01/12", 0.99, -0.5), pick("昭和18年1月12日", 0.99, -1)}, "1943-01-12", true, WhySecond},
+		{"a birth date read unsurely, one chooses it, one another day", birth, birthUnsure, []choice{pick("1943/07/12", 0.99, -0.5), pick("1943/01/12", 0.99, -1)}, "1943-07-12", true, WhyUnsure},
+		{"a birth date disputed, both choose it", birth, birthDisputed, []choice{pick("1943/07/12", 0.99, -0.5), pick("昭和18年7月12日", 0.99, -1)}, "1943-07-12", false, ""},
+		{"disputed, both choose it", applied, disputed, clear, "2026-11-20", false, ""},
+		{"disputed, both choose another day", applied, disputed, []choice{pick("令和8年11月26日", 0.97, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, "2026-11-20", true, WhyDigits},
+		{"disputed, one not clear", applied, disputed, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, "2026-11-20", true, WhyDigits},
+		{"disputed, one fits badly", applied, disputed, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.97, -5)}, "2026-11-20", true, WhyDigits},
+		{"disputed, one model only", applied, disputed, clear[:1], "2026-11-20", true, WhyDigits},
+		{"unsure, both choose it", applied, unsure, clear, "2026-11-20", false, ""},
+		{"unsure, both choose another day", applied, unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-21", true, WhySecond},
+		{"unsure, both choose another day, one not clear", applied, unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.9, -1)}, "2026-11-20", true, WhyUnsure},
+		{"unsure, both choose another day, one fits badly", applied, unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -5)}, "2026-11-20", true, WhyUnsure},
+		{"unsure, each chooses another day", applied, unsure, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/27", 0.99, -1)}, "2026-11-20", true, WhyUnsure},
+		{"unsure, one chooses it, one another day", applied, unsure, []choice{pick("令和8年11月20日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-20", true, WhyUnsure},
+		{"unsure, another day, one model only", applied, unsure, []choice{pick("令和8年11月21日", 0.99, -0.5)}, "2026-11-20", true, WhyUnsure},
+		{"unsure, one not clear", applied, unsure, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, "2026-11-20", true, WhyUnsure},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s2 := second("11", "11")
 			s2.choose = c.choose
-			rd, err := NewReader(&seqOCR{res: c.reads}).WithToday(func() time.Time { return today }).WithSecond(s2).Read(context.Background(), page(applied.Box), applied)
+			rd, err := NewReader(&seqOCR{res: c.reads}).WithToday(func() time.Time { return today }).WithSecond(s2).Read(context.Background(), page(c.f.Box), c.f)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -239,8 +239,19 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 // models alike (1943年1月12日 read 1943/07/12, and chosen so at 0.97 and
 // 0.96). Disputed, it was read surely, and jpn's other digits are the
 // doubt the models settle.
+//
+// Nor is a birth date sure on Tesseract's word alone: one read surely
+// that the models' free reads did not settle is disputed (WhyDigits) until
+// both choose it. jpn, which read its digits alike, is Tesseract too, and
+// with no window nothing else weighs them (1975 read 1915 by all of
+// Tesseract's views and by jpn, at 0.99).
 func (r *Reader) confirmDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, at asOf) (Reading, error) {
 	v, _ := rd.Value.(string)
+	read := rd.Confidence
+	if r.second != nil && f.Kind == templates.Date && birthDate(f) && !rd.Review && v != "" {
+		rd.Confidence = min(rd.Confidence, 0.6)
+		rd.Review, rd.Why = true, WhyDigits
+	}
 	if r.second == nil || f.Kind != templates.Date || rd.Why != WhyDigits && rd.Why != WhyUnsure || v == "" {
 		return rd, nil
 	}
@@ -269,7 +280,7 @@ func (r *Reader) confirmDay(ctx context.Context, img *image.Gray, f templates.Fi
 	switch {
 	case confirms && mine(a) && mine(b):
 		rd.Review, rd.Why = false, ""
-		rd.Confidence = max(rd.Confidence, min(a.Share, b.Share))
+		rd.Confidence = max(read, min(a.Share, b.Share))
 	case rd.Why == WhyUnsure && other(a) && other(b) && a.Key == b.Key:
 		rd.Value, rd.Why = a.Key, WhySecond
 		rd.Confidence = min(rd.Confidence, 0.5)

@@ -296,6 +296,7 @@ func TestConfirmDay(t *testing.T) {
 	birth := field("applicant_birth_date", templates.Date, "", true)
 	birthUnsure := []ocr.Result{line("1943/07/12", 0.4)}
 	birthDisputed := []ocr.Result{line("1943/07/12", 0.99), line("1943/07/12", 0.99), line("1943/07/12", 0.99), line("1943/01/12", 0.99)}
+	birthSure := []ocr.Result{line("1943/07/12", 0.99)} // every view and jpn's digits alike
 	// Three sure reads, then jpn's check (the fourth read) with 26 for 20.
 	disputed := []ocr.Result{line("令和8年11月20日", 0.99), line("令和8年11月20日", 0.99), line("令和8年11月20日", 0.99), line("令和8年11月26日", 0.99)}
 	unsure := []ocr.Result{line("令和8年11月20日", 0.4)}
@@ -316,6 +317,10 @@ func TestConfirmDay(t *testing.T) {
 		{"a birth date read unsurely, both choose another day", birth, birthUnsure, []choice{pick("1943/01/12", 0.99, -0.5), pick("昭和18年1月12日", 0.99, -1)}, "1943-01-12", true, WhySecond},
 		{"a birth date read unsurely, one chooses it, one another day", birth, birthUnsure, []choice{pick("1943/07/12", 0.99, -0.5), pick("1943/01/12", 0.99, -1)}, "1943-07-12", true, WhyUnsure},
 		{"a birth date disputed, both choose it", birth, birthDisputed, []choice{pick("1943/07/12", 0.99, -0.5), pick("昭和18年7月12日", 0.99, -1)}, "1943-07-12", false, ""},
+		{"a birth date read surely, both choose it", birth, birthSure, []choice{pick("1943/07/12", 0.99, -0.5), pick("昭和18年7月12日", 0.99, -1)}, "1943-07-12", false, ""},
+		{"a birth date read surely, one not clear", birth, birthSure, []choice{pick("1943/07/12", 0.99, -0.5), pick("昭和18年7月12日", 0.9, -1)}, "1943-07-12", true, WhyDigits},
+		{"a birth date read surely, both choose another day", birth, birthSure, []choice{pick("1943/01/12", 0.99, -0.5), pick("昭和18年1月12日", 0.99, -1)}, "1943-07-12", true, WhyDigits},
+		{"a form's date read surely is not asked", applied, []ocr.Result{line("令和8年11月20日", 0.99)}, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-20", false, ""},
 		{"disputed, both choose it", applied, disputed, clear, "2026-11-20", false, ""},
 		{"disputed, both choose another day", applied, disputed, []choice{pick("令和8年11月26日", 0.97, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, "2026-11-20", true, WhyDigits},
 		{"disputed, one not clear", applied, disputed, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -0.5)}, "2026-11-20", true, WhyDigits},

@@ -247,12 +247,15 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 // Tesseract's views and by jpn, at 0.99).
 func (r *Reader) confirmDay(ctx context.Context, img *image.Gray, f templates.Field, rd Reading, at asOf) (Reading, error) {
 	v, _ := rd.Value.(string)
+	if r.second == nil || f.Kind != templates.Date || v == "" {
+		return rd, nil
+	}
 	read := rd.Confidence
-	if r.second != nil && f.Kind == templates.Date && birthDate(f) && !rd.Review && v != "" {
+	if birthDate(f) && !rd.Review {
 		rd.Confidence = min(rd.Confidence, 0.6)
 		rd.Review, rd.Why = true, WhyDigits
 	}
-	if r.second == nil || f.Kind != templates.Date || rd.Why != WhyDigits && rd.Why != WhyUnsure || v == "" {
+	if rd.Why != WhyDigits && rd.Why != WhyUnsure {
 		return rd, nil
 	}
 	lo, hi := dateWindow(f, asOf{today: at.today})

@@ -349,6 +349,64 @@ func TestConfirmDay(t *testing.T) {
 	}
 }
 
+// Both models read Tesseract's day, one of them under minSettleConfidence
+// (令和8年10月23日 in a brush read 10月13日 by all three): their reads do
+// not settle the day; confirmDay asks them to choose it among the window's
+// days, as for a day read unsurely or disputed. A birth date read unsurely
+// or a proposed day is then sure only when both choose it.
+func TestReadAlikeUnsurely(t *testing.T) {
+	applied := field("application_date", templates.Date, "", true)
+	birth := field("applicant_birth_date", templates.Date, "", true)
+	split := []ocr.Result{line("令和8年11月20日", 0.97), line("令和8年11月20日", 0.97), line("令和8年11月26日", 0.97)}
+	birthSure := []ocr.Result{line("1943/07/12", 0.99)}
+	birthUnsure := []ocr.Result{line("1943/07/12", 0.4)}
+	proposed := []ocr.Result{line("2016/11/20", 0.97)} // the one day near 2016/11/20
+	pick := func(spelling string, share, fit float64) choice {
+		return choice{Choice: paddle.Choice{Share: share, Fit: fit}, spelling: spelling}
+	}
+	for _, c := range []struct {
+		name   string
+		f      templates.Field
+		reads  []ocr.Result
+		second *fakeSecond
+		choose []choice
+		value  string
+		review bool
+		why    string
+	}{
+		{"unsure, read alike at 0.93 and 0.81", applied, split, second("令和8年11月20日", "2026/11/20"), nil, "2026-11-20", true, WhyUnsure},
+		{"unsure, read alike at 0.93 and 0.81, both choose it", applied, split, second("令和8年11月20日", "2026/11/20"), []choice{pick("令和8年11月20日", 0.97, -0.5), pick("2026/11/20", 0.96, -1)}, "2026-11-20", false, ""},
+		{"unsure, read alike at 0.93 and 0.81, both choose another day", applied, split, second("令和8年11月20日", "2026/11/20"), []choice{pick("令和8年11月21日", 0.97, -0.5), pick("2026/11/21", 0.96, -1)}, "2026-11-21", true, WhySecond},
+		{"unsure, read alike at 0.93 and 0.90", applied, split, second("令和8年11月20日", "2026/11/20"), nil, "2026-11-20", false, ""},
+		{"a birth date read surely, read alike at 0.93 and 0.81", birth, birthSure, second("1943/07/12", "昭和18年7月12日"), nil, "1943-07-12", true, WhyDigits},
+		{"a birth date read surely, read alike at 0.93 and 0.81, both choose it", birth, birthSure, second("1943/07/12", "昭和18年7月12日"), []choice{pick("1943/07/12", 0.99, -0.5), pick("昭和18年7月12日", 0.99, -1)}, "1943-07-12", false, ""},
+		{"a birth date read unsurely, read alike at 0.93 and 0.81", birth, birthUnsure, second("1943/07/12", "昭和18年7月12日"), nil, "1943-07-12", true, WhyUnsure},
+		{"a birth date read unsurely, read alike at 0.93 and 0.81, both choose it", birth, birthUnsure, second("1943/07/12", "昭和18年7月12日"), []choice{pick("1943/07/12", 0.99, -0.5), pick("昭和18年7月12日", 0.99, -1)}, "1943-07-12", false, ""},
+		{"a birth date read unsurely, read alike at 0.93 and 0.81, one not clear", birth, birthUnsure, second("1943/07/12", "昭和18年7月12日"), []choice{pick("1943/07/12", 0.99, -0.5), pick("昭和18年7月12日", 0.9, -1)}, "1943-07-12", true, WhyUnsure},
+		{"a proposed day read alike at 0.93 and 0.81", applied, proposed, second("令和8年11月20日", "2026/11/20"), nil, "2026-11-20", true, WhyDateNear},
+		{"a proposed day read alike at 0.93 and 0.81, both choose it", applied, proposed, second("令和8年11月20日", "2026/11/20"), []choice{pick("令和8年11月20日", 0.97, -0.5), pick("2026/11/20", 0.96, -1)}, "2026-11-20", false, ""},
+		{"a proposed day read alike at 0.93 and 0.81, both choose another day", applied, proposed, second("令和8年11月20日", "2026/11/20"), []choice{pick("令和8年11月21日", 0.97, -0.5), pick("2026/11/21", 0.96, -1)}, "2026-11-20", true, WhyDateNear},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.second.reads[0].Confidence = 0.93
+			if !strings.Contains(c.name, "0.90") {
+				c.second.reads[1].Confidence = 0.81
+			}
+			c.second.choose = c.choose
+			rd, err := NewReader(&seqOCR{res: c.reads}).WithToday(func() time.Time { return today }).WithSecond(c.second).Read(context.Background(), page(c.f.Box), c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rd.Value != c.value || rd.Review != c.review || rd.Why != c.why {
+				t.Errorf("got %#v review %v why %q (confidence %.2f); want %s review %v why %q", rd.Value, rd.Review, rd.Why, rd.Confidence, c.value, c.review, c.why)
+			}
+			if !rd.Review && rd.Confidence < DefaultThresholds()[Kind(c.f)] {
+				t.Errorf("sure at confidence %.2f, under the threshold", rd.Confidence)
+			}
+		})
+	}
+}
+
 // Every day of the window is spelt as the forms see it, and only its days;
 // and every birth date from 1900 on has a spelling.
 func TestDateTree(t *testing.T) {

@@ -351,11 +351,11 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 	if err != nil {
 		return Reading{}, err
 	}
-	rd, settled, err := r.secondOpinion(ctx, p.Image, f, rd, r.asOf())
+	rd, word, err := r.secondOpinion(ctx, p.Image, f, rd, r.asOf())
 	if err != nil {
 		return Reading{}, err
 	}
-	if settled {
+	if word == settled {
 		return rd, nil
 	}
 	if rd, err = r.readDateOnly(ctx, p.Image, f, rd, r.asOf()); err != nil {
@@ -368,7 +368,7 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 	}
 	// A day read unsurely, or whose digits jpn disputed, that both
 	// models choose is sure; confirmDay asks them once.
-	return r.confirmDay(ctx, p.Image, f, rd, r.asOf())
+	return r.confirmDay(ctx, p.Image, f, rd, r.asOf(), word == readAlike)
 }
 
 // checkSpec is the second recogniser a field's digits are read again

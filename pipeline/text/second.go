@@ -68,8 +68,10 @@ const WhySecond = "text_second_reader"
 //     place, as a proposal — even one Tesseract was sure of.
 //
 // A day they read as Tesseract did but one of them less surely is not
-// settled by their reads (readAlike): confirmDay asks them to choose it
-// among the window's days, which weighs the days a digit could also be. On
+// settled by their reads (readAlike): it goes on to jpn's check of its
+// digits and to confirmDay, which asks them to choose it among the
+// window's days, weighing the days a digit could also be (a form's date
+// Tesseract read surely and jpn did not dispute is sure as before). On
 // a calibration brush hand all three read a 2 as 1 alike (令和8年10月23日
 // read 10月13日, the models at 0.93 and 0.81; 29日 read 19日, at 0.94 and
 // 0.55), and 昭和40年 written with a bent 0 as 昭和48年 (Tesseract at 0.99,
@@ -284,9 +286,9 @@ func (r *Reader) chooseDay(ctx context.Context, img *image.Gray, f templates.Fie
 //
 // A day the models' free reads read as Tesseract did, one of them less
 // surely (alike: secondOpinion's readAlike), is asked about the same way,
-// and is sure only when both choose it: a form's date, a birth date read
-// surely or unsurely, and a day proposed from a garbled read (WhyDateNear),
-// which their reads alone made sure before. On the calibration hands
+// and is sure only when both choose it: a form's date read unsurely, a
+// birth date read surely or unsurely, and a day proposed from a garbled
+// read (WhyDateNear), which their reads alone made sure before. On the calibration hands
 // (seeds 101, 102, 111, 121, 131 and hard 132) this kept three wrong days
 // from being passed and sent right ones to a person with them
 // (docs/evaluation.md).

@@ -366,8 +366,9 @@ func (r *Reader) read(ctx context.Context, ink *image.Gray, f templates.Field, p
 			return Reading{}, err
 		}
 	}
-	// A day read unsurely, or whose digits jpn disputed, that both
-	// models choose is sure; confirmDay asks them once.
+	// A day read unsurely, whose digits jpn disputed, or that the models
+	// read alike but less surely (readAlike), is sure when both choose it;
+	// confirmDay asks them once.
 	return r.confirmDay(ctx, p.Image, f, rd, r.asOf(), word == readAlike)
 }
 

@@ -119,7 +119,22 @@ func TestChooseAddress(t *testing.T) {
 		{"unsure value, both choose an address", reads(misread, 0.5), both(right, 0.95, -6), right, true, WhySecond},
 		{"unsure value with a building, both choose an address", reads(misread+"コーポ303号室", 0.5), both(right, 0.95, -6), right + "コーポ303号室", true, WhySecond},
 		{"a building after a misread 号", reads("東京都練馬区豊王北4丁目10番21亏 コーポ303号室", 0.5), both(right, 0.95, -6), right + "コーポ303号室", true, WhySecond},
-		{"sure value: not asked", reads(misread, 0.99), both(right, 0.95, -6), misread, false, ""},
+		// Read surely and wrong alike by every view (a calibration 15番8号
+		// read 15番3号 at 0.976, jpn too): both models choosing another
+		// address very clearly make theirs a proposal; less clearly, a
+		// person reads it as it was read; choosing it, or nothing clearly,
+		// leaves it sure.
+		{"sure value, both choose another", reads(misread, 0.99), both(right, 0.95, 0), right, true, WhySecond},
+		{"sure value, both choose another, fitting badly", reads(misread, 0.99), both(right, 0.95, -6), misread, true, WhyUnsure},
+		{"sure value, both choose another, less clearly", reads(misread, 0.99), both(right, 0.7, 0), misread, true, WhyUnsure},
+		{"sure value, both choose other digits, less clearly", reads("東京都練馬区豊玉北4丁目10番27号", 0.99), both(right, 0.7, 0), "東京都練馬区豊玉北4丁目10番27号", true, WhyDigits},
+		{"sure value, both choose it", reads(right, 0.99), both(right, 0.95, 0), right, false, ""},
+		{"sure value, both choose it, fitting badly", reads(right, 0.99), both(right, 0.95, -6), right, false, ""},
+		{"sure value, no choice clear", reads(misread, 0.99), both(right, 0.5, 0), misread, false, ""},
+		{"sure value, the models differ", reads(misread, 0.99), apart(0.65), misread, false, ""},
+		{"sure value, the models differ, the first very clear", reads(misread, 0.99), apart(0.75), misread, true, WhyUnsure},
+		{"sure value, the place both choose", reads(misread, 0.99), placed(right, "東京都練馬区豊玉北4丁目10番27号", 0.95), misread, true, WhyUnsure},
+		{"sure value, its place both choose", reads(right, 0.99), placed("東京都練馬区豊玉北4丁目10番27号", "東京都練馬区豊玉北4丁目10番29号", 0.95), right, false, ""},
 		{"unsure value, both choose it, fitting", reads(right, 0.5), both(right, 0.95, -1), right, false, ""},
 		{"unsure value, both choose it, fitting badly", reads(right, 0.5), both(right, 0.95, -6), right, true, WhyUnsure},
 		{"unsure value with a building, both choose it", reads(right+"コーポ303号室", 0.5), both(right, 0.95, 0), right + "コーポ303号室", true, WhyUnsure},

@@ -137,6 +137,15 @@ func second(texts ...string) *fakeSecond {
 	return s
 }
 
+// secondAt is second with every read at confidence conf.
+func secondAt(conf float64, texts ...string) *fakeSecond {
+	s := second(texts...)
+	for i := range s.reads {
+		s.reads[i].Confidence = conf
+	}
+	return s
+}
+
 func TestSecondOpinion(t *testing.T) {
 	applied := field("application_date", templates.Date, "", true)
 	phone := field("applicant_phone", templates.Text, templates.Digits, false)
@@ -172,6 +181,14 @@ func TestSecondOpinion(t *testing.T) {
 		{"both read no date", applied, split, second("11", "11"), "2026-11-20", true, WhyUnsure},
 		{"phone read alike stays unsure", phone, []ocr.Result{num("090-1234-5678"), num("090-1234-5678"), num("090-1234-5679")}, second("090-1234-5678", "09012345678"), "090-1234-5678", true, WhyUnsure},
 		{"phone misread, both read a number", phone, []ocr.Result{num("090-1234-567"), num("090-1234-567"), num("090-1234-567")}, second("09012345678", "090-1234-5678"), "090-1234-5678", true, WhySecond},
+		// A sure number both models read otherwise, each unsurely (a
+		// calibration brush's 4900 read 4990 by eng and jpn_hand, the
+		// models reading 4900 at 0.46 and 0.39): for a person, as read.
+		{"sure phone, both read another number unsurely", phone, []ocr.Result{num("049-548-4990"), num("049-548-4990"), num("049-548-4990")}, secondAt(0.39, "049-548-4900", "0495484900"), "049-548-4990", true, WhyDigits},
+		{"sure phone, both read another number surely", phone, []ocr.Result{num("049-548-4990"), num("049-548-4990"), num("049-548-4990")}, secondAt(0.9, "049-548-4900", "0495484900"), "049-548-4900", true, WhySecond},
+		{"sure phone, both read it unsurely", phone, []ocr.Result{num("049-548-4990"), num("049-548-4990"), num("049-548-4990")}, secondAt(0.39, "049-548-4990", "0495484990"), "049-548-4990", false, ""},
+		{"sure phone, the models read apart unsurely", phone, []ocr.Result{num("049-548-4990"), num("049-548-4990"), num("049-548-4990")}, secondAt(0.39, "049-548-4900", "0495484990"), "049-548-4990", false, ""},
+		{"sure phone, one model reads no number", phone, []ocr.Result{num("049-548-4990"), num("049-548-4990"), num("049-548-4990")}, secondAt(0.39, "049-548-4900", "0495"), "049-548-4990", false, ""},
 		{"phone proposal both read stays a proposal", phone, []ocr.Result{num("90-1234-5678"), num("90-1234-5678"), num("90-1234-5678")}, second("09012345678", "090-1234-5678"), "090-1234-5678", true, WhyPhoneNear},
 	} {
 		t.Run(c.name, func(t *testing.T) {

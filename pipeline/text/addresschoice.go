@@ -298,11 +298,7 @@ func disputeSure(ch []paddle.Choice, read string, rd Reading) Reading {
 		other, ok = firstChose(ch, minAddressAloneShare, minAddressAloneFit)
 	}
 	if !ok || strings.HasPrefix(compact, other) {
-		if len(ch) < 2 || ch[0].Group == "" || ch[0].Group != ch[1].Group || min(ch[0].GroupShare, ch[1].GroupShare) < minPlaceShare {
-			return rd
-		}
-		other = ch[0].Group
-		if strings.HasPrefix(compact, other) {
+		if other, ok = bothPlace(ch); !ok || strings.HasPrefix(compact, other) {
 			return rd
 		}
 	}
@@ -328,16 +324,26 @@ const minPlaceShare = 0.9
 // is 愛知県名古屋市中区新栄4丁目30番14号. A proposal (WhySecond), for a
 // person.
 func proposePlace(ch []paddle.Choice, read string, rd Reading) Reading {
-	if len(ch) < 2 || ch[0].Group == "" || ch[0].Group != ch[1].Group || min(ch[0].GroupShare, ch[1].GroupShare) < minPlaceShare {
+	group, ok := bothPlace(ch)
+	if !ok {
 		return rd
 	}
 	at := blockStart(read)
-	if at < 0 || strings.HasPrefix(forms.CompactText(read[:at]), ch[0].Group) {
+	if at < 0 || strings.HasPrefix(forms.CompactText(read[:at]), group) {
 		return rd
 	}
-	rd.Value, rd.Review, rd.Why = ch[0].Group+read[at:], true, WhySecond
+	rd.Value, rd.Review, rd.Why = group+read[at:], true, WhySecond
 	rd.Confidence = min(rd.Confidence, 0.5)
 	return rd
+}
+
+// bothPlace is the place both models chose alike with at least
+// minPlaceShare of the likelihood.
+func bothPlace(ch []paddle.Choice) (string, bool) {
+	if len(ch) < 2 || ch[0].Group == "" || ch[0].Group != ch[1].Group || min(ch[0].GroupShare, ch[1].GroupShare) < minPlaceShare {
+		return "", false
+	}
+	return ch[0].Group, true
 }
 
 // place is an address's key up to its block number: its prefecture,

@@ -22,6 +22,10 @@ const (
 	QRXMM    = 172.0
 	QRYMM    = 17.0
 	QRSizeMM = 26.0
+	// QRQuietModules is the quiet zone on each side, in modules: a symbol
+	// of n modules a side fills the box in n+2*QRQuietModules equal steps,
+	// which is where a reader finds each module when no detector can.
+	QRQuietModules = 4
 
 	// CanvasDPI is the resolution of the template canvas: scans are
 	// registered onto it, and blank forms rendered at it for drop-out.

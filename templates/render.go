@@ -263,11 +263,11 @@ func (c *canvas) qr(payload string) error {
 		return fmt.Errorf("QR code: %w", err)
 	}
 	n := bm.GetWidth()
-	unit := QRSizeMM / float64(n+8)
+	unit := QRSizeMM / float64(n+2*QRQuietModules)
 	for y := range n {
 		for x := range n {
 			if bm.Get(x, y) {
-				c.fill(Box{QRXMM + float64(x+4)*unit, QRYMM + float64(y+4)*unit, unit, unit}, inkLevel)
+				c.fill(Box{QRXMM + float64(x+QRQuietModules)*unit, QRYMM + float64(y+QRQuietModules)*unit, unit, unit}, inkLevel)
 			}
 		}
 	}

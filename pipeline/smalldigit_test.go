@@ -15,7 +15,8 @@ import (
 // and both of the second reader's models lost the small 1 alike. Seed 6's
 // page 25 lost it in the one view that read a day (a proposal), and both
 // models read 10月3日 too; its page 8 has a small 2 that every reader read
-// as 1 (11月1日, at 0.76). The date must be read right, or go to a person.
+// as 1 (11月1日, at 0.76). Seed 11's pages 22 and 29 were read 10月3日
+// at 0.97 and 0.99. The date must be read right, or go to a person.
 func TestSmallDigit(t *testing.T) {
 	eng := readingEngine(t, scangen.DefaultToday())
 	ctx := context.Background()
@@ -29,6 +30,10 @@ func TestSmallDigit(t *testing.T) {
 		{2, 29, "2026年10月31日"},
 		{6, 25, "2026 年 10 月 31 日"},
 		{6, 8, "令和8年11月2日"},
+		// Session 39: a small 1 whose top stands in the column after its
+		// 3's (their bounds touch), and one a view broke into specks.
+		{11, 22, "令和8年10月31日"},
+		{11, 29, "2026 年 10 月 31 日"},
 	} {
 		gen := generator(t, c.seed, scanfx.Standard, scangen.UseCalibrate)
 		d, err := gen.Scenario("small-digit", c.i)

@@ -70,9 +70,10 @@ func dayWriting(r image.Rectangle, pieces []image.Rectangle, res ocr.Result) (sk
 }
 
 // skipsDigit says whether the read gave the day fewer digits than its
-// writing holds: each of its pieces of ink, joined where they overlap or
-// touch along the line, is a digit (not also within a tenth of the
-// height: a small 1 two pixels from its 3 was one digit with it then). A
+// writing holds: each of its pieces of ink, joined where they overlap
+// along the line, is a digit (not also where their bounds only touch, nor
+// within a tenth of the height: a small 1 whose top stands in the column
+// after its 3's was one digit with it then). A
 // digit written small (the 1 of 31 squeezed in before 日) is passed over
 // by every view and by both models alike, and 10月3日 is a day of the
 // window; skipsWriting's cell around each character, there for boxes that
@@ -131,7 +132,7 @@ func (d day) smallDigit(pieces []image.Rectangle, syms []ocr.Symbol) bool {
 
 // day is the writing of a date's day as one read of it placed it.
 type day struct {
-	groups []image.Rectangle // its pieces of ink, joined where they overlap or touch along the line
+	groups []image.Rectangle // its pieces of ink, joined where they overlap along the line
 	read   int               // how many digits the read gave it
 	first  int               // the index of its first digit among the read's symbols
 	height float64           // the writing's height (inkHeight)
@@ -139,11 +140,13 @@ type day struct {
 
 // dayInk is the writing of the day (the last number) of a date read as
 // syms from a view of bounds r whose pieces of ink are pieces: the pieces
-// at least skippedSize of the writing's height (inkHeight) tall whose
-// middle lies between the characters read before and after the day's
-// digits. Tesseract's boxes can span the whole line's height in a view
-// at full size, so the height is the ink's. ok is false when no digit was
-// read.
+// whose middle lies between the characters read before and after the
+// day's digits, joined where they overlap along the line, each group at
+// least skippedSize of the writing's height (inkHeight) tall. Pieces are
+// joined before their size is weighed: a thin small 1 can come apart in a
+// view into pieces each the size of a speck. Tesseract's boxes can span
+// the whole line's height in a view at full size, so the height is the
+// ink's. ok is false when no digit was read.
 func dayInk(r image.Rectangle, pieces []image.Rectangle, syms []ocr.Symbol) (d day, ok bool) {
 	last := len(syms) - 1
 	for last >= 0 && !digitSymbol(syms[last]) {
@@ -166,17 +169,23 @@ func dayInk(r image.Rectangle, pieces []image.Rectangle, syms []ocr.Symbol) (d d
 	d = day{read: last - first + 1, first: first, height: inkHeight(pieces)}
 	var in []image.Rectangle
 	for _, c := range pieces {
-		if mid := (c.Min.X + c.Max.X) / 2; float64(c.Dy()) >= skippedSize*d.height && lo <= mid && mid < hi {
+		if mid := (c.Min.X + c.Max.X) / 2; lo <= mid && mid < hi {
 			in = append(in, c)
 		}
 	}
 	slices.SortFunc(in, func(a, b image.Rectangle) int { return a.Min.X - b.Min.X })
+	var groups []image.Rectangle
 	for _, c := range in {
-		if n := len(d.groups); n > 0 && c.Min.X <= d.groups[n-1].Max.X {
-			d.groups[n-1] = d.groups[n-1].Union(c)
+		if n := len(groups); n > 0 && c.Min.X < groups[n-1].Max.X {
+			groups[n-1] = groups[n-1].Union(c)
 			continue
 		}
-		d.groups = append(d.groups, c)
+		groups = append(groups, c)
+	}
+	for _, g := range groups {
+		if float64(g.Dy()) >= skippedSize*d.height {
+			d.groups = append(d.groups, g)
+		}
 	}
 	return d, true
 }

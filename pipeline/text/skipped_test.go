@@ -75,6 +75,12 @@ func TestSkipsDigit(t *testing.T) {
 		{"a digit in two strokes, one above the other", []image.Rectangle{one, zero, tsuki, rect(205, 20, 255, 55), rect(210, 58, 255, 100), nichi}, read(day...), false},
 		{"a digit in two strokes side by side, touching", []image.Rectangle{one, zero, tsuki, rect(205, 20, 232, 100), rect(232, 20, 255, 100), nichi}, read(day...), false},
 		{"a small digit two pixels from the digit before it", []image.Rectangle{one, zero, tsuki, three, rect(257, 60, 263, 100), nichi}, read(day...), true},
+		// The 3's top stroke reaches column 254, the small 1 starts at
+		// 255 lower down: apart, though their bounds touch.
+		{"a small digit whose bounds touch the digit before it", []image.Rectangle{one, zero, tsuki, rect(205, 20, 255, 50), rect(205, 50, 240, 100), rect(255, 70, 261, 100), nichi}, read(day...), true},
+		// A thin small 1 that the view breaks into pieces each smaller
+		// than a speck.
+		{"a small digit in broken pieces", []image.Rectangle{one, zero, tsuki, three, rect(267, 60, 273, 66), rect(267, 70, 273, 76), rect(267, 80, 273, 86), rect(267, 90, 273, 100), nichi}, read(day...), true},
 		{"a speck after the day", []image.Rectangle{one, zero, tsuki, three, rect(267, 90, 273, 100), nichi}, read(day...), false},
 		{"a small digit in the month", []image.Rectangle{one, zero, rect(100, 60, 106, 100), tsuki, three, nichi}, read(day...), false},
 		{"no digit read", []image.Rectangle{tsuki, nichi}, read(sym{"月", tsuki}, sym{"日", nichi}), false},

@@ -30,8 +30,9 @@ func TestSmallDigit(t *testing.T) {
 		{2, 29, "2026年10月31日"},
 		{6, 25, "2026 年 10 月 31 日"},
 		{6, 8, "令和8年11月2日"},
-		// Session 39: a small 1 whose top stands in the column after its
-		// 3's (their bounds touch), and one a view broke into specks.
+		// Session 39: a small 1 starting in the column after its 3's last
+		// (their bounds touch, their ink apart), and one a view broke
+		// into specks.
 		{11, 22, "令和8年10月31日"},
 		{11, 29, "2026 年 10 月 31 日"},
 	} {

@@ -174,19 +174,14 @@ func dayInk(r image.Rectangle, pieces []image.Rectangle, syms []ocr.Symbol) (d d
 		}
 	}
 	slices.SortFunc(in, func(a, b image.Rectangle) int { return a.Min.X - b.Min.X })
-	var groups []image.Rectangle
 	for _, c := range in {
-		if n := len(groups); n > 0 && c.Min.X < groups[n-1].Max.X {
-			groups[n-1] = groups[n-1].Union(c)
+		if n := len(d.groups); n > 0 && c.Min.X < d.groups[n-1].Max.X {
+			d.groups[n-1] = d.groups[n-1].Union(c)
 			continue
 		}
-		groups = append(groups, c)
+		d.groups = append(d.groups, c)
 	}
-	for _, g := range groups {
-		if float64(g.Dy()) >= skippedSize*d.height {
-			d.groups = append(d.groups, g)
-		}
-	}
+	d.groups = slices.DeleteFunc(d.groups, func(g image.Rectangle) bool { return float64(g.Dy()) < skippedSize*d.height })
 	return d, true
 }
 

@@ -230,9 +230,12 @@ func writingSized(cw, ch float64, edge bool, pxPerMM float64) bool {
 	return max(cw, ch) >= 1.2*pxPerMM && !(edge && min(cw, ch) < 0.5*pxPerMM)
 }
 
-// brokenGapMM is how near two specks must lie to count as one stroke
-// broken: dither dots of a light stroke lie closer, dust far further apart.
-const brokenGapMM = 0.3
+// brokenGapMM is the side of hasBrokenWriting's grid cells: specks this
+// near each other are always joined, specks over twice as far never. A
+// copier's dots of a faint stroke can lie a millimetre apart, which a
+// grid of 0.3 mm left as specks (docs/evaluation.md, "Faint writing left
+// as dots"); dust lies further apart.
+const brokenGapMM = 0.5
 
 // zone is box b of a 300-dpi canvas in pixels, shrunk by 0.5 mm so the
 // remnants of its printed border stay out, with the canvas's pixels per mm.

@@ -300,6 +300,16 @@ func TestBrokenWritingIsNotBlank(t *testing.T) {
 			img.Pix[img.PixOffset(x0+int(2*px), y0+i)] = 40
 		}
 	})
+	// A lighter stroke, as a copier leaves it: a dot of 2×2 pixels every
+	// 0.7 mm, too far apart for a grid of 0.3 mm cells to join.
+	sparse := canvas(func(img *image.Gray, x0, y0 int) {
+		for i := 0; i < int(4*px); i += 8 {
+			for _, d := range []image.Point{{0, 0}, {1, 0}, {0, 1}, {1, 1}} {
+				img.Pix[img.PixOffset(x0+i+d.X, y0+int(2*px)+d.Y)] = 40
+				img.Pix[img.PixOffset(x0+int(2*px)+d.X, y0+i+d.Y)] = 40
+			}
+		}
+	})
 	dust := canvas(func(img *image.Gray, x0, y0 int) {
 		for i := range 6 {
 			img.Pix[img.PixOffset(x0+i*int(5*px), y0+(i%3)*int(2*px))] = 20
@@ -321,6 +331,7 @@ func TestBrokenWritingIsNotBlank(t *testing.T) {
 		faint bool
 	}{
 		{"a dotted stroke", dotted, true},
+		{"a stroke in dots 0.7 mm apart", sparse, true},
 		{"dust", dust, false},
 		{"a border remnant in dashes", border, false},
 	} {

@@ -321,6 +321,45 @@ func TestChooseDay(t *testing.T) {
 	}
 }
 
+// A date nothing read as a day gets the one day the models' free reads
+// name, one of them at 0.5 or more, as a proposal for a person; a read
+// under 0.5, two days, or a day the field cannot bear propose nothing,
+// and a day Tesseract read, however unsurely, is kept.
+func TestLoneDay(t *testing.T) {
+	applied := field("application_date", templates.Date, "", true)
+	birth := field("applicant_birth_date", templates.Date, "", true)
+	garbled := []ocr.Result{line("信和8千11朋20臼", 0.9)}
+	garbledBirth := []ocr.Result{line("平戊5千1朋1臼", 0.9)}
+	for _, c := range []struct {
+		name  string
+		f     templates.Field
+		reads []ocr.Result
+		s2    *fakeSecond
+		value any
+		why   string
+	}{
+		{"one model reads a day, the other none", birth, garbledBirth, secondEach(0.69, "平成10年11月17日", 0.29, "成月日"), "1998-11-17", WhySecond},
+		{"a form's own date, the other model reading no date", applied, garbled, secondEach(0.58, "2026年10月25日", 0.29, "2622年70月25日"), "2026-10-25", WhySecond},
+		{"the first model under 0.5", birth, garbledBirth, secondEach(0.49, "昭和11年1月3日"), nil, WhyDate},
+		{"two days", birth, garbledBirth, secondEach(0.5, "昭和26年4月3日", 0.82, "昭和16年4月3日"), nil, WhyDate},
+		{"a form's own date outside the window", applied, garbled, secondEach(0.9, "令和7年11月20日"), nil, WhyDate},
+		{"a day Tesseract read unsurely is kept", applied, []ocr.Result{line("令和8年11月20日", 0.4)}, secondEach(0.9, "令和8年11月21日", 0.3, "令和年"), "2026-11-20", WhyUnsure},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rd, err := NewReader(&seqOCR{res: c.reads}).WithToday(func() time.Time { return today }).WithSecond(c.s2).Read(context.Background(), page(c.f.Box), c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rd.Value != c.value || rd.Why != c.why || !rd.Review {
+				t.Errorf("got %#v why %q review %v; want %#v why %q, for a person", rd.Value, rd.Why, rd.Review, c.value, c.why)
+			}
+			if rd.Confidence > 0.5 && rd.Why == WhySecond {
+				t.Errorf("a proposal at confidence %.2f", rd.Confidence)
+			}
+		})
+	}
+}
+
 // A date read surely whose digits jpn read otherwise, or read unsurely, is
 // made sure when both models, asked which day of the window it is, clearly
 // choose it; otherwise it stays for a person, Tesseract's day kept — but

@@ -234,7 +234,8 @@ func writingSized(cw, ch float64, edge bool, pxPerMM float64) bool {
 // near each other are always joined, specks over twice as far never. A
 // copier's dots of a faint stroke can lie a millimetre apart, which a
 // grid of 0.3 mm left as specks (docs/evaluation.md, "Faint writing left
-// as dots"); dust lies further apart.
+// as dots"). Dust lies further apart; a hard scan's speckle is sometimes
+// joined, and its empty box goes to a person.
 const brokenGapMM = 0.5
 
 // zone is box b of a 300-dpi canvas in pixels, shrunk by 0.5 mm so the

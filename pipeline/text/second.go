@@ -186,10 +186,10 @@ func (r *Reader) secondOpinion(ctx context.Context, img *image.Gray, f templates
 // reads name: one of them read it at minSecondConfidence or more, and no
 // read names another (the other model read no date, or was not asked).
 // It goes to a person (text_second_reader), never sure: one model's word
-// is no second opinion. On the calibration hands it proposed a day for 5
-// of the 68 dates left with no value, each right (docs/evaluation.md).
+// is no second opinion (docs/evaluation.md, "A date nothing read, and one
+// model's day").
 func loneDay(f templates.Field, rd Reading, reads []paddle.Read, at asOf) (Reading, bool) {
-	day, sure := "", false
+	day, clear := "", false
 	for _, s := range reads {
 		k, _ := secondValue(f, s.Text, at)
 		if k == "" {
@@ -198,9 +198,9 @@ func loneDay(f templates.Field, rd Reading, reads []paddle.Read, at asOf) (Readi
 		if day != "" && k != day {
 			return rd, false
 		}
-		day, sure = k, sure || s.Confidence >= minSecondConfidence
+		day, clear = k, clear || s.Confidence >= minSecondConfidence
 	}
-	if !sure {
+	if !clear {
 		return rd, false
 	}
 	rd.Value, rd.Review, rd.Why = day, true, WhySecond

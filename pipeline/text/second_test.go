@@ -270,11 +270,16 @@ func TestSecondOpinionError(t *testing.T) {
 
 // A form's own date that neither Tesseract nor the second reader's free
 // reading made out: the day both models pick among the window's, clearly
-// and fitting the line, is proposed, never made sure.
+// and fitting the line, is proposed, never made sure. Where nothing was
+// read as a day and they pick none, the one day their free reads name,
+// one of them at 0.5 or more, is proposed (loneDay); a read under 0.5,
+// two days, or a day the field cannot bear propose nothing, and a day
+// Tesseract read, however unsurely, is kept.
 func TestChooseDay(t *testing.T) {
 	applied := field("application_date", templates.Date, "", true)
 	birth := field("applicant_birth_date", templates.Date, "", true)
 	garbled := []ocr.Result{line("信和8千11朋20臼", 0.9)} // four misread characters: too far for forms.NearestDate
+	garbledBirth := []ocr.Result{line("平戊5千1朋1臼", 0.9)}
 	unsure := []ocr.Result{line("令和8年11月20日", 0.4)}
 	pick := func(spelling string, share, fit float64) choice {
 		return choice{Choice: paddle.Choice{Share: share, Fit: fit}, spelling: spelling}
@@ -287,66 +292,37 @@ func TestChooseDay(t *testing.T) {
 		choose []choice
 		value  any
 		why    string
+		free   *fakeSecond // the models' free reads: two of 11 when nil
 	}{
-		{"both pick a day", applied, garbled, clear, "2026-11-20", WhySecond},
-		{"Tesseract's unsure day is kept: another is only clear enough to propose for no day", applied, unsure, []choice{pick("令和8年11月21日", 0.9, -0.5), pick("2026/11/21", 0.9, -1)}, "2026-11-20", WhyUnsure},
-		{"both pick another day than the near one proposed", applied, []ocr.Result{line("令和8年11月2o日", 0.9)}, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-21", WhySecond},
-		{"they pick different days", applied, garbled, []choice{pick("令和8年11月20日", 0.75, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, nil, WhyDate},
-		{"they pick different days, the first very clearly", applied, garbled, []choice{pick("令和8年11月20日", 0.85, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, "2026-11-20", WhySecond},
-		{"a near day proposed: the first alone does not replace it", applied, []ocr.Result{line("令和8年19月29日", 0.9)}, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, "2026-10-29", WhyDateNear},
-		{"clear enough to propose, not to confirm", applied, garbled, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -4)}, "2026-11-20", WhySecond},
-		{"one not clear", applied, garbled, []choice{pick("令和8年11月20日", 0.79, -0.5), pick("令和8年11月20日", 0.84, -0.5)}, nil, WhyDate},
-		{"one fits badly", applied, garbled, []choice{pick("令和8年11月20日", 0.99, -5.1), pick("令和8年11月20日", 0.97, -0.5)}, nil, WhyDate},
-		{"one model only", applied, garbled, clear[:1], nil, WhyDate},
-		{"none scored", applied, garbled, []choice{pick("no such spelling", 1, 0), pick("no such spelling", 1, 0)}, nil, WhyDate},
-		{"a birth date", birth, []ocr.Result{line("平戊5千1朋1臼", 0.9)}, []choice{pick("平成5年1月1日", 0.95, -1), pick("1993/01/01", 0.95, -1)}, "1993-01-01", WhySecond},
-		{"a birth date in 大正", birth, []ocr.Result{line("大止14千3朋5臼", 0.9)}, []choice{pick("大正14年3月5日", 0.96, -1), pick("大正14年3月5日", 0.95, -1)}, "1925-03-05", WhySecond},
-		{"a form's own date is never in 大正", applied, garbled, []choice{pick("大正14年3月5日", 0.96, -1), pick("大正14年3月5日", 0.95, -1)}, nil, WhyDate},
-		{"a day outside the window is no candidate", applied, garbled, []choice{pick("令和7年11月20日", 0.97, -0.5), pick("2025/11/20", 0.97, -0.5)}, nil, WhyDate},
+		{"both pick a day", applied, garbled, clear, "2026-11-20", WhySecond, nil},
+		{"Tesseract's unsure day is kept: another is only clear enough to propose for no day", applied, unsure, []choice{pick("令和8年11月21日", 0.9, -0.5), pick("2026/11/21", 0.9, -1)}, "2026-11-20", WhyUnsure, nil},
+		{"both pick another day than the near one proposed", applied, []ocr.Result{line("令和8年11月2o日", 0.9)}, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("2026/11/21", 0.99, -1)}, "2026-11-21", WhySecond, nil},
+		{"they pick different days", applied, garbled, []choice{pick("令和8年11月20日", 0.75, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, nil, WhyDate, nil},
+		{"they pick different days, the first very clearly", applied, garbled, []choice{pick("令和8年11月20日", 0.85, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, "2026-11-20", WhySecond, nil},
+		{"a near day proposed: the first alone does not replace it", applied, []ocr.Result{line("令和8年19月29日", 0.9)}, []choice{pick("令和8年11月21日", 0.99, -0.5), pick("令和8年11月26日", 0.97, -0.5)}, "2026-10-29", WhyDateNear, nil},
+		{"clear enough to propose, not to confirm", applied, garbled, []choice{pick("令和8年11月20日", 0.97, -0.5), pick("令和8年11月20日", 0.9, -4)}, "2026-11-20", WhySecond, nil},
+		{"one not clear", applied, garbled, []choice{pick("令和8年11月20日", 0.79, -0.5), pick("令和8年11月20日", 0.84, -0.5)}, nil, WhyDate, nil},
+		{"one fits badly", applied, garbled, []choice{pick("令和8年11月20日", 0.99, -5.1), pick("令和8年11月20日", 0.97, -0.5)}, nil, WhyDate, nil},
+		{"one model only", applied, garbled, clear[:1], nil, WhyDate, nil},
+		{"none scored", applied, garbled, []choice{pick("no such spelling", 1, 0), pick("no such spelling", 1, 0)}, nil, WhyDate, nil},
+		{"a birth date", birth, []ocr.Result{line("平戊5千1朋1臼", 0.9)}, []choice{pick("平成5年1月1日", 0.95, -1), pick("1993/01/01", 0.95, -1)}, "1993-01-01", WhySecond, nil},
+		{"a birth date in 大正", birth, []ocr.Result{line("大止14千3朋5臼", 0.9)}, []choice{pick("大正14年3月5日", 0.96, -1), pick("大正14年3月5日", 0.95, -1)}, "1925-03-05", WhySecond, nil},
+		{"a form's own date is never in 大正", applied, garbled, []choice{pick("大正14年3月5日", 0.96, -1), pick("大正14年3月5日", 0.95, -1)}, nil, WhyDate, nil},
+		{"a day outside the window is no candidate", applied, garbled, []choice{pick("令和7年11月20日", 0.97, -0.5), pick("2025/11/20", 0.97, -0.5)}, nil, WhyDate, nil},
+		{"nothing read, one model reads a day, the other none", birth, garbledBirth, nil, "1998-11-17", WhySecond, secondEach(0.69, "平成10年11月17日", 0.29, "成月日")},
+		{"nothing read, a form's own date, the other model reading no date", applied, garbled, nil, "2026-10-25", WhySecond, secondEach(0.58, "2026年10月25日", 0.29, "2622年70月25日")},
+		{"nothing read, one model's day under 0.5", birth, garbledBirth, nil, nil, WhyDate, secondEach(0.49, "昭和11年1月3日")},
+		{"nothing read, two days", birth, garbledBirth, nil, nil, WhyDate, secondEach(0.5, "昭和26年4月3日", 0.82, "昭和16年4月3日")},
+		{"nothing read, a form's own date outside the window", applied, garbled, nil, nil, WhyDate, secondEach(0.9, "令和7年11月20日")},
+		{"a day Tesseract read unsurely is kept beside one model's", applied, unsure, nil, "2026-11-20", WhyUnsure, secondEach(0.9, "令和8年11月21日", 0.3, "令和年")},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			s2 := second("11", "11")
+			s2 := c.free
+			if s2 == nil {
+				s2 = second("11", "11")
+			}
 			s2.choose = c.choose
 			rd, err := NewReader(&seqOCR{res: c.reads}).WithToday(func() time.Time { return today }).WithSecond(s2).Read(context.Background(), page(c.f.Box), c.f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rd.Value != c.value || rd.Why != c.why || !rd.Review {
-				t.Errorf("got %#v why %q review %v; want %#v why %q, for a person", rd.Value, rd.Why, rd.Review, c.value, c.why)
-			}
-			if rd.Confidence > 0.5 && rd.Why == WhySecond {
-				t.Errorf("a proposal at confidence %.2f", rd.Confidence)
-			}
-		})
-	}
-}
-
-// A date nothing read as a day gets the one day the models' free reads
-// name, one of them at 0.5 or more, as a proposal for a person; a read
-// under 0.5, two days, or a day the field cannot bear propose nothing,
-// and a day Tesseract read, however unsurely, is kept.
-func TestLoneDay(t *testing.T) {
-	applied := field("application_date", templates.Date, "", true)
-	birth := field("applicant_birth_date", templates.Date, "", true)
-	garbled := []ocr.Result{line("信和8千11朋20臼", 0.9)}
-	garbledBirth := []ocr.Result{line("平戊5千1朋1臼", 0.9)}
-	for _, c := range []struct {
-		name  string
-		f     templates.Field
-		reads []ocr.Result
-		s2    *fakeSecond
-		value any
-		why   string
-	}{
-		{"one model reads a day, the other none", birth, garbledBirth, secondEach(0.69, "平成10年11月17日", 0.29, "成月日"), "1998-11-17", WhySecond},
-		{"a form's own date, the other model reading no date", applied, garbled, secondEach(0.58, "2026年10月25日", 0.29, "2622年70月25日"), "2026-10-25", WhySecond},
-		{"the first model under 0.5", birth, garbledBirth, secondEach(0.49, "昭和11年1月3日"), nil, WhyDate},
-		{"two days", birth, garbledBirth, secondEach(0.5, "昭和26年4月3日", 0.82, "昭和16年4月3日"), nil, WhyDate},
-		{"a form's own date outside the window", applied, garbled, secondEach(0.9, "令和7年11月20日"), nil, WhyDate},
-		{"a day Tesseract read unsurely is kept", applied, []ocr.Result{line("令和8年11月20日", 0.4)}, secondEach(0.9, "令和8年11月21日", 0.3, "令和年"), "2026-11-20", WhyUnsure},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			rd, err := NewReader(&seqOCR{res: c.reads}).WithToday(func() time.Time { return today }).WithSecond(c.s2).Read(context.Background(), page(c.f.Box), c.f)
 			if err != nil {
 				t.Fatal(err)
 			}

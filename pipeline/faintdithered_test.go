@@ -1,7 +1,6 @@
 package pipeline_test
 
 import (
-	"context"
 	"testing"
 
 	"shinsei/internal/scanfx"
@@ -16,7 +15,6 @@ import (
 // proxy passed as made in person. The box must go to a person.
 func TestFaintDitheredProxy(t *testing.T) {
 	eng := readingEngine(t, scangen.DefaultToday())
-	ctx := context.Background()
 	gen := generator(t, 2027, scanfx.Standard, scangen.UseCalibrate)
 	const field = "proxy_name"
 	for _, c := range []struct {
@@ -27,21 +25,13 @@ func TestFaintDitheredProxy(t *testing.T) {
 		{31, "村上 茂"},
 		{36, "近藤 浩二"},
 	} {
-		d, err := gen.Scenario("faint-dithered", c.i)
-		if err != nil {
-			t.Fatal(err)
-		}
+		name, want, fv := readScenario(t, eng, gen, "faint-dithered", c.i, field)
 		// A generated person's name: fine to show in a test.
-		if got := d.Truth.Pages[0].Fields[field].Value; got != c.name {
-			t.Fatalf("%s: the generator now writes %q: the page this test is about is gone", d.Name, got)
+		if want.Value != c.name {
+			t.Fatalf("%s: the generator now writes %q: the page this test is about is gone", name, want.Value)
 		}
-		pages := eng.Pages(ctx, d.Name, d.Data)
-		if len(pages) != 1 {
-			t.Fatalf("%s: %d pages", d.Name, len(pages))
-		}
-		fv := eng.Read(ctx, pages[0]).Fields[field]
 		if !fv.Review {
-			t.Errorf("%s: the proxy's name, written faint, read %q at %.2f, not for a person", d.Name, fv.Value, fv.Confidence)
+			t.Errorf("%s: the proxy's name, written faint, read %q at %.2f, not for a person", name, fv.Value, fv.Confidence)
 		}
 	}
 }

@@ -46,3 +46,19 @@ func readGenerated(t *testing.T, eng *pipeline.Engine, gen *scangen.Generator, d
 	}
 	return d.Name, truth.Value, eng.Read(ctx, pages[0]).Fields[field]
 }
+
+// readScenario reads field of gen's page i of scenario sc (one page), and
+// returns the page's name and truth of the field beside what was read.
+func readScenario(t *testing.T, eng *pipeline.Engine, gen *scangen.Generator, sc string, i int, field string) (name string, truth scangen.FieldTruth, fv forms.FieldValue) {
+	t.Helper()
+	d, err := gen.Scenario(sc, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	pages := eng.Pages(ctx, d.Name, d.Data)
+	if len(pages) != 1 {
+		t.Fatalf("%s: %d pages", d.Name, len(pages))
+	}
+	return d.Name, d.Truth.Pages[0].Fields[field], eng.Read(ctx, pages[0]).Fields[field]
+}

@@ -1,7 +1,6 @@
 package pipeline_test
 
 import (
-	"context"
 	"testing"
 
 	"shinsei/internal/scanfx"
@@ -18,22 +17,12 @@ import (
 func TestStaleDate(t *testing.T) {
 	gen := generator(t, 111, scanfx.Standard, scangen.UseCalibrate)
 	eng := readingEngine(t, scangen.DefaultToday())
-	ctx := context.Background()
 	const field = "application_date"
 	for _, i := range []int{1, 5, 10} {
-		d, err := gen.Scenario("stale-date", i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := d.Truth.Pages[0].Fields[field].Value
-		pages := eng.Pages(ctx, d.Name, d.Data)
-		if len(pages) != 1 {
-			t.Fatalf("%s: %d pages", d.Name, len(pages))
-		}
+		name, want, fv := readScenario(t, eng, gen, "stale-date", i, field)
 		// Generated dates: fine to show in a test.
-		fv := eng.Read(ctx, pages[0]).Fields[field]
 		if !fv.Review || inWindow(fv.Value, scangen.DefaultToday()) {
-			t.Errorf("%s: dated %v, read %v (review %v, confidence %.2f); want it as written, or nothing, for a person", d.Name, want, fv.Value, fv.Review, fv.Confidence)
+			t.Errorf("%s: dated %v, read %v (review %v, confidence %.2f); want it as written, or nothing, for a person", name, want.Value, fv.Value, fv.Review, fv.Confidence)
 		}
 	}
 }

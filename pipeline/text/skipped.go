@@ -71,12 +71,12 @@ func dayWriting(r image.Rectangle, pieces []image.Rectangle, res ocr.Result) (sk
 
 // skipsDigit says whether the read gave the day fewer digits than its
 // writing holds: each of its pieces of ink, joined where they overlap
-// along the line, is a digit (not also where their bounds only touch, nor
-// within a tenth of the height: a small 1 starting in the column after
-// its 3's last was one digit with it then). A
-// digit written small (the 1 of 31 squeezed in before 日) is passed over
-// by every view and by both models alike, and 10月3日 is a day of the
-// window; skipsWriting's cell around each character, there for boxes that
+// along the line, is a digit (not joined where their bounds only touch,
+// nor within a tenth of the height: a small 1 starting in the column
+// after its 3's last was one digit with it then). A digit written small
+// (the 1 of 31 squeezed in before 日) is passed over by every view and by
+// both models alike, and 10月3日 is a day of the window; skipsWriting's
+// cell around each character, there for boxes that
 // are approximate, holds it.
 func (d day) skipsDigit() bool { return len(d.groups) > d.read }
 

@@ -76,8 +76,8 @@ func dayWriting(r image.Rectangle, pieces []image.Rectangle, res ocr.Result) (sk
 // after its 3's last was one digit with it then). A digit written small
 // (the 1 of 31 squeezed in before 日) is passed over by every view and by
 // both models alike, and 10月3日 is a day of the window; skipsWriting's
-// cell around each character, there for boxes that
-// are approximate, holds it.
+// cell around each character, there for boxes that are approximate,
+// holds it.
 func (d day) skipsDigit() bool { return len(d.groups) > d.read }
 
 // WhySmallDigit: a digit of a date's day is written much smaller than the
